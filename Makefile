@@ -1,0 +1,45 @@
+# `make run` and `make test` set everything up on a fresh machine (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup db run test test-sqlite test-pg translations lint clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+
+run: db
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# The suite on SQLite, then the same suite on a fresh PostgreSQL database when one is reachable.
+test: setup test-sqlite test-pg
+
+test-sqlite: setup
+	$(BIN)/python -m pytest -q
+
+test-pg: setup
+	@url=$$($(BIN)/python -m tests.pg create) || { echo "SKIPPED the PostgreSQL run: $$url"; exit 0; }; \
+	echo "PostgreSQL run on $$url"; \
+	TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -q; rc=$$?; \
+	$(BIN)/python -m tests.pg drop "$$url"; exit $$rc
+
+# Extract messages and update the catalogs after changing strings; then translate and compile.
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d app/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,163 @@
+"""IP Alliance Exchange (产业知识产权联盟交易平台)."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    config_name = config_name or os.environ.get("APP_CONFIG", "development")
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_audit_log(app)
+    return app
+
+
+def register_audit_log(app: Flask) -> None:
+    """Audit lines (JSON, UTC) go to AUDIT_LOG when set, else to the app's log."""
+    import logging
+
+    logger = logging.getLogger("ipx.audit")
+    logger.setLevel(logging.INFO)
+    path = app.config.get("AUDIT_LOG")
+    if path and not any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in logger.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    lang = session.get("lang")
+    if lang in languages:
+        return lang
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (the schema must be known before migrate binds)
+    from .services import pools  # noqa: F401  (its session hooks re-check pool compliance on commit)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from .search import init_app as init_search  # the index follows database commits
+
+    init_search(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from .models import User
+
+        try:
+            user_id, version = (int(x) for x in token.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        # A bumped session version (logout everywhere, disabling) makes old cookies worthless.
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .centers import bp as centers_bp
+    from .deals import bp as deals_bp
+    from .listings import bp as listings_bp
+    from .main import bp as main_bp
+    from .needs import bp as needs_bp
+    from .orgs import bp as orgs_bp
+    from .patentdb import bp as patentdb_bp
+    from .patents import bp as patents_bp
+    from .pools import bp as pools_bp
+    from .program import bp as program_bp
+    from .targets import bp as targets_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(orgs_bp, url_prefix="/orgs")
+    app.register_blueprint(centers_bp, url_prefix="/centers")
+    app.register_blueprint(patents_bp, url_prefix="/patents")
+    app.register_blueprint(listings_bp, url_prefix="/listings")
+    app.register_blueprint(needs_bp, url_prefix="/needs")
+    app.register_blueprint(deals_bp, url_prefix="/deals")
+    app.register_blueprint(targets_bp, url_prefix="/targets")
+    app.register_blueprint(pools_bp, url_prefix="/pools")
+    app.register_blueprint(program_bp, url_prefix="/program")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(patentdb_bp)  # /search and /database/…
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import templating
+
+    templating.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+        )
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.before_request
+    def remember_request_locale():
+        g.locale = select_locale()

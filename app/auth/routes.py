@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..domain.errors import DomainError
+from ..extensions import limiter
+from ..formkit import apply_error
+from ..main.routes import safe_next
+from ..services import accounts, audit
+from . import bp
+from .forms import AcceptInvitationForm, ChangePasswordForm, EmptyForm, LoginForm, ProfileForm, RegisterForm
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _only_post() -> bool:
+    return request.method != "POST"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, exempt_when=_only_post)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            audit.log_line("login.failed", email=form.email.data[:254], ip=request.remote_addr)
+            flash(_("E-mail or password is not right."), "danger")
+        else:
+            login_user(user)
+            audit.log_line("login", user_id=user.id, ip=request.remote_addr)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if EmptyForm().validate_on_submit():
+        accounts.end_all_sessions(current_user)
+        logout_user()
+        flash(_("All your sessions have ended."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, exempt_when=_only_post)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        data = accounts.Registration(
+            org_name=form.org_name.data,
+            org_kind=form.org_kind.data,
+            credit_code=form.credit_code.data,
+            region=form.region.data or "",
+            user_name=form.user_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            phone=form.phone.data or "",
+        )
+        try:
+            user = accounts.register_organisation(data, hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+        except DomainError as err:
+            apply_error(form, err)
+        else:
+            login_user(user)
+            flash(_("Your organisation is registered. You are its administrator."), "success")
+            return redirect(url_for("orgs.detail", org_id=user.org_id))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit(_register_limit, exempt_when=_only_post)
+def accept_invitation(token: str):
+    invitation = accounts.find_invitation(token)
+    if invitation is None:
+        abort(404)
+    if current_user.is_authenticated:
+        flash(_("Log out first to accept an invitation for another account."), "warning")
+        return redirect(url_for("main.index"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(
+                token, form.name.data, form.password.data, hash_method=current_app.config["PASSWORD_HASH_METHOD"]
+            )
+        except DomainError as err:
+            apply_error(form, err)
+        else:
+            login_user(user)
+            flash(_("Welcome to %(org)s.", org=user.org.name), "success")
+            return redirect(url_for("orgs.detail", org_id=user.org_id))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    password_form = ChangePasswordForm(prefix="pw")
+    if form.submit.data and form.validate_on_submit():
+        accounts.update_profile(
+            current_user, name=form.name.data, phone=form.phone.data or "", title=form.title.data or "",
+            locale=form.locale.data,
+        )
+        flash(_("Profile saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=password_form)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ProfileForm(obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, password_form.current_password.data, password_form.password.data,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as err:
+            apply_error(password_form, err)
+        else:
+            # the real user, not the proxy: g._login_user = current_user would point the proxy at itself
+            login_user(current_user._get_current_object())  # keep this session, with the new version
+            flash(_("Password changed. Your other sessions have ended."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=password_form), 400

@@ -1,0 +1,102 @@
+"""Flask commands: `flask seed-demo`, `flask create-admin`."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from .extensions import db
+
+
+def register(app: Flask) -> None:
+    from .patentdb.commands import register as register_patentdb  # import-patents, search-reindex …
+
+    register_patentdb(app)
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organisations.")
+    @click.option("--patents", default=2400, show_default=True)
+    @click.option("--listings", default=240, show_default=True)
+    @click.option("--needs", default=80, show_default=True)
+    @click.option("--seed", default=20261125, show_default=True, help="Random seed (same seed, same data).")
+    def seed_demo_command(if_empty: bool, patents: int, listings: int, needs: int, seed: int) -> None:
+        """Load realistic Chinese demo data: centers, organisations, patents, listings, needs, users."""
+        from .demo.seed import seed_demo
+        from .models import Organisation
+        from werkzeug.security import generate_password_hash
+
+        if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
+            if if_empty:
+                click.echo("Database already has data; demo seed skipped.")
+                return
+            raise click.ClickException("the database is not empty; seed-demo only loads into an empty database")
+        password = current_app.config["DEMO_PASSWORD"]
+        counts = seed_demo(
+            db.session,
+            password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
+            patents=patents, listings=listings, needs=needs, seed=seed,
+        )
+        click.echo("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        from .demo.activity import seed_activity
+
+        activity = seed_activity(seed=seed)
+        click.echo("Demo activity: " + ", ".join(f"{k} {v}" for k, v in activity.items()))
+        click.echo(f"Demo users (password {password}): see README.md")
+
+    @app.cli.command("targets-check")
+    def targets_check_command() -> None:
+        """Recompute every center's counts from its completed deals and compare with the target events."""
+        from .models import Center
+        from .services import deals as deal_service
+
+        bad = 0
+        for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
+            events = deal_service.counts_by_year(center.id)
+            recount = deal_service.recount_from_deals(center)
+            events = {y: n for y, n in events.items() if n}
+            status = "ok" if events == recount else "MISMATCH"
+            bad += status != "ok"
+            click.echo(f"{center.name}: events {dict(sorted(events.items()))} deals {dict(sorted(recount.items()))} {status}")
+        unbalanced = deal_service.unbalanced_transactions()
+        negative = {a: v for a, v in deal_service.ledger_balances().items() if a.startswith("escrow:") and v < 0}
+        click.echo(f"ledger: {len(unbalanced)} unbalanced transactions, {len(negative)} negative escrow accounts")
+        if bad or unbalanced or negative:
+            raise SystemExit(1)
+
+    @app.cli.command("grade-patents")
+    @click.option("--industry", default=None, help="Only this industry (default: all patents).")
+    def grade_patents_command(industry: str | None) -> None:
+        """Score and grade every patent (A/B/C/D) with the center's weights for its industry."""
+        from .models import Patent
+        from .services import grading
+
+        total = db.session.scalar(sa.select(sa.func.count(Patent.id)))
+        with click.progressbar(length=total, label="grading") as bar:
+            result = grading.grade_patents(industry=industry, progress=bar.update)
+        click.echo(result)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", default="Platform admin")
+    @click.password_option()
+    def create_admin_command(email: str, name: str, password: str) -> None:
+        """Create a platform administrator (and the platform's own organisation if missing)."""
+        from .domain import credit_code, passwords
+        from .models import Organisation, OrgKind, Role, User
+        from werkzeug.security import generate_password_hash
+
+        try:
+            passwords.check(password, email=email)
+        except ValueError as err:
+            raise click.ClickException(str(err)) from err
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "平台运营方"))
+        if org is None:
+            org = Organisation(name="平台运营方", name_en="Platform operator", kind=OrgKind.AGENCY,
+                               credit_code=credit_code.make("91140100MA0PLATF0"[:17]), region="太原市")
+            db.session.add(org)
+        user = User(email=email.strip().lower(), name=name, role=Role.PLATFORM_ADMIN, org=org,
+                    password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]))
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"Platform admin {user.email} created.")

@@ -1,0 +1,315 @@
+"""Human labels for enum values, translated at render time."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ORG_KIND = {
+    "enterprise": _l("Enterprise"),
+    "university": _l("University"),
+    "research_institute": _l("Research institute"),
+    "sme": _l("SME"),
+    "agency": _l("IP service agency"),
+    "association": _l("Industry association"),
+    "center": _l("Operation center"),
+    "bureau": _l("City bureau"),
+}
+ROLE = {
+    "member": _l("Member"),
+    "org_admin": _l("Organisation admin"),
+    "center_staff": _l("Center staff"),
+    "bureau_staff": _l("Bureau staff"),
+    "expert": _l("Expert"),
+    "platform_admin": _l("Platform admin"),
+}
+INDUSTRY = {
+    "carbon_materials": _l("Carbon-based new materials"),
+    "high_end_equipment": _l("High-end equipment"),
+    "new_energy_vehicles": _l("New-energy vehicles"),
+    "it_innovation": _l("IT innovation"),
+    "semiconductors": _l("Third-generation semiconductors"),
+    "special_steel": _l("Stainless and special steel"),
+    "energy_environment": _l("Energy saving and environment"),
+    "biomedicine": _l("Biomedicine"),
+    "hydrogen": _l("Hydrogen energy"),
+}
+PATENT_TYPE = {
+    "invention": _l("Invention"),
+    "utility_model": _l("Utility model"),
+    "design": _l("Design"),
+}
+LEGAL_STATUS = {
+    "pending": _l("Pending"),
+    "granted": _l("Granted, in force"),
+    "lapsed": _l("Lapsed (annuity unpaid)"),
+    "expired": _l("Expired"),
+    "invalidated": _l("Invalidated"),
+    "partly_invalidated": _l("Partly invalidated"),
+    "withdrawn": _l("Withdrawn"),
+    "rejected": _l("Rejected"),
+}
+PUBLICATION_STATUS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+}
+DEAL_KIND = {
+    "transfer": _l("Transfer"),
+    "exclusive": _l("Exclusive licence"),
+    "sole": _l("Sole licence"),
+    "ordinary": _l("Ordinary licence"),
+}
+DEAL_STATUS = {
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "funded": _l("Escrow funded"),
+    "recorded": _l("Recorded at CNIPA"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "disputed": _l("In dispute"),
+    "refunded": _l("Refunded"),
+    "reversed": _l("Undone"),
+}
+DEAL_ACTION = {
+    "sign": _l("Sign"),
+    "fund": _l("Fund escrow"),
+    "record": _l("Enter CNIPA recordal"),
+    "complete": _l("Complete and release funds"),
+    "cancel": _l("Cancel"),
+    "dispute": _l("Open a dispute"),
+    "resolve_release": _l("Settle dispute: go on"),
+    "refund": _l("Refund the buyer"),
+    "reverse": _l("Undo completed deal"),
+}
+DEAL_ORIGIN = {"platform": _l("On the platform"), "offline": _l("Closed elsewhere")}
+MEMBERSHIP_STATUS = {
+    "pending": _l("Pending approval"),
+    "approved": _l("Member"),
+    "rejected": _l("Rejected"),
+    "left": _l("Left"),
+}
+TRL = {
+    1: _l("TRL 1 – basic principles"),
+    2: _l("TRL 2 – concept formulated"),
+    3: _l("TRL 3 – proof of concept"),
+    4: _l("TRL 4 – lab validation"),
+    5: _l("TRL 5 – validation in relevant environment"),
+    6: _l("TRL 6 – prototype demonstrated"),
+    7: _l("TRL 7 – pilot in operation"),
+    8: _l("TRL 8 – system complete and qualified"),
+    9: _l("TRL 9 – proven in production"),
+}
+
+# ---- the center program (issue 7) ------------------------------------------------------------
+PROGRAM_TASK = {
+    1: _l("Construction plan"),
+    2: _l("Industry patent database"),
+    3: _l("Patent navigation projects"),
+    4: _l("High-value patent pool"),
+    5: _l("Transfers and licences"),
+    6: _l("Industry IP alliance"),
+    7: _l("Patent-intensive products"),
+    8: _l("PCT filings"),
+    9: _l("Patents in standards"),
+    10: _l("Awards"),
+}
+PROGRAM_RULE = {
+    1: _l("a plan with all nine sections"),
+    2: _l("the industry's patents in the database, with search and analysis"),
+    3: _l("≥ 1 industry-planning and ≥ 5 innovator navigation projects completed"),
+    4: _l("a pool of ≥ 100 valid patents, ≥ 50 inventions, from ≥ 3 organisations"),
+    5: _l("≥ 20 transfers/licences in year 1, then ≥ 30 % average yearly growth"),
+    6: _l("members include enterprises, industry organisations, universities and IP agencies"),
+    7: _l("at least one product identified as patent-intensive"),
+    8: _l("≥ 20 new international-phase PCT applications or ≥ 10 national-phase entries"),
+    9: _l("essential patents in ≥ 1 new international or ≥ 3 new national standards"),
+    10: _l("a patent or patented product wins an international, national or provincial award"),
+}
+PROGRAM_CHECK = {
+    "plan_sections": _l("Plan sections written"),
+    "industry_patents": _l("Industry patents in the database"),
+    "analysed_patents": _l("Patents analysed (graded)"),
+    "industry_planning": _l("Industry-planning projects completed"),
+    "innovator_projects": _l("Innovator projects completed"),
+    "patents": _l("Valid patents in the best pool"),
+    "inventions": _l("Valid invention patents in the best pool"),
+    "organisations": _l("Organisations in the best pool"),
+    "current_year": _l("Project started"),
+    "enterprises": _l("Enterprises"),
+    "industry_organisations": _l("Industry organisations"),
+    "universities": _l("Universities"),
+    "ip_agencies": _l("IP agencies"),
+    "identified_products": _l("Products identified"),
+    "international_phase": _l("International-phase PCT applications"),
+    "national_phase": _l("National-phase entries"),
+    "international_standards": _l("International standards"),
+    "national_standards": _l("National standards"),
+    "awards_won": _l("Awards won"),
+}
+LIGHT = {"green": _l("met"), "amber": _l("in progress"), "red": _l("missing")}
+PLAN_SECTION = {
+    "ideas": _l("Ideas"),
+    "positioning": _l("Positioning"),
+    "goals": _l("Goals"),
+    "tasks": _l("Tasks"),
+    "governance": _l("Joint-venture governance"),
+    "base": _l("Current base"),
+    "schedule": _l("Schedule"),
+    "budget": _l("Budget"),
+    "safeguards": _l("Safeguards"),
+}
+FEASIBILITY_SECTION = {
+    "significance": _l("1. Significance"),
+    "working_base": _l("2. Working base (IP statistics of the industry, industrial and research base)"),
+    "plan_goals": _l("3. Construction plan and goals"),
+    "main_tasks": _l("4. Main tasks (tied to the assessment indicators)"),
+    "implementation": _l("5. Implementation plan (build, cultivation, operation stages)"),
+    "mechanism": _l("6. Working mechanism"),
+    "safeguards": _l("7. Safeguards"),
+}
+APPLICATION_FIELD = {
+    "proposed_name": _l("Proposed center name"),
+    "contact_person": _l("Contact person"),
+    "phone": _l("Phone"),
+    "capital_plan": _l("Capital plan"),
+    "targets": _l("Quantified task targets"),
+}
+DOCUMENT_KIND = {
+    "licences": _l("Business licences / legal-person certificates"),
+    "five_year_plan": _l("Five-year plan"),
+    "financial_statements": _l("Financial statements (last three years)"),
+    "credit_certificate": _l("Credit certificate"),
+    "team_cvs": _l("Team CVs"),
+    "sealed_scan": _l("Sealed scanned PDF of the whole application"),
+    "other": _l("Other evidence"),
+}
+APPLICATION_STATUS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted, under review"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+NAV_KIND = {
+    "regional_planning": _l("Regional planning"),
+    "industry_planning": _l("Industry planning"),
+    "enterprise_operation": _l("Enterprise operation"),
+    "rd_activity": _l("R&D activity"),
+    "talent_management": _l("Talent management"),
+    "other": _l("Other"),
+}
+PROJECT_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "completed": _l("Completed")}
+PRODUCT_STATUS = {"applied": _l("Applied for identification"), "identified": _l("Identified")}
+PCT_PHASE = {"international": _l("International phase"), "national": _l("National-phase entry")}
+STANDARD_LEVEL = {
+    "international": _l("International"),
+    "national": _l("National"),
+    "industry": _l("Industry"),
+    "local": _l("Local"),
+    "group": _l("Group (association)"),
+}
+STANDARD_STATUS = {"drafting": _l("Drafting"), "published": _l("Published")}
+AWARD_LEVEL = {
+    "international": _l("International"),
+    "national": _l("National"),
+    "provincial": _l("Provincial"),
+    "municipal": _l("Municipal"),
+}
+AWARD_STATUS = {"nominated": _l("Nominated"), "won": _l("Won")}
+FINANCING_KIND = {
+    "pledge_loan": _l("Patent pledge loan"),
+    "equity": _l("Equity financing"),
+    "insurance": _l("IP insurance"),
+    "merger": _l("Mergers and acquisitions"),
+}
+REQUEST_STATUS = {"open": _l("Open"), "matched": _l("Matched"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn")}
+PROVIDER_KIND = {"bank": _l("Bank"), "insurer": _l("Insurer"), "investor": _l("Investor"), "other": _l("Other")}
+OFFER_STATUS = {"proposed": _l("Proposed"), "accepted": _l("Accepted"), "declined": _l("Declined")}
+DISPUTE_KIND = {
+    "accused": _l("We are accused of infringement"),
+    "infringed": _l("Someone infringes our patent"),
+    "ownership": _l("Ownership dispute"),
+    "contract": _l("Contract dispute"),
+    "other": _l("Other"),
+}
+DISPUTE_STATUS = {"open": _l("Open"), "answered": _l("Answered"), "closed": _l("Closed")}
+EVENT_KIND = {
+    "training": _l("Training"),
+    "seminar": _l("Seminar"),
+    "matchmaking": _l("Matchmaking"),
+    "roadshow": _l("Roadshow"),
+}
+EXIT_REASON = {
+    "no_equity_agreement": _l("No equity-investment agreement within 1 month of the task book"),
+    "no_business": _l("No IP-operation business within 3 months of the task book, or business off the agreement"),
+    "no_benefit": _l("No clear economic or social benefit"),
+    "shareholders_end": _l("Shareholders resolved to end cooperation"),
+    "major_risk": _l("Major operating or financial risk"),
+    "regulatory": _l("Required by law or regulators"),
+    "period_complete": _l("Construction period complete"),
+    "agreement_case": _l("An exit case in the investment agreement"),
+}
+SERVICE_FIGURE = {
+    "financing_requests": _l("Financing and insurance requests"),
+    "financing_matched": _l("Requests matched"),
+    "financing_matched_fen": _l("Amount matched (yuan)"),
+    "watches": _l("Early-warning watches"),
+    "consultations": _l("Dispute consultations"),
+    "consultations_answered": _l("Consultations answered"),
+    "events": _l("Training sessions and events"),
+    "event_signups": _l("Event sign-ups"),
+}
+
+TABLES = {
+    "org_kind": ORG_KIND,
+    "role": ROLE,
+    "industry": INDUSTRY,
+    "patent_type": PATENT_TYPE,
+    "legal_status": LEGAL_STATUS,
+    "publication_status": PUBLICATION_STATUS,
+    "deal_kind": DEAL_KIND,
+    "membership_status": MEMBERSHIP_STATUS,
+    "deal_status": DEAL_STATUS,
+    "deal_action": DEAL_ACTION,
+    "deal_origin": DEAL_ORIGIN,
+    "trl": TRL,
+    "program_task": PROGRAM_TASK,
+    "program_rule": PROGRAM_RULE,
+    "program_check": PROGRAM_CHECK,
+    "light": LIGHT,
+    "plan_section": PLAN_SECTION,
+    "feasibility_section": FEASIBILITY_SECTION,
+    "application_field": APPLICATION_FIELD,
+    "document_kind": DOCUMENT_KIND,
+    "application_status": APPLICATION_STATUS,
+    "nav_kind": NAV_KIND,
+    "project_status": PROJECT_STATUS,
+    "product_status": PRODUCT_STATUS,
+    "pct_phase": PCT_PHASE,
+    "standard_level": STANDARD_LEVEL,
+    "standard_status": STANDARD_STATUS,
+    "award_level": AWARD_LEVEL,
+    "award_status": AWARD_STATUS,
+    "financing_kind": FINANCING_KIND,
+    "request_status": REQUEST_STATUS,
+    "provider_kind": PROVIDER_KIND,
+    "offer_status": OFFER_STATUS,
+    "dispute_kind": DISPUTE_KIND,
+    "dispute_status": DISPUTE_STATUS,
+    "event_kind": EVENT_KIND,
+    "exit_reason": EXIT_REASON,
+    "service_figure": SERVICE_FIGURE,
+}
+
+
+def label(table: str, value) -> str:
+    if value is None:
+        return ""
+    key = value.value if hasattr(value, "value") else value
+    return str(TABLES[table].get(key, key))
+
+
+def choices(table: str, keys=None) -> list[tuple[str, str]]:
+    items = TABLES[table]
+    return [(str(k), v) for k, v in items.items() if keys is None or k in keys]

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.forms import EmptyForm
+from ..domain.errors import DomainError
+from ..domain.lifecycle import PublicationStatus
+from ..extensions import db
+from ..formkit import apply_error, translate_domain
+from ..labels import choices
+from ..models import Industry, Listing, Patent
+from ..services import listings as listing_service
+from ..services.permissions import require_edit, require_view
+from ..views import get_or_404, page_arg, permission_errors
+from . import bp
+from .forms import ListingForm
+
+SORTS = {
+    "new": (Listing.published_at.desc().nulls_last(), Listing.id.desc()),
+    "price_asc": (Listing.price_fen.asc().nulls_last(), Listing.id.desc()),
+    "price_desc": (Listing.price_fen.desc().nulls_last(), Listing.id.desc()),
+    "trl": (Listing.trl.desc(), Listing.id.desc()),
+}
+
+
+@bp.route("/")
+def index():
+    q = (request.args.get("q") or "").strip()[:200]
+    industry = request.args.get("industry") or None
+    kind = request.args.get("kind") or None
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "new"
+    mine = request.args.get("mine") == "1" and current_user.is_authenticated
+    try:
+        trl_min = int(request.args.get("trl_min") or 0)
+    except ValueError:
+        trl_min = 0
+    stmt = sa.select(Listing)
+    if mine:
+        stmt = stmt.where(Listing.org_id == current_user.org_id)
+    else:
+        stmt = stmt.where(Listing.status == PublicationStatus.PUBLISHED)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(Listing.title.ilike(like), Listing.description.ilike(like)))
+    if industry in {i.value for i in Industry}:
+        stmt = stmt.where(Listing.industry == industry)
+    if kind in listing_service.DEAL_KINDS:
+        stmt = stmt.where(getattr(Listing, f"offers_{kind}").is_(True))
+    if 1 <= trl_min <= 9:
+        stmt = stmt.where(Listing.trl >= trl_min)
+    if request.args.get("tech_offer") == "1":
+        stmt = stmt.where(Listing.is_tech_offer.is_(True))
+    stmt = stmt.order_by(*SORTS[sort])
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "listings/index.html", page=page, q=q, industry=industry, kind=kind, sort=sort, mine=mine,
+        trl_min=trl_min, industry_choices=choices("industry"), kind_choices=choices("deal_kind"),
+    )
+
+
+@bp.route("/<int:listing_id>")
+def detail(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    with permission_errors():
+        require_view(current_user, listing)
+    own = current_user.is_authenticated and current_user.org_id == listing.org_id
+    return render_template("listings/detail.html", listing=listing, own=own, button=EmptyForm())
+
+
+def _own_patent_choices() -> list[tuple[int, str]]:
+    patents = db.session.scalars(
+        sa.select(Patent).where(Patent.owner_org_id == current_user.org_id).order_by(Patent.filing_date.desc())
+    ).all()
+    return [(p.id, f"{p.application_number} {p.title}") for p in patents]
+
+
+def _data(form: ListingForm) -> listing_service.ListingData:
+    return listing_service.ListingData(
+        title=form.title.data,
+        patent_ids=form.patent_ids.data or [],
+        deal_kinds=form.deal_kinds.data or [],
+        trl=form.trl.data,
+        industry=form.industry.data,
+        price_fen=None if form.negotiable.data else form.price.data,
+        region=form.region.data or "",
+        description=form.description.data or "",
+        is_tech_offer=bool(form.is_tech_offer.data),
+        tech_summary=form.tech_summary.data or "",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = ListingForm()
+    form.patent_ids.choices = _own_patent_choices()
+    if request.method == "GET":
+        form.region.data = current_user.org.region
+        if request.args.get("patent", "").isdigit():
+            form.patent_ids.data = [int(request.args["patent"])]
+    if not form.patent_ids.choices:
+        flash(_("Register your organisation's patents first; a listing offers one or more of them."), "info")
+    if form.validate_on_submit():
+        with permission_errors():
+            try:
+                listing = listing_service.create_listing(current_user, _data(form), publish=form.publish.data)
+            except DomainError as err:
+                apply_error(form, err)
+            else:
+                flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
+                return redirect(url_for("listings.detail", listing_id=listing.id))
+    return render_template("listings/form.html", form=form, listing=None)
+
+
+@bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int):
+    listing = get_or_404(Listing, listing_id)
+    with permission_errors():
+        require_edit(current_user, listing)
+    form = ListingForm(obj=listing)
+    form.patent_ids.choices = _own_patent_choices()
+    if request.method == "GET":
+        form.patent_ids.data = [p.id for p in listing.patents]
+        form.deal_kinds.data = listing.deal_kinds
+        form.negotiable.data = listing.negotiable
+        form.price.data = listing.price_fen
+        form.industry.data = listing.industry.value
+    if form.validate_on_submit():
+        with permission_errors():
+            try:
+                listing_service.update_listing(current_user, listing, _data(form))
+                if form.publish.data and listing.status == PublicationStatus.DRAFT:
+                    listing_service.change_status(current_user, listing, PublicationStatus.PUBLISHED)
+            except DomainError as err:
+                db.session.rollback()
+                apply_error(form, err)
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("listings.detail", listing_id=listing.id))
+    return render_template("listings/form.html", form=form, listing=listing)
+
+
+@bp.route("/<int:listing_id>/status/<any(published, closed, withdrawn, draft):target>", methods=["POST"])
+@login_required
+def change_status(listing_id: int, target: str):
+    listing = get_or_404(Listing, listing_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with permission_errors():
+        try:
+            listing_service.change_status(current_user, listing, target)
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(url_for("listings.detail", listing_id=listing.id)), 303
+    flash(_("Status changed."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..domain.lifecycle import PublicationStatus
+from ..extensions import db
+from ..models import Center, Listing, Need, Organisation, Patent
+from . import bp
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after a redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+@bp.route("/")
+def index():
+    published = PublicationStatus.PUBLISHED
+    stats = {
+        "patents": db.session.scalar(sa.select(sa.func.count(Patent.id))),
+        "listings": db.session.scalar(sa.select(sa.func.count(Listing.id)).where(Listing.status == published)),
+        "needs": db.session.scalar(sa.select(sa.func.count(Need.id)).where(Need.status == published)),
+        "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
+    }
+    latest_listings = db.session.scalars(
+        sa.select(Listing).where(Listing.status == published).order_by(Listing.published_at.desc(), Listing.id.desc()).limit(6)
+    ).all()
+    latest_needs = db.session.scalars(
+        sa.select(Need).where(Need.status == published).order_by(Need.published_at.desc(), Need.id.desc()).limit(6)
+    ).all()
+    centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
+    return render_template(
+        "main/index.html", stats=stats, latest_listings=latest_listings, latest_needs=latest_needs, centers=centers
+    )
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language (kept in the session cookie only)."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}

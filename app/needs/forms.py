@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..formkit import MoneyField, ipc_hint_validator
+from ..labels import choices
+
+
+class NeedForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("What technology do you need?"), validators=[DataRequired(), Length(max=20000)])
+    industry = SelectField(_l("Industry"), choices=lambda: choices("industry"))
+    ipc_hints = StringField(
+        _l("IPC hints"),
+        validators=[Optional(), Length(max=500), ipc_hint_validator],
+        description=_l("Optional, e.g. H01M; C01B 32/184"),
+    )
+    budget_min = MoneyField(_l("Budget from (yuan)"), validators=[Optional()])
+    budget_max = MoneyField(_l("Budget up to (yuan)"), validators=[Optional()])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    save = SubmitField(_l("Save as draft"))
+    publish = SubmitField(_l("Save and publish"))

@@ -1,0 +1,180 @@
+"""Listings: patents offered for transfer or licence; and technology needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..domain import ipc
+from ..domain.errors import DomainError, N_
+from ..domain.lifecycle import EDITABLE, PublicationStatus, TransitionError, check_transition
+from ..extensions import db
+from ..models import Industry, Listing, Need, Patent, Role, User
+from ..models._types import utcnow
+from .permissions import Forbidden, require_edit
+
+DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
+
+
+@dataclass
+class ListingData:
+    title: str
+    patent_ids: list[int]
+    deal_kinds: list[str]
+    trl: int
+    industry: str
+    price_fen: int | None = None  # None = negotiable
+    region: str = ""
+    description: str = ""
+    is_tech_offer: bool = False
+    tech_summary: str = ""
+
+
+@dataclass
+class NeedData:
+    title: str
+    industry: str
+    description: str = ""
+    ipc_hints: str = ""
+    budget_min_fen: int | None = None
+    budget_max_fen: int | None = None
+    region: str = ""
+    deadline: date | None = None
+
+
+def _require_member(by: User) -> None:
+    if by.role not in (Role.MEMBER, Role.ORG_ADMIN):
+        raise Forbidden(N_("only members of an organisation publish offers and needs"))
+
+
+def _check_listing(by: User, data: ListingData) -> list[Patent]:
+    if not data.title.strip():
+        raise DomainError(N_("give the listing a title"), field="title")
+    kinds = [k for k in data.deal_kinds if k in DEAL_KINDS]
+    if not kinds:
+        raise DomainError(N_("choose transfer and/or at least one licence kind"), field="deal_kinds")
+    if not 1 <= int(data.trl) <= 9:
+        raise DomainError(N_("the development stage is TRL 1 to 9"), field="trl")
+    Industry(data.industry)
+    if data.price_fen is not None and data.price_fen < 0:
+        raise DomainError(N_("the price cannot be negative"), field="price")
+    ids = list(dict.fromkeys(data.patent_ids))
+    if not ids:
+        raise DomainError(N_("choose at least one patent"), field="patent_ids")
+    patents = list(db.session.scalars(sa.select(Patent).where(Patent.id.in_(ids)).order_by(Patent.id)))
+    if len(patents) != len(ids):
+        raise DomainError(N_("one of the chosen patents does not exist"), field="patent_ids")
+    foreign = [p.application_number for p in patents if p.owner_org_id != by.org_id]
+    if foreign:
+        raise DomainError(N_("you can only list your organisation's patents: {numbers}"), field="patent_ids", numbers=", ".join(foreign))
+    if data.is_tech_offer and not data.tech_summary.strip():
+        raise DomainError(N_("a technology offer needs a technical summary"), field="tech_summary")
+    return patents
+
+
+def _apply_listing(listing: Listing, data: ListingData, patents: list[Patent]) -> None:
+    listing.title = data.title.strip()
+    listing.description = data.description.strip()
+    listing.is_tech_offer = data.is_tech_offer
+    listing.tech_summary = data.tech_summary.strip()
+    for kind in DEAL_KINDS:
+        setattr(listing, f"offers_{kind}", kind in data.deal_kinds)
+    listing.price_fen = data.price_fen
+    listing.trl = int(data.trl)
+    listing.industry = Industry(data.industry)
+    listing.region = data.region.strip()
+    listing.patents = patents
+
+
+def create_listing(by: User, data: ListingData, *, publish: bool = False) -> Listing:
+    _require_member(by)
+    patents = _check_listing(by, data)
+    listing = Listing(org_id=by.org_id, created_by_id=by.id)
+    _apply_listing(listing, data, patents)
+    if publish:
+        listing.status = PublicationStatus.PUBLISHED
+        listing.published_at = utcnow()
+    db.session.add(listing)
+    db.session.commit()
+    return listing
+
+
+def update_listing(by: User, listing: Listing, data: ListingData) -> None:
+    require_edit(by, listing)
+    if listing.status not in EDITABLE:
+        raise TransitionError(N_("a listing in state {status} cannot be edited"), status=listing.status.value)
+    patents = _check_listing(by, data)
+    _apply_listing(listing, data, patents)
+    db.session.commit()
+
+
+def _check_need(data: NeedData) -> list[str]:
+    if not data.title.strip():
+        raise DomainError(N_("give the need a title"), field="title")
+    Industry(data.industry)
+    try:
+        codes = ipc.parse_list(data.ipc_hints, allow_subclass=True)
+    except ipc.IPCError as err:
+        raise DomainError(err.message, field="ipc_hints") from err
+    lo, hi = data.budget_min_fen, data.budget_max_fen
+    if (lo is not None and lo < 0) or (hi is not None and hi < 0):
+        raise DomainError(N_("a budget cannot be negative"), field="budget_min")
+    if lo is not None and hi is not None and lo > hi:
+        raise DomainError(N_("the lowest budget is above the highest"), field="budget_max")
+    return codes
+
+
+def _apply_need(need: Need, data: NeedData, codes: list[str]) -> None:
+    need.title = data.title.strip()
+    need.description = data.description.strip()
+    need.industry = Industry(data.industry)
+    need.ipc_hints = "; ".join(codes)
+    need.budget_min_fen = data.budget_min_fen
+    need.budget_max_fen = data.budget_max_fen
+    need.region = data.region.strip()
+    need.deadline = data.deadline
+
+
+def create_need(by: User, data: NeedData, *, publish: bool = False, today: date | None = None) -> Need:
+    _require_member(by)
+    codes = _check_need(data)
+    if publish:
+        _check_deadline(data.deadline, today)
+    need = Need(org_id=by.org_id, created_by_id=by.id)
+    _apply_need(need, data, codes)
+    if publish:
+        need.status = PublicationStatus.PUBLISHED
+        need.published_at = utcnow()
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def update_need(by: User, need: Need, data: NeedData) -> None:
+    require_edit(by, need)
+    if need.status not in EDITABLE:
+        raise TransitionError(N_("a need in state {status} cannot be edited"), status=need.status.value)
+    codes = _check_need(data)
+    _apply_need(need, data, codes)
+    db.session.commit()
+
+
+def _check_deadline(deadline: date | None, today: date | None) -> None:
+    if deadline is not None and deadline < (today or date.today()):
+        raise DomainError(N_("the deadline has passed; set a later one before publishing"), field="deadline")
+
+
+def change_status(by: User, item: Listing | Need, target: str, *, today: date | None = None) -> None:
+    """Publish, close, withdraw or reopen as draft."""
+    require_edit(by, item)
+    new = check_transition(item.status, target)
+    if new == PublicationStatus.PUBLISHED:
+        if isinstance(item, Need):
+            _check_deadline(item.deadline, today)
+        elif not item.patents:
+            raise DomainError(N_("a listing needs at least one patent before it is published"))
+        item.published_at = utcnow()
+    item.status = new
+    db.session.commit()

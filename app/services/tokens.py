@@ -1,0 +1,49 @@
+"""Personal API tokens: shown once, stored as SHA-256, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+
+from ..domain.errors import DomainError, N_
+from ..extensions import db
+from ..models import ApiToken, User
+from ..models._types import utcnow
+
+PREFIX = "ipx_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(user: User, name: str) -> tuple[ApiToken, str]:
+    name = (name or "").strip()[:100]
+    if not name:
+        raise DomainError(N_("give the token a name"), field="name")
+    token = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=_hash(token))
+    db.session.add(row)
+    db.session.commit()
+    return row, token
+
+
+def revoke(user: User, token_id: int) -> None:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise DomainError(N_("no such token"))
+    row.revoked_at = utcnow()
+    db.session.commit()
+
+
+def authenticate(token: str) -> User | None:
+    if not token or not token.startswith(PREFIX):
+        return None
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
