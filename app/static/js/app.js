@@ -1,0 +1,64 @@
+/* IP Alliance Exchange: progressive enhancement only. Every form works without this file. */
+(function () {
+  "use strict";
+
+  /* Show or hide a block depending on a checkbox:
+       data-show-when="checkbox-id"  shown only while the checkbox is ticked
+       data-hide-when="checkbox-id"  hidden while the checkbox is ticked */
+  function bindToggle(el, attr, showWhenChecked) {
+    var box = document.getElementById(el.getAttribute(attr));
+    if (!box) {
+      return;
+    }
+    function update() {
+      var visible = showWhenChecked ? box.checked : !box.checked;
+      el.classList.toggle("d-none", !visible);
+    }
+    box.addEventListener("change", update);
+    update();
+  }
+
+  /* Ask before a destructive POST: <form data-confirm="Really?"> */
+  function bindConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  }
+
+  /* A copy button for read-only fields: <button data-copy-target="#id" class="d-none"> */
+  function bindCopy(button) {
+    var target = document.querySelector(button.getAttribute("data-copy-target"));
+    if (!target || !navigator.clipboard) {
+      return;
+    }
+    var original = button.textContent;
+    button.classList.remove("d-none");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.value || target.textContent).then(function () {
+        button.textContent = button.getAttribute("data-copied-text") || original;
+        window.setTimeout(function () {
+          button.textContent = original;
+        }, 2000);
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-show-when]").forEach(function (el) {
+      bindToggle(el, "data-show-when", true);
+    });
+    document.querySelectorAll("[data-hide-when]").forEach(function (el) {
+      bindToggle(el, "data-hide-when", false);
+    });
+    document.querySelectorAll("form[data-confirm]").forEach(bindConfirm);
+    document.querySelectorAll("[data-copy-target]").forEach(bindCopy);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
