@@ -1,0 +1,101 @@
+"""`flask import-patents`, `flask import-trademarks`, `flask search-reindex`, `flask search-check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from ..extensions import db
+
+
+def _translate(template: str, params: dict) -> str:
+    return template.format(**params) if params else template
+
+
+def _run_import(kind: str, file: str, industry: str | None, errors_path: str | None, batch: int) -> None:
+    from ..models import ImportJob, ImportKind, ImportStatus, Industry
+    from ..services import imports
+
+    path = Path(file).resolve()
+    if industry and industry not in {i.value for i in Industry}:
+        raise click.BadParameter(f"unknown industry {industry!r}; one of: {', '.join(i.value for i in Industry)}")
+    job = ImportJob(kind=ImportKind(kind), filename=path.name, stored_path=str(path), industry=industry or None)
+    db.session.add(job)
+    db.session.commit()
+    fmt = imports.detect_format(path) if path.exists() else "csv"
+    total = imports.count_rows(path, fmt) if path.exists() else 0
+    with click.progressbar(length=max(total, 1), label=f"importing {path.name}", show_pos=True) as bar:
+        job = imports.run_job(job.id, progress=bar.update, batch_size=batch)
+    if job.status == ImportStatus.FAILED:
+        raise click.ClickException(_translate(job.message, job.message_params or {}))
+    click.echo(f"{job.processed_rows} rows: {job.created_rows} new, {job.updated_rows} updated, "
+               f"{job.unchanged_rows} unchanged, {job.error_rows} with errors (job {job.id})")
+    if job.error_rows:
+        out = Path(errors_path) if errors_path else path.with_name(path.stem + ".errors.csv")
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            for chunk in imports.csv_lines(["line", "column", "value", "reason"], imports.error_rows(job, _translate)):
+                f.write(chunk)
+        click.echo(f"errors written to {out}")
+    from ..search import state
+
+    state().indexer.flush(timeout=None)
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("import-patents")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--industry", default=None, help="Industry for rows without one (e.g. carbon_materials).")
+    @click.option("--errors", "errors_path", default=None, help="Where to write the error CSV (default FILE.errors.csv).")
+    @click.option("--batch", default=500, show_default=True, help="Rows per database transaction.")
+    def import_patents_command(file, industry, errors_path, batch):
+        """Import patents from a CSV or XLSX file (Chinese or English headers); upsert by application number."""
+        _run_import("patents", file, industry, errors_path, batch)
+
+    @app.cli.command("import-trademarks")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--industry", default=None, help="Industry for rows without one.")
+    @click.option("--errors", "errors_path", default=None, help="Where to write the error CSV (default FILE.errors.csv).")
+    @click.option("--batch", default=500, show_default=True)
+    def import_trademarks_command(file, industry, errors_path, batch):
+        """Import trademarks from a CSV or XLSX file; upsert by registration number."""
+        _run_import("trademarks", file, industry, errors_path, batch)
+
+    @app.cli.command("search-reindex")
+    @click.option("--procs", default=None, type=int, help="Whoosh writer processes (default SEARCH_BUILD_PROCS).")
+    def search_reindex_command(procs):
+        """Rebuild the search index from the database into a new directory and swap it in."""
+        from ..search import maintenance, state
+        from ..search.documents import db_count
+
+        st = state()
+        if procs:
+            app.config["SEARCH_BUILD_PROCS"] = procs
+            st.reset_backend()
+        total = db_count(db.session)
+        with click.progressbar(length=max(total, 1), label=f"indexing ({st.backend.name})", show_pos=True) as bar:
+            result = maintenance.reindex(progress=bar.update)
+        click.echo(f"{result['documents']} documents indexed; {result['caught_up']} caught up after the swap")
+
+    @app.cli.command("search-check")
+    @click.option("--fix", is_flag=True, help="Write the missing documents and remove the extra ones.")
+    def search_check_command(fix):
+        """Compare the index with the database (document count and keys); exit 1 when they differ."""
+        from ..search import maintenance
+
+        report = maintenance.check()
+        click.echo(f"{report.backend}: index {report.index_count} documents, database {report.database_count} rows; "
+                   f"{len(report.missing)} missing, {len(report.extra)} extra")
+        for key in report.missing[:20]:
+            click.echo(f"  missing {key}")
+        for key in report.extra[:20]:
+            click.echo(f"  extra {key}")
+        if not report.ok:
+            if fix:
+                n = maintenance.sync()
+                click.echo(f"fixed: {n} documents written or removed")
+                return
+            raise SystemExit(1)
+        click.echo("ok")
+

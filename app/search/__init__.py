@@ -1,0 +1,82 @@
+"""Full-text search over patents, listings and needs.
+
+The index is derived data: the database is the truth, the index follows it after each commit
+(:mod:`.indexer`) and ``flask search-reindex`` rebuilds it. Two backends answer the same
+:class:`~.backend.SearchRequest`: Whoosh files (``SEARCH_BACKEND = "whoosh"``, the default) and
+PostgreSQL full-text search over jieba-segmented text (``"postgres"``).
+
+Settings (environment variables of the same name override the defaults):
+``SEARCH_BACKEND`` whoosh | postgres; ``SEARCH_INDEX_DIR`` (instance/search; a fresh temporary
+directory under TESTING); ``SEARCH_WRITER`` thread | sync | off (off under TESTING);
+``SEARCH_BUILD_PROCS`` writer processes for a rebuild.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+from flask import Flask, current_app
+
+from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult  # noqa: F401
+
+
+class SearchState:
+    """Per-app search objects: the backend (one per process) and the indexer."""
+
+    def __init__(self, app: Flask) -> None:
+        from .indexer import Indexer
+
+        self.app = app
+        self._backend: SearchBackend | None = None
+        self.indexer = Indexer(app, self)
+
+    @property
+    def backend(self) -> SearchBackend:
+        if self._backend is None:
+            self._backend = make_backend(self.app.config)
+        return self._backend
+
+    def reset_backend(self) -> None:
+        """Forget the backend (tests switch SEARCH_BACKEND)."""
+        if self._backend is not None:
+            self._backend.close()
+        self._backend = None
+
+
+def make_backend(config) -> SearchBackend:
+    name = config.get("SEARCH_BACKEND", "whoosh")
+    if name == "whoosh":
+        from .whoosh_backend import WhooshBackend
+
+        return WhooshBackend(config["SEARCH_INDEX_DIR"], procs=int(config.get("SEARCH_BUILD_PROCS", 1)))
+    if name == "postgres":
+        from .postgres_backend import PostgresBackend
+
+        return PostgresBackend()
+    raise ValueError(f"unknown SEARCH_BACKEND {name!r} (whoosh or postgres)")
+
+
+def init_app(app: Flask) -> None:
+    from .indexer import install_session_hooks
+
+    app.config.setdefault("SEARCH_BACKEND", os.environ.get("SEARCH_BACKEND", "whoosh"))
+    index_dir = os.environ.get("SEARCH_INDEX_DIR")
+    if not index_dir and app.testing:
+        index_dir = tempfile.mkdtemp(prefix="ipx-search-")
+        atexit.register(shutil.rmtree, index_dir, True)
+    app.config.setdefault("SEARCH_INDEX_DIR", index_dir or os.path.join(app.instance_path, "search"))
+    app.config.setdefault("SEARCH_WRITER", os.environ.get("SEARCH_WRITER", "off" if app.testing else "thread"))
+    app.config.setdefault("SEARCH_BUILD_PROCS", int(os.environ.get("SEARCH_BUILD_PROCS", "1")))
+    app.extensions["search"] = SearchState(app)
+    install_session_hooks()
+
+
+def state() -> SearchState:
+    return current_app.extensions["search"]
+
+
+def backend() -> SearchBackend:
+    return state().backend

@@ -1,0 +1,131 @@
+"""What every search backend offers, and the values passed across that line."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .query import ParsedQuery
+
+KINDS = ("patent", "listing", "need")
+# Facet fields, in the order the page shows them.
+FACET_FIELDS = ("kind", "type", "status", "industry", "year", "ipc_section", "ipc_class", "applicant")
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class SearchDoc:
+    """One indexed record, built from the database by :mod:`app.search.documents`."""
+
+    kind: str
+    object_id: int
+    public: bool
+    org_id: int | None
+    title: str
+    title_seg: str  # analysis.segment(title)
+    body_seg: str  # abstract, description … segmented
+    applicant_seg: str
+    numbers: list[str] = field(default_factory=list)  # lower-case, several written forms
+    applicants: list[str] = field(default_factory=list)
+    ipc: list[str] = field(default_factory=list)  # ipc keys: H, H01, H01M, H01M10, H01M10/052
+    patent_type: str | None = None
+    legal_status: str | None = None
+    industry: str | None = None
+    year: int | None = None
+    sort_date: date | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+    def facet_values(self) -> list[tuple[str, str]]:
+        values = [("kind", self.kind)]
+        if self.patent_type:
+            values.append(("type", self.patent_type))
+        if self.legal_status:
+            values.append(("status", self.legal_status))
+        if self.industry:
+            values.append(("industry", self.industry))
+        if self.year:
+            values.append(("year", str(self.year)))
+        for key in self.ipc:
+            if len(key) == 1:
+                values.append(("ipc_section", key))
+            elif len(key) == 3:
+                values.append(("ipc_class", key))
+        for name in self.applicants:
+            values.append(("applicant", name[:200]))
+        return values
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    kind, _, object_id = key.partition(":")
+    return kind, int(object_id)
+
+
+@dataclass
+class SearchRequest:
+    query: ParsedQuery
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet field -> values (OR)
+    viewer_org_id: int | None = None  # sees its own unpublished listings and needs
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: bool = True
+    facet_limit: int = 12
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    score: float
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class SearchBackend(abc.ABC):
+    """An index of :class:`SearchDoc`; derived data that can always be rebuilt from the database."""
+
+    name = "base"
+
+    @abc.abstractmethod
+    def apply(self, docs: list[SearchDoc], deleted: list[str]) -> None:
+        """Add or replace ``docs`` and remove the documents with keys ``deleted``, atomically."""
+
+    @abc.abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """Documents in the index."""
+
+    @abc.abstractmethod
+    def keys(self) -> set[str]:
+        """The keys of every indexed document (for checks)."""
+
+    @abc.abstractmethod
+    def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
+        """Replace the whole index with ``docs`` so readers never see a half-built index."""
+
+    @abc.abstractmethod
+    def clear(self) -> None: ...
+
+    def refresh(self) -> None:
+        """Make the latest committed changes visible to this process's searches."""
+
+    def close(self) -> None:
+        pass

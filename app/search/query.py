@@ -1,0 +1,224 @@
+"""The search box language, parsed into a small tree that every backend compiles.
+
+    锂电池 正极            both words (AND is the default)
+    "锂离子 电池"          a phrase
+    石墨烯 OR 碳纳米管     either (also ``|``)
+    -回收  NOT 回收        without
+    ipc:H01M  ipc:"H01M 10/052"  title:隔膜  abstract:…  applicant:太原理工
+    type:invention  status:granted  industry:hydrogen  kind:listing
+    year:2020  year:2018-2021  number:202010566088.9
+
+Parsing never fails: unbalanced quotes run to the end, unknown ``name:`` prefixes are plain text,
+and a value that cannot be understood (``ipc:XYZ``) becomes a warning the page shows.
+No Flask import here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..domain import ipc as ipc_rules
+from ..domain import patent_numbers
+from ..domain.errors import N_
+from . import analysis
+
+TEXT_FIELDS = {"title": "title", "abstract": "content", "content": "content", "applicant": "applicant"}
+KEYWORD_FIELDS = {"ipc", "type", "status", "industry", "kind", "year", "number"}
+FIELD_ALIASES = {
+    "标题": "title", "名称": "title", "摘要": "abstract", "申请人": "applicant", "applicants": "applicant",
+    "分类号": "ipc", "类型": "type", "patent_type": "type", "法律状态": "status", "legal_status": "status",
+    "行业": "industry", "年份": "year", "申请年": "year", "申请号": "number", "公开号": "number",
+}
+
+# Words users type for the keyword fields, mapped to stored values.
+VALUE_ALIASES = {
+    "type": {"发明": "invention", "实用新型": "utility_model", "外观设计": "design", "外观": "design",
+             "utility": "utility_model"},
+    "status": {"在审": "pending", "审中": "pending", "授权": "granted", "有效": "granted", "失效": "lapsed",
+               "届满": "expired", "无效": "invalidated", "部分无效": "partly_invalidated", "撤回": "withdrawn",
+               "驳回": "rejected"},
+    "kind": {"专利": "patent", "patents": "patent", "挂牌": "listing", "listings": "listing", "需求": "need",
+             "needs": "need"},
+}
+
+
+@dataclass
+class Clause:
+    """One leaf: words (AND-ed), a phrase, or a keyword value, in a field or the default fields."""
+
+    field: str | None  # None = title and content; else a TEXT_FIELDS key or a KEYWORD_FIELDS name
+    tokens: list[str] = field(default_factory=list)  # index-form words, for text fields
+    # a word may also match as a phrase of smaller words: 太原理工 -> [太原, 理工]
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
+    phrase: bool = False
+    value: str = ""  # for keyword fields (year: "2018-2021" gives low/high)
+    low: int | None = None
+    high: int | None = None
+    negated: bool = False
+
+
+@dataclass
+class AnyOf:
+    """Clauses joined by OR (negation is not allowed inside)."""
+
+    clauses: list[Clause]
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    groups: list[Clause | AnyOf] = field(default_factory=list)  # AND-ed
+    warnings: list[tuple[str, dict]] = field(default_factory=list)  # (English template, params)
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def only_negative(self) -> bool:
+        return bool(self.groups) and all(g.negated for g in self.groups)
+
+    def highlight_terms(self) -> list[str]:
+        """Words to mark in snippets: every positive text word, longest first."""
+        terms: set[str] = set()
+        for group in self.groups:
+            if group.negated:
+                continue
+            for clause in group.clauses if isinstance(group, AnyOf) else [group]:
+                if clause.field is None or clause.field in TEXT_FIELDS:
+                    terms.update(clause.tokens)
+        return sorted(terms, key=lambda t: (-len(t), t))
+
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<neg>-|NOT\s+)?(?:(?P<field>[\w\u4e00-\u9fff]+)[:：])?(?:"(?P<phrase>[^"]*)"?|“(?P<cphrase>[^”]*)”?|(?P<word>[^\s"“]+))|(?P<or>OR|\|))',
+)
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def parse(text: str) -> ParsedQuery:
+    text = (text or "").strip()[:500]
+    result = ParsedQuery(text=text)
+    pending_or = False
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            pos += 1
+            continue
+        pos = m.end()
+        if m.group("or") and not m.group("word"):
+            pending_or = bool(result.groups)
+            continue
+        if m.group("word") == "OR":
+            pending_or = bool(result.groups)
+            continue
+        negated = bool(m.group("neg"))
+        raw_field = (m.group("field") or "").lower()
+        is_phrase = m.group("phrase") is not None or m.group("cphrase") is not None
+        value = m.group("phrase") if m.group("phrase") is not None else m.group("cphrase")
+        if value is None:
+            value = m.group("word") or ""
+        fname = FIELD_ALIASES.get(raw_field, raw_field) if raw_field else None
+        if fname is None and not is_phrase and _looks_like_number(value):
+            fname = "number"  # a bare 202010566088.9 or CN111234567A finds that patent
+        if fname and fname not in TEXT_FIELDS and fname not in KEYWORD_FIELDS:
+            # "比例3:1" or "http:" — not a field: keep the whole thing as text
+            value = f"{m.group('field')}:{value}"
+            fname = None
+        clause = _clause(fname, value, is_phrase, result)
+        if clause is None:
+            pending_or = False
+            continue
+        clause.negated = negated
+        if pending_or and not negated and not result.groups[-1].negated:
+            last = result.groups[-1]
+            if isinstance(last, AnyOf):
+                last.clauses.append(clause)
+            else:
+                result.groups[-1] = AnyOf([last, clause])
+        else:
+            result.groups.append(clause)
+        pending_or = False
+    return result
+
+
+def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery) -> Clause | None:
+    value = value.strip()
+    if not value:
+        return None
+    if fname is None or fname in TEXT_FIELDS:
+        if is_phrase:  # "锂离子 电池" means the characters side by side: cut them as one text
+            value = _CJK_SPACE.sub("", value)
+        tokens = analysis.query_tokens(value)
+        if not tokens:
+            return None
+        phrase = is_phrase and len(tokens) > 1
+        alternatives = {}
+        if not phrase:
+            for token in tokens:
+                alt = analysis.split_alternative(token)
+                if alt:
+                    alternatives[token] = alt
+        return Clause(field=fname, tokens=tokens, phrase=phrase, alternatives=alternatives)
+    if fname == "ipc":
+        try:
+            code = ipc_rules.normalize(value, allow_subclass=True)
+        except ipc_rules.IPCError:
+            short = value.upper().replace(" ", "")
+            if re.fullmatch(r"[A-H](\d{2})?", short):  # a section or class
+                code = short
+            else:
+                result.warnings.append((N_("“{value}” is not an IPC code; try ipc:H01M or ipc:\"H01M 10/052\""), {"value": value}))
+                return None
+        return Clause(field="ipc", value=ipc_key(code))
+    if fname == "number":
+        try:
+            return Clause(field="number", value=str(patent_numbers.parse(value)).lower())
+        except patent_numbers.PatentNumberError:
+            return Clause(field="number", value=re.sub(r"\s+", "", value).lower())
+    if fname == "year":
+        m = re.fullmatch(r"(\d{4})(?:\s*(?:-|–|~|\.\.|至|到)\s*(\d{4}))?", value)
+        if not m:
+            result.warnings.append((N_("“{value}” is not a year or a range such as 2018-2021"), {"value": value}))
+            return None
+        low = int(m.group(1))
+        high = int(m.group(2) or low)
+        return Clause(field="year", value=value, low=min(low, high), high=max(low, high))
+    aliases = VALUE_ALIASES.get(fname, {})
+    return Clause(field=fname, value=aliases.get(value, aliases.get(value.lower(), value.lower())))
+
+
+_PUBLICATION = re.compile(r"^CN\d{7,9}[A-Z]\d?$", re.I)
+
+
+def _looks_like_number(value: str) -> bool:
+    if _PUBLICATION.match(value):
+        return True
+    if not re.fullmatch(r"(?:CN|ZL)?\d{8,12}\.?[\dX]", value, re.I):
+        return False
+    try:
+        patent_numbers.parse(value)
+    except patent_numbers.PatentNumberError:
+        return False
+    return True
+
+
+def ipc_key(code: str) -> str:
+    """IPC as an index keyword: no space (``H01M10/052``)."""
+    return code.replace(" ", "").upper()
+
+
+def ipc_keys(codes: list[str]) -> list[str]:
+    """Every level a patent's IPC codes can be searched by: section, class, subclass, group, code."""
+    keys: list[str] = []
+    for code in codes:
+        full = ipc_key(code)
+        for key in (full[:1], full[:3], full[:4], full.split("/")[0], full):
+            if key and key not in keys:
+                keys.append(key)
+    return keys

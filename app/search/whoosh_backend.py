@@ -1,0 +1,397 @@
+"""The Whoosh backend: files under SEARCH_INDEX_DIR, one searcher per process.
+
+Layout: ``<base>/CURRENT`` names the live index directory (``<base>/ix-…``). A rebuild writes a
+new directory and replaces CURRENT atomically; every process notices and reopens.
+
+Tuning that SEARCH.md measured: text arrives segmented (analysis.segment), so fields index it
+by splitting on spaces — our own Format skips Whoosh's analyzer and Token objects; the title
+is a second, small field that a query boosts; facets are one column read per matching
+document; nothing large is stored (hits are loaded from the database).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from whoosh import columns, fields, formats, index
+from whoosh import query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.sorting import FieldFacet
+
+from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
+from .query import AnyOf, Clause, ParsedQuery
+
+log = logging.getLogger(__name__)
+
+FACET_SEP = b"\x1f"
+EPOCH = date(1970, 1, 1)
+# facet field -> index field holding its values
+FACET_INDEX_FIELD = {"kind": "kind", "type": "type", "status": "status", "industry": "industry", "year": "year",
+                     "ipc_section": "ipc", "ipc_class": "ipc", "applicant": "applicant_name"}
+TEXT_FIELD_SETS = {
+    None: (("title", 2.0), ("content", 1.0)),
+    "title": (("title", 1.0),),
+    "content": (("content", 1.0),),  # abstract: is searched in the combined field
+    "abstract": (("content", 1.0),),
+    "applicant": (("applicant", 1.0),),
+}
+
+
+class SegmentedPositions(formats.Positions):
+    """Positions read straight from analysis.segment's output (``a b|c d``), without an analyzer."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if isinstance(value, (list, tuple)):
+            value = " ".join(value)
+        poses: dict[str, list[int]] = defaultdict(list)
+        for pos, group in enumerate(value.split()):
+            if "|" in group:
+                for token in group.split("|"):
+                    if token:
+                        poses[token].append(pos)
+            else:
+                poses[group].append(pos)
+        fb = self.field_boost
+        encode = self.encode
+        for word, poslist in poses.items():
+            if len(poslist) > 1 and poslist[-1] == poslist[-2]:
+                poslist = sorted(set(poslist))
+            yield word, len(poslist), len(poslist) * fb, encode(poslist)
+
+
+class SEGMENTED(fields.TEXT):
+    """A TEXT field fed with pre-segmented text."""
+
+    def __init__(self, field_boost: float = 1.0):
+        super().__init__(analyzer=SpaceSeparatedTokenizer(), phrase=True, field_boost=field_boost)
+        self.format = SegmentedPositions(field_boost=field_boost)
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        kind=fields.ID(),
+        public=fields.ID(),
+        org=fields.ID(),
+        number=fields.KEYWORD(),
+        title=SEGMENTED(),
+        content=SEGMENTED(),
+        applicant=SEGMENTED(),
+        applicant_name=fields.KEYWORD(),
+        ipc=fields.KEYWORD(),
+        type=fields.ID(),
+        status=fields.ID(),
+        industry=fields.ID(),
+        year=fields.ID(),
+        date=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        facets=fields.COLUMN(columns.VarBytesColumn()),
+    )
+
+
+def doc_fields(doc: SearchDoc) -> dict:
+    """A SearchDoc as Whoosh fields. Lists bypass analysis (values are already index terms)."""
+    out = {
+        "key": doc.key,
+        "kind": doc.kind,
+        "public": "1" if doc.public else "0",
+        "title": doc.title_seg,
+        "content": " ".join(s for s in (doc.title_seg, doc.body_seg, doc.applicant_seg) if s),
+        "applicant": doc.applicant_seg,
+        "date": (doc.sort_date - EPOCH).days if doc.sort_date else 0,
+        "facets": FACET_SEP.join(f"{f}={v}".encode() for f, v in doc.facet_values()),
+    }
+    if doc.org_id is not None:
+        out["org"] = str(doc.org_id)
+    if doc.numbers:
+        out["number"] = list(doc.numbers)
+    if doc.applicants:
+        out["applicant_name"] = list(doc.applicants)
+    if doc.ipc:
+        out["ipc"] = list(doc.ipc)
+    for name, value in (("type", doc.patent_type), ("status", doc.legal_status), ("industry", doc.industry)):
+        if value:
+            out[name] = value
+    if doc.year:
+        out["year"] = str(doc.year)
+    return out
+
+
+# ---- compiling the parsed query -----------------------------------------------------------
+
+
+def _text_query(clause: Clause) -> wq.Query:
+    field_set = TEXT_FIELD_SETS[clause.field]
+    if clause.phrase:
+        return _or([wq.Phrase(f, clause.tokens, boost=b) for f, b in field_set])
+    parts = []
+    for token in clause.tokens:
+        options: list[wq.Query] = [wq.Term(f, token, boost=b) for f, b in field_set]
+        alt = clause.alternatives.get(token)
+        if alt:
+            options += [wq.Phrase(f, alt, boost=b) for f, b in field_set]
+        parts.append(_or(options))
+    return _and(parts)
+
+
+def _keyword_query(clause: Clause) -> wq.Query:
+    if clause.field == "year":
+        return _or([wq.Term("year", str(y)) for y in range(clause.low, min(clause.high, clause.low + 200) + 1)])
+    name = {"ipc": "ipc", "number": "number", "type": "type", "status": "status", "industry": "industry",
+            "kind": "kind"}[clause.field]
+    return wq.Term(name, clause.value)
+
+
+def _clause_query(clause: Clause) -> wq.Query:
+    return _text_query(clause) if clause.tokens else _keyword_query(clause)
+
+
+def _or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _and(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None) -> wq.Query | None:
+    """The parsed box, the facet filters and who may see what, as one Whoosh query."""
+    must: list[wq.Query] = []
+    must_not: list[wq.Query] = []
+    for group in parsed.groups:
+        q = _or([_clause_query(c) for c in group.clauses]) if isinstance(group, AnyOf) else _clause_query(group)
+        (must_not if group.negated else must).append(q)
+    for fname, values in filters.items():
+        if fname in FACET_INDEX_FIELD and values:
+            must.append(_or([wq.Term(FACET_INDEX_FIELD[fname], v) for v in values]))
+    if not must and not must_not:
+        return None
+    if not must:
+        must.append(wq.Every())
+    visible = wq.Term("public", "1")
+    if viewer_org_id is not None:
+        visible = wq.Or([visible, wq.Term("org", str(viewer_org_id))])
+    must.append(visible)
+    q = wq.And(must)
+    if must_not:
+        q = wq.AndNot(q, _or(must_not))
+    return q
+
+
+# ---- the backend --------------------------------------------------------------------------
+
+
+class WhooshBackend(SearchBackend):
+    name = "whoosh"
+
+    def __init__(self, base_dir: str | os.PathLike, *, lock_timeout: float = 5.0, procs: int = 1,
+                 limitmb: int = 256, max_refreshes: int = 50, max_age: float = 600.0):
+        self.base = Path(base_dir)
+        self.lock_timeout = lock_timeout
+        self.procs = procs
+        self.limitmb = limitmb
+        self.max_refreshes = max_refreshes  # a searcher refreshed many times gets slow: reopen it
+        self.max_age = max_age
+        self._lock = threading.RLock()
+        self._ix = None
+        self._ix_name = None
+        self._searcher = None
+        self._refreshes = 0
+        self._opened = 0.0
+        self.schema = make_schema()
+
+    # -- where the live index is
+
+    def _current_name(self) -> str:
+        pointer = self.base / "CURRENT"
+        try:
+            return pointer.read_text().strip()
+        except FileNotFoundError:
+            with self._lock:
+                if not pointer.exists():
+                    name = self._create_empty()
+                    self._point_to(name)
+                    return name
+                return pointer.read_text().strip()
+
+    def _create_empty(self) -> str:
+        self.base.mkdir(parents=True, exist_ok=True)
+        name = f"ix-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+        (self.base / name).mkdir()
+        index.create_in(str(self.base / name), self.schema)
+        return name
+
+    def _point_to(self, name: str) -> None:
+        tmp = self.base / f"CURRENT.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(name)
+        os.replace(tmp, self.base / "CURRENT")
+
+    def index_dir(self) -> Path:
+        return self.base / self._current_name()
+
+    def _index(self):
+        name = self._current_name()
+        if self._ix is None or self._ix_name != name:
+            self._close_searcher()
+            self._ix = index.open_dir(str(self.base / name))
+            self._ix_name = name
+        return self._ix
+
+    # -- reading
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:  # noqa: BLE001 - closing a stale searcher must not break a search
+                log.debug("closing searcher failed", exc_info=True)
+        self._searcher = None
+
+    def _get_searcher(self):
+        """The process's searcher, refreshed when the index changed, reopened now and then."""
+        ix = self._index()
+        s = self._searcher
+        if s is None:
+            s = self._searcher = ix.searcher()
+            self._refreshes, self._opened = 0, time.monotonic()
+        elif not s.up_to_date():
+            if self._refreshes >= self.max_refreshes or time.monotonic() - self._opened > self.max_age:
+                self._close_searcher()
+                s = self._searcher = ix.searcher()
+                self._refreshes, self._opened = 0, time.monotonic()
+            else:
+                s = self._searcher = s.refresh()
+                self._refreshes += 1
+        return s
+
+    def refresh(self) -> None:
+        with self._lock:
+            self._get_searcher()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        q = compile_query(request.query, request.filters, request.viewer_org_id)
+        result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
+        if q is None:
+            return result
+        with self._lock:
+            s = self._get_searcher()
+            kwargs = {}
+            if request.sort == "date":
+                kwargs["sortedby"] = FieldFacet("date", reverse=True)
+            page = s.search_page(q, request.page, pagelen=request.per_page, **kwargs)
+            result.total = page.total
+            for hit in page:
+                kind, object_id = parse_key(hit["key"])
+                result.hits.append(Hit(kind, object_id, float(hit.score or 0.0)))
+            if request.facets and result.total:
+                result.facets = self._facets(s, q, request.facet_limit)
+        return result
+
+    @staticmethod
+    def _facets(s, q, limit: int) -> dict[str, list[tuple[str, int]]]:
+        creader = s.reader().column_reader("facets")
+        counts: Counter = Counter()
+        for docnum in s.docs_for_query(q):
+            value = creader[docnum]
+            if value:
+                counts.update(value.split(FACET_SEP))
+        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in FACET_FIELDS}
+        for raw, n in counts.items():
+            fname, _, value = raw.decode().partition("=")
+            if fname in grouped:
+                grouped[fname].append((value, n))
+        for fname, values in grouped.items():
+            if fname == "year":
+                values.sort(key=lambda x: x[0], reverse=True)
+            else:
+                values.sort(key=lambda x: (-x[1], x[0]))
+            grouped[fname] = values[: limit if fname != "year" else max(limit, 30)]
+        return {f: v for f, v in grouped.items() if v}
+
+    def count(self) -> int:
+        with self._lock:
+            return self._get_searcher().doc_count()
+
+    def keys(self) -> set[str]:
+        with self._lock:
+            reader = self._get_searcher().reader()
+            return {fields_["key"] for _, fields_ in reader.iter_docs()}
+
+    # -- writing
+
+    def apply(self, docs: list[SearchDoc], deleted: list[str]) -> None:
+        """One writer, one commit. Raises whoosh.index.LockError when another process holds the
+        lock longer than lock_timeout; the indexer retries, so nothing is lost."""
+        with self._lock:
+            ix = self._index()
+        writer = ix.writer(timeout=self.lock_timeout)
+        try:
+            for key in deleted:
+                writer.delete_by_term("key", key)
+            for doc in docs:
+                writer.update_document(**doc_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self.refresh()  # this process sees its own writes at once
+
+    def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
+        name = self._create_empty()
+        ix = index.open_dir(str(self.base / name))
+        if self.procs > 1:
+            writer = ix.writer(procs=self.procs, limitmb=self.limitmb, multisegment=True)
+        else:
+            writer = ix.writer(limitmb=self.limitmb)
+        n = 0
+        try:
+            for doc in docs:
+                writer.add_document(**doc_fields(doc))
+                n += 1
+                if progress and n % 500 == 0:
+                    progress(500)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(self.base / name, ignore_errors=True)
+            raise
+        writer.commit()
+        if progress:
+            progress(n % 500)
+        self._swap_to(name)
+        return n
+
+    def _swap_to(self, name: str) -> None:
+        with self._lock:
+            old = self._ix_name
+            self._point_to(name)
+            self._close_searcher()
+            self._ix, self._ix_name = None, None
+        # Other processes may still read the old files (on POSIX an open file outlives its name).
+        for child in self.base.iterdir():
+            if child.is_dir() and child.name.startswith("ix-") and child.name != name:
+                # a directory another rebuild is still writing is young; leave those alone
+                if child.name == old or _older_than(child, 6 * 3600):
+                    shutil.rmtree(child, ignore_errors=True)
+
+    def clear(self) -> None:
+        self._swap_to(self._create_empty())
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_searcher()
+            self._ix = None
+            self._ix_name = None
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except FileNotFoundError:
+        return False
