@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..domain.deals import DealAction, DealKind, DealTransitionError, allowed_actions
+from ..domain.errors import DomainError
+from ..extensions import db
+from ..formkit import apply_error, translate_domain
+from ..labels import choices
+from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Role
+from ..services import deals as deal_service
+from ..services import uploads
+from ..services.centers import is_center_staff
+from ..services.permissions import require_view as require_listing_view
+from ..views import get_or_404, page_arg, permission_errors
+from . import bp
+from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, RecordForm, StartDealForm
+
+REASON_ACTIONS = {DealAction.DISPUTE, DealAction.REVERSE, DealAction.REFUND}
+
+
+def _load(deal_id: int) -> Deal:
+    deal = get_or_404(Deal, deal_id)
+    with permission_errors():
+        deal_service.require_view(current_user, deal)
+    return deal
+
+
+@bp.route("/")
+@login_required
+def index():
+    stmt = sa.select(Deal)
+    if current_user.role != Role.PLATFORM_ADMIN:
+        staff_centers = [c.id for c in db.session.scalars(sa.select(Center).where(Center.org_id == current_user.org_id))
+                         if is_center_staff(current_user, c)]
+        stmt = stmt.where(sa.or_(Deal.seller_org_id == current_user.org_id, Deal.buyer_org_id == current_user.org_id,
+                                 Deal.center_id.in_(staff_centers)))
+    status = request.args.get("status")
+    if status:
+        stmt = stmt.where(Deal.status == status) if status in {s.value for s in deal_service.DealStatus} else stmt
+    page = db.paginate(stmt.order_by(Deal.id.desc()), page=page_arg(), per_page=20, error_out=False)
+    return render_template("deals/index.html", page=page, status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    listing = get_or_404(Listing, request.args.get("listing", type=int) or 0)
+    with permission_errors():
+        require_listing_view(current_user, listing)
+    form = StartDealForm()
+    form.kind.choices = choices("deal_kind", set(listing.deal_kinds))
+    if request.method == "GET" and listing.price_fen:
+        form.price.data = listing.price_fen
+    if form.validate_on_submit():
+        with permission_errors():
+            try:
+                deal = deal_service.start_from_listing(
+                    current_user, listing, kind=form.kind.data, price_fen=form.price.data,
+                    payment_terms=form.payment_terms.data or "",
+                )
+            except DomainError as err:
+                apply_error(form, err)
+            else:
+                flash(_("Deal opened. Both sides sign it next."), "success")
+                return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/new.html", form=form, listing=listing)
+
+
+@bp.route("/<int:deal_id>")
+@login_required
+def detail(deal_id: int):
+    deal = _load(deal_id)
+    actions = [a for a in allowed_actions(deal.status) if deal_service.may(current_user, deal, a)]
+    forms = {}
+    for action in actions:
+        if action is DealAction.RECORD:
+            forms[action.value] = RecordForm(prefix=action.value)
+        elif action in REASON_ACTIONS:
+            forms[action.value] = ReasonForm(prefix=action.value)
+        else:
+            forms[action.value] = ActionForm(prefix=action.value)
+    ledger = db.session.execute(
+        sa.select(LedgerTransaction, LedgerEntry).join(LedgerEntry).where(LedgerTransaction.deal_id == deal.id)
+        .order_by(LedgerTransaction.id, LedgerEntry.id)
+    ).all()
+    history = db.session.scalars(
+        sa.select(AuditRecord).where(AuditRecord.object_type == "deal", AuditRecord.object_id == deal.id)
+        .order_by(AuditRecord.id)
+    ).all()
+    assign_form = None
+    if current_user.role == Role.PLATFORM_ADMIN or (
+        current_user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN) and deal.status.value not in ("completed", "reversed")
+    ):
+        centers = [c for c in db.session.scalars(sa.select(Center).order_by(Center.id)) if is_center_staff(current_user, c)]
+        if centers:
+            assign_form = AssignCenterForm()
+            assign_form.center_id.choices = [(c.id, c.name) for c in centers]
+    return render_template(
+        "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history,
+        contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
+        assign_form=assign_form,
+    )
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/<int:deal_id>/<any(sign, fund, record, complete, cancel, dispute, resolve_release, refund, reverse):action>",
+          methods=["POST"])
+@login_required
+def act(deal_id: int, action: str):
+    deal = _load(deal_id)
+    action = DealAction(action)
+    if action is DealAction.RECORD:
+        form = RecordForm(prefix=action.value)
+    elif action in REASON_ACTIONS:
+        form = ReasonForm(prefix=action.value)
+    else:
+        form = ActionForm(prefix=action.value)
+    if not form.validate_on_submit():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                flash(str(message), "danger")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    kwargs = {"key": f"web:{current_user.id}:{form.idempotency_key.data}"}
+    if action is DealAction.RECORD:
+        kwargs.update(recordal_number=form.recordal_number.data, recordal_date=form.recordal_date.data)
+    elif action in REASON_ACTIONS:
+        kwargs["reason"] = form.reason.data
+    with permission_errors():
+        try:
+            deal_service.ACTIONS[action](current_user, deal.id, **kwargs)
+        except DealTransitionError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(url_for("deals.detail", deal_id=deal.id)), 409
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    flash(_("Done."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+@bp.route("/<int:deal_id>/contract", methods=["POST"])
+@login_required
+def upload_contract(deal_id: int):
+    deal = _load(deal_id)
+    if not deal.is_party(current_user.org_id):
+        abort(403)
+    form = ContractForm()
+    if form.validate_on_submit():
+        try:
+            stored, original = uploads.save(form.contract.data)
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+        else:
+            from ..services import audit
+
+            deal.contract_file, deal.contract_filename = stored, original
+            audit.record(current_user, "deal.contract_uploaded", "deal", deal.id, filename=original)
+            db.session.commit()
+            flash(_("Contract uploaded."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
+@bp.route("/<int:deal_id>/contract")
+@login_required
+def download_contract(deal_id: int):
+    deal = _load(deal_id)
+    if not deal.contract_file:
+        abort(404)
+    try:
+        path = uploads.path_of(deal.contract_file)
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=deal.contract_filename or path.name)
+
+
+@bp.route("/<int:deal_id>/center", methods=["POST"])
+@login_required
+def assign_center(deal_id: int):
+    deal = _load(deal_id)
+    form = AssignCenterForm()
+    form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
+    if form.validate_on_submit():
+        center = get_or_404(Center, form.center_id.data)
+        with permission_errors():
+            try:
+                deal_service.assign_center(current_user, deal, center)
+            except DomainError as err:
+                flash(translate_domain(err), "danger")
+            else:
+                flash(_("The deal now counts for %(center)s.", center=center.name), "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))

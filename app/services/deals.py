@@ -1,0 +1,592 @@
+"""Deals: from a listing (or recorded offline by center staff) to completion, through escrow.
+
+Every money action runs in one transaction: the deal's state, the escrow hold, balanced ledger
+entries, target events and the audit record commit together or not at all. Money actions take an
+idempotency key: the same key returns the first result, the same key with another body is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import escrow, money, patent_numbers
+from ..domain import targets as target_rules
+from ..domain.deals import DealAction, DealKind, DealStatus, DealTransitionError, next_status, normalize_recordal
+from ..domain.errors import DomainError, N_
+from ..domain.lifecycle import PublicationStatus
+from ..extensions import db
+from ..models import (
+    AllianceMembership,
+    Center,
+    Deal,
+    DealOrigin,
+    DealPatent,
+    EscrowHold,
+    IdempotencyRecord,
+    LedgerEntry,
+    LedgerTransaction,
+    Listing,
+    MembershipStatus,
+    Organisation,
+    Patent,
+    Role,
+    TargetEvent,
+    User,
+)
+from ..models._types import utcnow
+from . import audit
+from .centers import is_center_staff
+from .permissions import Forbidden, NotFound
+
+PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
+
+
+class IdempotencyConflict(DomainError):
+    """The idempotency key was used before for a different request (HTTP 422)."""
+
+
+# ---- who may see and do what -------------------------------------------------------------
+
+
+def can_view(user: User | None, deal: Deal) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.PLATFORM_ADMIN or deal.is_party(user.org_id):
+        return True
+    if deal.center is not None:
+        return is_center_staff(user, deal.center)
+    # not yet counted anywhere: the staff of a center whose alliance has either party may claim it
+    return any(is_center_staff(user, c) for c in _party_centers(deal))
+
+
+def _party_centers(deal: Deal) -> list[Center]:
+    parties = [o for o in (deal.seller_org_id, deal.buyer_org_id) if o is not None]
+    return list(db.session.scalars(
+        sa.select(Center).join(AllianceMembership)
+        .where(AllianceMembership.org_id.in_(parties), AllianceMembership.status == MembershipStatus.APPROVED)
+    ).unique())
+
+
+def require_view(user: User | None, deal: Deal) -> None:
+    if not can_view(user, deal):
+        raise NotFound(N_("not found"))
+
+
+def _side(user: User, deal: Deal) -> str | None:
+    if user.role not in PARTY_ROLES:
+        return None
+    if user.org_id == deal.seller_org_id:
+        return "seller"
+    if user.org_id == deal.buyer_org_id:
+        return "buyer"
+    return None
+
+
+def _staff(user: User, deal: Deal) -> bool:
+    return user.role == Role.PLATFORM_ADMIN or (deal.center is not None and is_center_staff(user, deal.center))
+
+
+# action -> who may take it
+def may(user: User, deal: Deal, action: DealAction | str) -> bool:
+    action = DealAction(action)
+    side = _side(user, deal)
+    if action in (DealAction.SIGN, DealAction.CANCEL, DealAction.DISPUTE):
+        return side is not None
+    if action is DealAction.FUND:
+        return side == "buyer"
+    if action in (DealAction.RECORD, DealAction.COMPLETE):
+        return side is not None or _staff(user, deal)
+    if action is DealAction.REFUND:
+        return side == "seller" or _staff(user, deal)
+    return _staff(user, deal)  # resolve, reverse
+
+
+def _require(user: User, deal: Deal, action: DealAction) -> None:
+    require_view(user, deal)
+    if not may(user, deal, action):
+        raise Forbidden(N_("you may not do this on this deal"))
+
+
+# ---- creation -----------------------------------------------------------------------------
+
+
+def default_center(seller_org_id: int | None, buyer_org_id: int | None, industry) -> Center | None:
+    """The center of the seller's (else the buyer's) alliance for the industry, else any of theirs."""
+    for org_id in (seller_org_id, buyer_org_id):
+        if org_id is None:
+            continue
+        centers = db.session.scalars(
+            sa.select(Center).join(AllianceMembership)
+            .where(AllianceMembership.org_id == org_id, AllianceMembership.status == MembershipStatus.APPROVED)
+            .order_by(Center.id)
+        ).all()
+        for center in centers:
+            if center.industry == industry:
+                return center
+        if centers:
+            return centers[0]
+    return None
+
+
+def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int, payment_terms: str = "") -> Deal:
+    """A buyer organisation opens a draft deal on a published listing."""
+    if by.role not in PARTY_ROLES:
+        raise Forbidden(N_("only members of an organisation can buy"))
+    if listing.status != PublicationStatus.PUBLISHED:
+        raise DomainError(N_("only published listings can be bought"))
+    if listing.org_id == by.org_id:
+        raise DomainError(N_("you cannot buy your own listing"))
+    kind = DealKind(kind)
+    if kind.value not in listing.deal_kinds:
+        raise DomainError(N_("this listing is not offered as {kind}"), field="kind", kind=kind.value)
+    if price_fen is None or price_fen <= 0:
+        raise DomainError(N_("give a price above zero"), field="price")
+    deal = Deal(
+        origin=DealOrigin.PLATFORM,
+        seller_org_id=listing.org_id, buyer_org_id=by.org_id,
+        seller_name=listing.org.name, buyer_name=by.org.name,
+        listing_id=listing.id, kind=kind, price_fen=price_fen, payment_terms=payment_terms.strip(),
+        center=default_center(listing.org_id, by.org_id, listing.industry),
+        created_by_id=by.id,
+    )
+    deal.patents = [
+        DealPatent(application_number=p.application_number, patent_id=p.id, position=i)
+        for i, p in enumerate(listing.patents)
+    ]
+    db.session.add(deal)
+    db.session.flush()
+    audit.record(by, "deal.created", "deal", deal.id, listing_id=listing.id, price_fen=price_fen, kind=kind.value)
+    db.session.commit()
+    audit.log_line("deal.created", deal_id=deal.id, user_id=by.id)
+    return deal
+
+
+def assign_center(by: User, deal: Deal, center: Center) -> None:
+    require_view(by, deal)
+    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
+        raise Forbidden(N_("only the center's staff may take a deal into its count"))
+    if by.role != Role.PLATFORM_ADMIN and center not in _party_centers(deal):
+        raise Forbidden(N_("neither party is a member of this center's alliance"))
+    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
+        raise DealTransitionError(N_("a completed deal stays with its center"))
+    deal.center = center
+    audit.record(by, "deal.center_assigned", "deal", deal.id, center_id=center.id)
+    db.session.commit()
+
+
+# ---- the machinery: locking, idempotency, escrow, ledger, targets -------------------------
+
+
+def _lock(deal_id: int) -> Deal:
+    deal = db.session.get(Deal, deal_id, with_for_update=True, populate_existing=True)
+    if deal is None:
+        raise NotFound(N_("not found"))
+    return deal
+
+
+def _hash(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _run(by: User, deal_id: int, action: DealAction, body: dict, key: str | None, work) -> dict:
+    """Lock the deal, check the action, do the work, commit once; replay by idempotency key."""
+    scope = f"deal:{deal_id}:{action.value}"
+    request_hash = _hash({"scope": scope, **body})
+    if key:
+        key = key.strip()[:100]
+        previous = _replay(key, request_hash)
+        if previous is not None:
+            return previous
+    try:
+        deal = _lock(deal_id)
+        _require(by, deal, action)
+        result = work(deal)
+        result.setdefault("deal_id", deal.id)
+        result["status"] = deal.status.value
+        if key:
+            db.session.add(IdempotencyRecord(key=key, scope=scope, request_hash=request_hash, response=result,
+                                             user_id=by.id))
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        if key:  # the same request raced us and won: answer as it did
+            previous = _replay(key, request_hash)
+            if previous is not None:
+                return previous
+        raise DealTransitionError(N_("the deal was changed at the same moment; reload and try again"))
+    except Exception:
+        db.session.rollback()
+        raise
+    audit.log_line(f"deal.{action.value}", deal_id=deal_id, user_id=by.id, status=result["status"])
+    return result
+
+
+def _replay(key: str, request_hash: str) -> dict | None:
+    record = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise IdempotencyConflict(N_("this idempotency key was already used for a different request"))
+    return dict(record.response)
+
+
+def _provider() -> escrow.MockEscrowProvider:
+    return escrow.MockEscrowProvider(current_app.config["ESCROW_SECRET"].encode())
+
+
+def _escrow(deal: Deal, method: str) -> escrow.EscrowEvent:
+    """Ask the provider to move the deal's hold; verify the signed event before trusting it."""
+    provider = _provider()
+    row = deal.hold
+    if row is None:
+        hold, event = provider.create_hold(
+            escrow.CreateHold(deal_id=deal.id, amount_fen=deal.price_fen,
+                              payer=f"org:{deal.buyer_org_id}", payee=f"org:{deal.seller_org_id}")
+        )
+        escrow.verify(event, current_app.config["ESCROW_SECRET"].encode())
+        row = EscrowHold(deal=deal, provider_ref=hold.hold_id, amount_fen=hold.amount_fen, status=hold.status)
+        db.session.add(row)
+    provider.load(escrow.Hold(hold_id=row.provider_ref, deal_id=deal.id, amount_fen=row.amount_fen, status=row.status))
+    hold, event = getattr(provider, method)(escrow.HoldAction(hold_id=row.provider_ref, amount_fen=row.amount_fen))
+    escrow.verify(event, current_app.config["ESCROW_SECRET"].encode())
+    row.status = hold.status
+    return event
+
+
+def _post(deal: Deal, kind: str, lines: list[tuple[str, int]], event_id: str | None = None, memo: str = "") -> None:
+    """A balanced ledger transaction; refuses anything that does not sum to zero."""
+    lines = [(account, amount) for account, amount in lines if amount != 0]
+    if sum(amount for _, amount in lines) != 0:
+        raise ValueError("unbalanced ledger transaction")
+    txn = LedgerTransaction(deal_id=deal.id, kind=kind, provider_event_id=event_id, memo=memo)
+    txn.entries = [LedgerEntry(account=a, amount_fen=amt) for a, amt in lines]
+    db.session.add(txn)
+    escrow_account = f"escrow:deal:{deal.id}"
+    db.session.flush()
+    balance = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.account == escrow_account)
+    )
+    if balance < 0:
+        raise ValueError("escrow would go negative")
+
+
+def accounts(deal: Deal) -> dict[str, str]:
+    return {
+        "buyer": f"external:org:{deal.buyer_org_id}",
+        "escrow": f"escrow:deal:{deal.id}",
+        "seller": f"payable:org:{deal.seller_org_id}",
+        "fees": "revenue:platform_fees",
+    }
+
+
+def _fee(deal: Deal) -> int:
+    return money.fee(deal.price_fen, current_app.config["PLATFORM_FEE_BP"])
+
+
+def _count(deal: Deal, today: date) -> int:
+    """Write the +1 target events of a completed deal (one per patent) in its project year."""
+    center = deal.center
+    if center is None or center.approval_date is None:
+        raise DomainError(N_("the deal has no center with an approval date to count for; center staff assign one"))
+    year = target_rules.project_year(center.approval_date, today)
+    if year < 1:
+        raise DomainError(N_("the deal completes before the center's approval date"))
+    for p in deal.patents:
+        db.session.add(TargetEvent(center_id=center.id, deal_id=deal.id, application_number=p.application_number,
+                                   project_year=year, occurred_on=today, delta=1))
+    deal.completed_on = today
+    return len(deal.patents)
+
+
+def _uncount(deal: Deal, today: date) -> int:
+    events = db.session.scalars(
+        sa.select(TargetEvent).where(TargetEvent.deal_id == deal.id, TargetEvent.delta == 1)
+    ).all()
+    for e in events:
+        db.session.add(TargetEvent(center_id=e.center_id, deal_id=deal.id, application_number=e.application_number,
+                                   project_year=e.project_year, occurred_on=today, delta=-1))
+    return len(events)
+
+
+# ---- the actions --------------------------------------------------------------------------
+
+
+def sign(by: User, deal_id: int, *, key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        next_status(deal.status, DealAction.SIGN)
+        side = _side(by, deal)
+        now = utcnow()
+        if side == "seller" and deal.seller_signed_at is None:
+            deal.seller_signed_at = now
+        elif side == "buyer" and deal.buyer_signed_at is None:
+            deal.buyer_signed_at = now
+        else:
+            raise DealTransitionError(N_("your side has already signed"))
+        if deal.seller_signed_at and deal.buyer_signed_at:
+            deal.status = DealStatus.SIGNED
+        audit.record(by, "deal.sign", "deal", deal.id, side=side)
+        return {"signed_by": side}
+
+    return _run(by, deal_id, DealAction.SIGN, {}, key, work)
+
+
+def fund(by: User, deal_id: int, *, key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.FUND)
+        event = _escrow(deal, "fund")
+        acc = accounts(deal)
+        _post(deal, "fund", [(acc["buyer"], -deal.price_fen), (acc["escrow"], deal.price_fen)], event.event_id)
+        audit.record(by, "deal.fund", "deal", deal.id, amount_fen=deal.price_fen, event_id=event.event_id)
+        return {"amount_fen": deal.price_fen, "event_id": event.event_id}
+
+    return _run(by, deal_id, DealAction.FUND, {}, key, work)
+
+
+def record(by: User, deal_id: int, *, recordal_number: str, recordal_date: date | None,
+           key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.RECORD)
+        deal.recordal_number = normalize_recordal(deal.kind, recordal_number)
+        if recordal_date is None:
+            raise DomainError(N_("give the recordal date"), field="recordal_date")
+        if recordal_date > date.today():
+            raise DomainError(N_("the recordal date is in the future"), field="recordal_date")
+        deal.recordal_date = recordal_date
+        audit.record(by, "deal.record", "deal", deal.id, recordal_number=deal.recordal_number)
+        return {"recordal_number": deal.recordal_number}
+
+    body = {"recordal_number": recordal_number, "recordal_date": recordal_date}
+    return _run(by, deal_id, DealAction.RECORD, body, key, work)
+
+
+def complete(by: User, deal_id: int, *, key: str | None = None, today: date | None = None) -> dict:
+    """Release escrow to the seller (minus the platform fee) and count the deal for its center."""
+    today = today or date.today()
+
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.COMPLETE)
+        if not deal.recordal_number:
+            raise DealTransitionError(N_("funds are released only after the CNIPA recordal"))
+        counted = _count(deal, today)
+        event = _escrow(deal, "release")
+        acc, fee = accounts(deal), _fee(deal)
+        if deal.pool_id is not None:  # a pool licence: the royalty goes to the contributors by the pool's rule
+            from .pools import record_shares
+
+            payees = [(f"payable:org:{s.org_id}", s.amount_fen) for s in record_shares(deal, deal.price_fen - fee)]
+        else:
+            payees = [(acc["seller"], deal.price_fen - fee)]
+        _post(deal, "release", [(acc["escrow"], -deal.price_fen), *payees, (acc["fees"], fee)], event.event_id)
+        audit.record(by, "deal.complete", "deal", deal.id, counted=counted, fee_fen=fee, event_id=event.event_id)
+        return {"counted": counted, "fee_fen": fee}
+
+    return _run(by, deal_id, DealAction.COMPLETE, {"today": today}, key, work)
+
+
+def cancel(by: User, deal_id: int, *, reason: str = "", key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.CANCEL)
+        audit.record(by, "deal.cancel", "deal", deal.id, reason=reason[:500])
+        return {}
+
+    return _run(by, deal_id, DealAction.CANCEL, {"reason": reason}, key, work)
+
+
+def dispute(by: User, deal_id: int, *, reason: str, key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        if not reason.strip():
+            raise DomainError(N_("say what the dispute is about"), field="reason")
+        deal.status = next_status(deal.status, DealAction.DISPUTE)
+        _escrow(deal, "dispute")
+        audit.record(by, "deal.dispute", "deal", deal.id, reason=reason[:2000])
+        return {}
+
+    return _run(by, deal_id, DealAction.DISPUTE, {"reason": reason}, key, work)
+
+
+def resolve_release(by: User, deal_id: int, *, note: str = "", key: str | None = None) -> dict:
+    """Center staff settle a dispute in favour of going on: the hold is funded again."""
+
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.RESOLVE_RELEASE)
+        _escrow(deal, "resolve")
+        deal.recordal_number, deal.recordal_date = "", None  # record again once settled
+        audit.record(by, "deal.resolve", "deal", deal.id, note=note[:2000])
+        return {}
+
+    return _run(by, deal_id, DealAction.RESOLVE_RELEASE, {"note": note}, key, work)
+
+
+def refund(by: User, deal_id: int, *, reason: str = "", key: str | None = None) -> dict:
+    def work(deal: Deal) -> dict:
+        deal.status = next_status(deal.status, DealAction.REFUND)
+        event = _escrow(deal, "refund")
+        acc = accounts(deal)
+        _post(deal, "refund", [(acc["escrow"], -deal.price_fen), (acc["buyer"], deal.price_fen)], event.event_id)
+        audit.record(by, "deal.refund", "deal", deal.id, amount_fen=deal.price_fen, reason=reason[:2000])
+        return {"amount_fen": deal.price_fen}
+
+    return _run(by, deal_id, DealAction.REFUND, {"reason": reason}, key, work)
+
+
+def reverse(by: User, deal_id: int, *, reason: str, key: str | None = None, today: date | None = None) -> dict:
+    """Undo a completed deal (e.g. the contract was rescinded): correcting target events, and
+    correcting ledger entries for platform deals. History is never deleted."""
+    today = today or date.today()
+
+    def work(deal: Deal) -> dict:
+        if not reason.strip():
+            raise DomainError(N_("say why the deal is undone"), field="reason")
+        deal.status = next_status(deal.status, DealAction.REVERSE)
+        corrected = _uncount(deal, today)
+        if deal.origin == DealOrigin.PLATFORM:
+            acc, fee = accounts(deal), _fee(deal)
+            if deal.pool_id is not None:
+                from ..models import RoyaltyShare
+
+                shares = db.session.scalars(sa.select(RoyaltyShare).where(RoyaltyShare.deal_id == deal.id)).all()
+                payees = [(f"payable:org:{s.org_id}", -s.amount_fen) for s in shares]
+            else:
+                payees = [(acc["seller"], -(deal.price_fen - fee))]
+            _post(deal, "reversal", [*payees, (acc["fees"], -fee), (acc["buyer"], deal.price_fen)], memo=reason[:300])
+        audit.record(by, "deal.reverse", "deal", deal.id, corrected=corrected, reason=reason[:2000])
+        return {"corrected": corrected}
+
+    return _run(by, deal_id, DealAction.REVERSE, {"reason": reason, "today": today}, key, work)
+
+
+ACTIONS = {
+    DealAction.SIGN: sign,
+    DealAction.FUND: fund,
+    DealAction.RECORD: record,
+    DealAction.COMPLETE: complete,
+    DealAction.CANCEL: cancel,
+    DealAction.DISPUTE: dispute,
+    DealAction.RESOLVE_RELEASE: resolve_release,
+    DealAction.REFUND: refund,
+    DealAction.REVERSE: reverse,
+}
+
+
+# ---- deals closed elsewhere ---------------------------------------------------------------
+
+
+@dataclass
+class OfflineDeal:
+    seller: str  # an organisation name on the platform, or any name
+    buyer: str
+    kind: str
+    application_numbers: list[str]
+    completed_on: date
+    price_fen: int
+    recordal_number: str
+    recordal_date: date | None = None
+    contract_file: str = ""
+    contract_filename: str = ""
+    payment_terms: str = ""
+    errors: list = field(default_factory=list)
+
+
+def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | None = None,
+                   commit: bool = True) -> Deal:
+    """Center staff record a deal closed outside the platform; it counts the same way."""
+    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
+        raise Forbidden(N_("only the center's staff record deals closed elsewhere"))
+    kind = DealKind(data.kind)
+    seller, buyer = data.seller.strip(), data.buyer.strip()
+    if not seller:
+        raise DomainError(N_("name the seller / licensor"), field="seller")
+    if not buyer:
+        raise DomainError(N_("name the buyer / licensee"), field="buyer")
+    if seller == buyer:
+        raise DomainError(N_("seller and buyer must differ"), field="buyer")
+    numbers: list[str] = []
+    for text in data.application_numbers:
+        try:
+            number = patent_numbers.normalize(text)
+        except patent_numbers.PatentNumberError as err:
+            raise DomainError(N_("patent {text}: ") + err.template, field="patents", text=text, **err.params) from err
+        if number not in numbers:
+            numbers.append(number)
+    if not numbers:
+        raise DomainError(N_("give at least one patent application number"), field="patents")
+    if data.price_fen is None or data.price_fen < 0:
+        raise DomainError(N_("give the contract price (0 if free)"), field="price")
+    if data.completed_on > date.today():
+        raise DomainError(N_("the completion date is in the future"), field="completed_on")
+    recordal = normalize_recordal(kind, data.recordal_number)
+    if not (data.contract_file or data.contract_filename.strip()):
+        raise DomainError(N_("attach the contract (or give its reference) as evidence"), field="contract")
+    if key:
+        existing = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
+        if existing is not None:
+            return db.session.get(Deal, existing.response["deal_id"])
+    orgs = {o.name: o.id for o in db.session.scalars(sa.select(Organisation).where(Organisation.name.in_([seller, buyer])))}
+    patents = {p.application_number: p.id for p in db.session.scalars(sa.select(Patent).where(Patent.application_number.in_(numbers)))}
+    deal = Deal(
+        origin=DealOrigin.OFFLINE, seller_org_id=orgs.get(seller), buyer_org_id=orgs.get(buyer),
+        seller_name=seller, buyer_name=buyer, center=center, kind=kind, price_fen=data.price_fen,
+        payment_terms=data.payment_terms, recordal_number=recordal, recordal_date=data.recordal_date,
+        contract_file=data.contract_file, contract_filename=data.contract_filename, status=DealStatus.COMPLETED,
+        created_by_id=by.id,
+    )
+    deal.patents = [DealPatent(application_number=n, patent_id=patents.get(n), position=i) for i, n in enumerate(numbers)]
+    db.session.add(deal)
+    db.session.flush()
+    counted = _count(deal, data.completed_on)
+    audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted, center_id=center.id)
+    if key:
+        db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
+                                         response={"deal_id": deal.id}, user_id=by.id))
+    if commit:
+        db.session.commit()
+        audit.log_line("deal.offline_recorded", deal_id=deal.id, user_id=by.id)
+    return deal
+
+
+# ---- counts -------------------------------------------------------------------------------
+
+
+def counts_by_year(center_id: int) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(TargetEvent.project_year, sa.func.sum(TargetEvent.delta))
+        .where(TargetEvent.center_id == center_id)
+        .group_by(TargetEvent.project_year)
+    ).all()
+    return {year: int(total) for year, total in rows}
+
+
+def recount_from_deals(center: Center) -> dict[int, int]:
+    """The same counts computed from completed deals alone (for `flask targets-check`)."""
+    counts: dict[int, int] = {}
+    if center.approval_date is None:
+        return counts
+    deals = db.session.scalars(
+        sa.select(Deal).where(Deal.center_id == center.id, Deal.status == DealStatus.COMPLETED)
+    ).all()
+    for deal in deals:
+        year = target_rules.project_year(center.approval_date, deal.completed_on)
+        counts[year] = counts.get(year, 0) + len(deal.patents)
+    return counts
+
+
+def ledger_balances() -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(LedgerEntry.account, sa.func.sum(LedgerEntry.amount_fen)).group_by(LedgerEntry.account)
+    ).all()
+    return {account: int(total) for account, total in rows}
+
+
+def unbalanced_transactions() -> list[int]:
+    rows = db.session.execute(
+        sa.select(LedgerEntry.txn_id).group_by(LedgerEntry.txn_id).having(sa.func.sum(LedgerEntry.amount_fen) != 0)
+    ).all()
+    return [r[0] for r in rows]

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from openpyxl import Workbook
+
+from ..deals.forms import OfflineDealForm, OfflineImportForm
+from ..domain import targets as target_rules
+from ..domain.errors import DomainError
+from ..extensions import db
+from ..formkit import apply_error, translate_domain
+from ..labels import label
+from ..models import Center, Deal, Role, TargetEvent
+from ..services import deals as deal_service
+from ..services import uploads
+from ..services.centers import is_center_staff
+from ..services.offline_import import import_offline_deals
+from ..views import get_or_404, permission_errors
+from . import bp
+
+
+def _may_see(center: Center) -> bool:
+    return current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(current_user, center)
+
+
+def _progress(center: Center, today: date) -> dict | None:
+    if center.approval_date is None:
+        return None
+    targets = [center.target_for(n) for n in range(1, 6)]
+    return target_rules.progress(center.approval_date, targets, deal_service.counts_by_year(center.id), today)
+
+
+@bp.route("/centers/<int:center_id>")
+@login_required
+def dashboard(center_id: int):
+    center = get_or_404(Center, center_id)
+    if not _may_see(center):
+        abort(403)
+    today = date.today()
+    progress = _progress(center, today)
+    chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
+    return render_template("targets/dashboard.html", center=center, progress=progress, today=today,
+                           chart_max=chart_max, staff=is_center_staff(current_user, center))
+
+
+@bp.route("/centers/<int:center_id>/years/<int:year>")
+@login_required
+def year_deals(center_id: int, year: int):
+    center = get_or_404(Center, center_id)
+    if not _may_see(center):
+        abort(403)
+    rows = db.session.execute(
+        sa.select(Deal, sa.func.sum(TargetEvent.delta))
+        .join(TargetEvent, TargetEvent.deal_id == Deal.id)
+        .where(TargetEvent.center_id == center.id, TargetEvent.project_year == year)
+        .group_by(Deal.id).order_by(Deal.completed_on, Deal.id)
+    ).all()
+    return render_template("targets/year.html", center=center, year=year, rows=rows)
+
+
+@bp.route("/bureau")
+@login_required
+def bureau():
+    if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        abort(403)
+    today = date.today()
+    centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
+    return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
+
+
+def _xlsx(workbook: Workbook, name: str):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _text(value) -> str:
+    """Cells a spreadsheet would run as formulas are written as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.route("/centers/<int:center_id>/export.xlsx")
+@login_required
+def export_center(center_id: int):
+    center = get_or_404(Center, center_id)
+    if not _may_see(center):
+        abort(403)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "counts"
+    ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
+    progress = _progress(center, date.today())
+    for y in (progress or {}).get("years", []):
+        ws.append([y["year"], y["start"], y["end"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
+    deals = wb.create_sheet("deals")
+    deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
+                  _("Status"), _("Completed on"), _("Recordal number")])
+    for deal in db.session.scalars(sa.select(Deal).where(Deal.center_id == center.id).order_by(Deal.id)):
+        deals.append([deal.id, deal.origin.value, _text(deal.seller_name), _text(deal.buyer_name),
+                      label("deal_kind", deal.kind), "; ".join(p.application_number for p in deal.patents),
+                      deal.price_fen / 100, label("deal_status", deal.status),
+                      deal.completed_on, _text(deal.recordal_number)])
+    return _xlsx(wb, f"center-{center.id}-deals.xlsx")
+
+
+@bp.route("/bureau/export.xlsx")
+@login_required
+def export_bureau():
+    if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        abort(403)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "centers"
+    ws.append([_("Center"), _("Industry"), _("Approval date"), _("Current year")]
+              + [f"{_('Year')} {n} {_('target')}" for n in range(1, 6)]
+              + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)])
+    for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
+        p = _progress(center, date.today())
+        years = p["years"] if p else []
+        ws.append([center.name, label("industry", center.industry), center.approval_date,
+                   p["current_year"] if p else None]
+                  + [y["target"] for y in years] + [y["count"] for y in years])
+    return _xlsx(wb, "centers-targets.xlsx")
+
+
+@bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
+@login_required
+def offline_new(center_id: int):
+    center = get_or_404(Center, center_id)
+    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
+        abort(403)
+    form = OfflineDealForm()
+    import_form = OfflineImportForm(prefix="bulk")
+    if form.submit.data and form.validate_on_submit():
+        try:
+            stored, original = uploads.save(form.contract.data)
+            data = deal_service.OfflineDeal(
+                seller=form.seller.data, buyer=form.buyer.data, kind=form.kind.data,
+                application_numbers=[p for p in form.patents.data.replace("；", ";").replace("\n", ";").split(";") if p.strip()],
+                completed_on=form.completed_on.data, price_fen=form.price.data,
+                recordal_number=form.recordal_number.data, recordal_date=form.recordal_date.data,
+                contract_file=stored, contract_filename=original,
+            )
+            with permission_errors():
+                deal = deal_service.record_offline(current_user, center, data,
+                                                   key=f"web:{current_user.id}:{form.idempotency_key.data}")
+        except DomainError as err:
+            db.session.rollback()
+            apply_error(form, err)
+        else:
+            flash(_("Deal recorded; it counts %(n)s.", n=len(deal.patents)), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=None)
+
+
+@bp.route("/centers/<int:center_id>/offline/import", methods=["POST"])
+@login_required
+def offline_import(center_id: int):
+    center = get_or_404(Center, center_id)
+    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
+        abort(403)
+    form = OfflineDealForm(formdata=None)
+    import_form = OfflineImportForm(prefix="bulk")
+    errors = None
+    if import_form.validate_on_submit():
+        try:
+            done, errors = import_offline_deals(current_user, center, import_form.file.data.stream)
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+        else:
+            flash(_("%(done)s deals recorded, %(bad)s rows with errors.", done=done, bad=len(errors)),
+                  "success" if not errors else "warning")
+    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=errors)
