@@ -1,0 +1,78 @@
+"""The OpenAPI 3.1 document, generated from the pydantic models."""
+
+from __future__ import annotations
+
+from pydantic.json_schema import models_json_schema
+
+from . import schemas
+
+REF = "#/components/schemas/{model}"
+MODELS = [schemas.Error, schemas.PatentOut, schemas.ListingIn, schemas.ListingOut, schemas.NeedIn, schemas.NeedOut,
+          schemas.DealOut, schemas.DealActionIn, schemas.DealActionOut, schemas.TargetsOut,
+          schemas.Page[schemas.PatentOut], schemas.Page[schemas.ListingOut], schemas.Page[schemas.NeedOut],
+          schemas.Page[schemas.DealOut]]
+
+
+_KEYS, _DEFS = models_json_schema([(m, "validation") for m in MODELS], ref_template=REF)
+
+
+def _ref(model) -> dict:
+    return dict(_KEYS[(model, "validation")])
+
+
+def _json(model, description="OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+ERRORS = {"401": _json(schemas.Error, "no or bad token"), "404": _json(schemas.Error, "not found"),
+          "422": _json(schemas.Error, "invalid request; error.fields has paths")}
+PAGE_PARAMS = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+               {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
+
+
+def _id(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def document() -> dict:
+    components = _DEFS.get("$defs", {})
+    get = lambda model, summary, params=(): {"summary": summary, "parameters": list(params),  # noqa: E731
+                                             "responses": {"200": _json(model), **ERRORS}}
+    post = lambda model_in, model_out, summary, params=(), code="201": {  # noqa: E731
+        "summary": summary, "parameters": list(params),
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model_in)}}},
+        "responses": {code: _json(model_out), **ERRORS, "403": _json(schemas.Error, "forbidden"),
+                      "409": _json(schemas.Error, "not allowed in the current state")}}
+    paths = {
+        "/api/v1/patents": {"get": get(schemas.Page[schemas.PatentOut], "Search patents", PAGE_PARAMS + [
+            {"name": "q", "in": "query", "schema": {"type": "string"}},
+            {"name": "ipc", "in": "query", "schema": {"type": "string"}}])},
+        "/api/v1/patents/{patent_id}": {"get": get(schemas.PatentOut, "One patent", [_id("patent_id")])},
+        "/api/v1/listings": {"get": get(schemas.Page[schemas.ListingOut], "Published listings (mine=1: my organisation's)", PAGE_PARAMS),
+                             "post": post(schemas.ListingIn, schemas.ListingOut, "Create a listing")},
+        "/api/v1/listings/{listing_id}": {"get": get(schemas.ListingOut, "One listing", [_id("listing_id")])},
+        "/api/v1/needs": {"get": get(schemas.Page[schemas.NeedOut], "Published needs", PAGE_PARAMS),
+                          "post": post(schemas.NeedIn, schemas.NeedOut, "Post a need")},
+        "/api/v1/needs/{need_id}": {"get": get(schemas.NeedOut, "One need", [_id("need_id")])},
+        "/api/v1/deals": {"get": get(schemas.Page[schemas.DealOut], "Deals I am party to or my center counts", PAGE_PARAMS)},
+        "/api/v1/deals/{deal_id}": {"get": get(schemas.DealOut, "One deal", [_id("deal_id")])},
+        "/api/v1/deals/{deal_id}/actions/{action}": {"post": post(
+            schemas.DealActionIn, schemas.DealActionOut, "Take an action on a deal", [
+                _id("deal_id"),
+                {"name": "action", "in": "path", "required": True, "schema": {"type": "string", "enum": [
+                    "sign", "fund", "record", "complete", "cancel", "dispute", "resolve_release", "refund", "reverse"]}},
+                {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+            ], code="200")},
+        "/api/v1/centers/{center_id}/targets": {"get": get(schemas.TargetsOut, "A center's targets and counts",
+                                                           [_id("center_id")])},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "IP Alliance Exchange API", "version": "1.0.0",
+                 "description": "Money in integer fen. Errors: {error: {code, message, fields: [{path, message}]}}."},
+        "servers": [{"url": "/"}],
+        "components": {"schemas": components,
+                       "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"token": []}],
+        "paths": paths,
+    }

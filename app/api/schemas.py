@@ -1,0 +1,162 @@
+"""Request and response models of /api/v1; the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+Industry = Literal["carbon_materials", "high_end_equipment", "new_energy_vehicles", "it_innovation", "semiconductors",
+                   "special_steel", "energy_environment", "biomedicine", "hydrogen"]
+DealKind = Literal["transfer", "exclusive", "sole", "ordinary"]
+
+
+class FieldError(BaseModel):
+    path: str = Field(description="dotted path of the offending field, e.g. 'price_fen' or 'patent_ids.0'")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: int
+    message: str
+    fields: list[FieldError] = []
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class PatentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    application_number: str
+    publication_number: str
+    title: str
+    abstract: str
+    patent_type: str
+    legal_status: str
+    filing_date: date | None
+    grant_date: date | None
+    claims_count: int
+    industry: str | None
+    ipc: list[str]
+    applicants: list[str]
+    remaining_years: float
+
+
+class ListingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300)
+    patent_ids: list[int] = Field(min_length=1, max_length=200)
+    deal_kinds: list[DealKind] = Field(min_length=1)
+    trl: int = Field(ge=1, le=9)
+    industry: Industry
+    price_fen: int | None = Field(default=None, ge=0, le=10**13, description="null means negotiable")
+    region: str = Field(default="", max_length=100)
+    description: str = Field(default="", max_length=20000)
+    is_tech_offer: bool = False
+    tech_summary: str = Field(default="", max_length=20000)
+    publish: bool = False
+
+
+class ListingOut(BaseModel):
+    id: int
+    org_id: int
+    org_name: str
+    title: str
+    description: str
+    status: str
+    deal_kinds: list[str]
+    price_fen: int | None
+    trl: int
+    industry: str
+    region: str
+    is_tech_offer: bool
+    patent_ids: list[int]
+    published_at: datetime | None
+
+
+class NeedIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=20000)
+    industry: Industry
+    ipc_hints: list[str] = Field(default=[], max_length=20)
+    budget_min_fen: int | None = Field(default=None, ge=0, le=10**13)
+    budget_max_fen: int | None = Field(default=None, ge=0, le=10**13)
+    region: str = Field(default="", max_length=100)
+    deadline: date | None = None
+    publish: bool = False
+
+
+class NeedOut(BaseModel):
+    id: int
+    org_id: int
+    org_name: str
+    title: str
+    description: str
+    status: str
+    industry: str
+    ipc_hints: list[str]
+    budget_min_fen: int | None
+    budget_max_fen: int | None
+    region: str
+    deadline: date | None
+
+
+class DealOut(BaseModel):
+    id: int
+    origin: str
+    status: str
+    kind: str
+    seller: str
+    buyer: str
+    center_id: int | None
+    price_fen: int
+    patents: list[str]
+    recordal_number: str
+    completed_on: date | None
+
+
+class DealActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    recordal_number: str | None = Field(default=None, max_length=40)
+    recordal_date: date | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class DealActionOut(BaseModel):
+    deal_id: int
+    status: str
+
+
+class TargetYear(BaseModel):
+    year: int
+    start: date
+    end: date
+    target: int
+    count: int
+    met: bool
+    projection: int | None = None
+    at_risk: bool | None = None
+
+
+class TargetsOut(BaseModel):
+    center_id: int
+    center: str
+    approval_date: date | None
+    current_year: int
+    total: int
+    growth: float | None
+    years: list[TargetYear]
