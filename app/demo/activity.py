@@ -1,0 +1,165 @@
+"""Demo activity on top of the base seed: deals at every stage (through the real deal services, so
+escrow, ledger and target events are genuine), deals closed elsewhere, a compliant patent pool,
+and the grades of every patent. Deterministic for a seed; dates are relative to the base seed's TODAY.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ..domain import targets as target_rules
+from ..domain.errors import DomainError
+from ..domain.lifecycle import PublicationStatus
+from ..extensions import db
+from ..models import (AllianceMembership, Center, Listing, MembershipStatus, Organisation, OrgKind, Patent, Pool,
+                      PoolMemberStatus, Role, User)
+from ..services import deals as ds
+from ..services import grading
+from ..services import pools as ps
+from ..services.permissions import AccessDenied
+from .seed import TODAY
+
+
+def _admin(org_id: int) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.org_id == org_id, User.role == Role.ORG_ADMIN).order_by(User.id))
+
+
+def _staff(center: Center) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.org_id == center.org_id, User.role == Role.CENTER_STAFF)
+                             .order_by(User.id))
+
+
+def _members(center: Center) -> list[int]:
+    return list(db.session.scalars(sa.select(AllianceMembership.org_id).where(
+        AllianceMembership.center_id == center.id, AllianceMembership.status == MembershipStatus.APPROVED)
+        .order_by(AllianceMembership.org_id)))
+
+
+def seed_activity(seed: int = 20261125) -> dict[str, int]:
+    rng = random.Random(seed + 1)
+    counts = {"deals_completed": 0, "deals_open": 0, "deals_offline": 0, "pools": 0, "graded": 0}
+    buyers = [o.id for o in db.session.scalars(sa.select(Organisation).where(
+        Organisation.kind.in_([OrgKind.SME, OrgKind.ENTERPRISE])).order_by(Organisation.id))]
+    for center in db.session.scalars(sa.select(Center).order_by(Center.id)).all():
+        if center.approval_date is None:
+            continue
+        staff = _staff(center)
+        members = set(_members(center))
+        industry_numbers = list(db.session.scalars(sa.select(Patent.application_number).where(
+            Patent.industry == center.industry).order_by(Patent.id)))
+        listings = [l for l in db.session.scalars(sa.select(Listing).where(
+            Listing.status == PublicationStatus.PUBLISHED, Listing.org_id.in_(members)).order_by(Listing.id))]
+        current = target_rules.project_year(center.approval_date, TODAY)
+        # per finished year a little above or below its target; the current year at a plausible pace
+        plan = []
+        for year in range(1, min(current, 5) + 1):
+            start, end = target_rules.project_year_span(center.approval_date, year)
+            last = min(end - timedelta(days=1), TODAY)
+            share = 1.0 if year < current else max(0.05, (last - start).days / 365)
+            wanted = int(center.target_for(year) * share * rng.uniform(0.75, 1.15))
+            plan.append((year, start, last, wanted))
+        for year, start, last, wanted in plan:
+            done = 0
+            # a third closed elsewhere and recorded by the center, the rest on the platform
+            while done < wanted // 3 and staff is not None:
+                day = start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+                if not industry_numbers:
+                    break
+                numbers = rng.sample(industry_numbers, min(len(industry_numbers), rng.choice((1, 1, 2))))
+                if not numbers:
+                    break
+                data = ds.OfflineDeal(seller=rng.choice(["太原理工大学", "中北大学", "山西某研究院"]),
+                                      buyer=f"山西{rng.choice(['晋兴', '龙城', '汾河', '并州'])}科技有限公司",
+                                      kind=rng.choice(["transfer", "ordinary", "exclusive"]), application_numbers=numbers,
+                                      completed_on=day, price_fen=rng.randint(5, 80) * 1_000_000,
+                                      recordal_number=f"X{day.year}14{rng.randint(0, 9999999):07d}",
+                                      recordal_date=day, contract_filename=f"合同编号 HT-{day.year}-{rng.randint(100, 999)}")
+                if data.kind == "transfer":
+                    data.recordal_number = f"ZLBG{day.year}{rng.randint(0, 99999999):08d}"
+                ds.record_offline(staff, center, data)
+                counts["deals_offline"] += 1
+                done += len(numbers)
+            while done < wanted and listings:
+                listing = rng.choice(listings)
+                seller = _admin(listing.org_id)
+                buyer = _admin(rng.choice([b for b in buyers if b != listing.org_id]))
+                if seller is None or buyer is None:
+                    break
+                kind = rng.choice(listing.deal_kinds)
+                price = listing.price_fen or rng.randint(10, 200) * 1_000_000
+                try:
+                    deal = ds.start_from_listing(buyer, listing, kind=kind, price_fen=price)
+                    if deal.center_id != center.id:
+                        deal.center_id = center.id
+                        db.session.commit()
+                    day = start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+                    ds.sign(seller, deal.id)
+                    ds.sign(buyer, deal.id)
+                    ds.fund(buyer, deal.id, key=f"demo-fund-{deal.id}")
+                    number = (f"ZLBG{day.year}{deal.id:08d}" if kind == "transfer" else f"X{day.year}14{deal.id:07d}")
+                    ds.record(seller, deal.id, recordal_number=number, recordal_date=min(day, date.today()))
+                    ds.complete(buyer, deal.id, key=f"demo-complete-{deal.id}", today=day)
+                except (DomainError, AccessDenied):
+                    db.session.rollback()
+                    continue
+                counts["deals_completed"] += 1
+                done += len(deal.patents)
+        # open deals at each stage, so every page has something to show
+        for stage in ("draft", "signed", "funded", "recorded", "disputed"):
+            if not listings:
+                break
+            listing = rng.choice(listings)
+            seller, buyer = _admin(listing.org_id), _admin(rng.choice([b for b in buyers if b != listing.org_id]))
+            if seller is None or buyer is None:
+                continue
+            try:
+                deal = ds.start_from_listing(buyer, listing, kind=listing.deal_kinds[0],
+                                             price_fen=listing.price_fen or 30_000_000)
+                if stage != "draft":
+                    ds.sign(seller, deal.id)
+                    ds.sign(buyer, deal.id)
+                if stage in ("funded", "recorded", "disputed"):
+                    ds.fund(buyer, deal.id)
+                if stage in ("recorded", "disputed"):
+                    num = f"ZLBG2026{deal.id:08d}" if deal.kind.value == "transfer" else f"X202614{deal.id:07d}"
+                    ds.record(seller, deal.id, recordal_number=num, recordal_date=date(2026, 11, 1))
+                if stage == "disputed":
+                    ds.dispute(buyer, deal.id, reason="对专利有效性存在疑问，申请中心调解。")
+                counts["deals_open"] += 1
+            except (DomainError, AccessDenied):
+                db.session.rollback()
+    counts["pools"] += _seed_pool(rng)
+    counts["graded"] = grading.grade_patents(today=TODAY)["patents"]
+    return counts
+
+
+def _seed_pool(rng: random.Random) -> int:
+    """A carbon-materials pool that meets the rule, built by members contributing their own patents."""
+    center = db.session.scalar(sa.select(Center).where(Center.industry == "carbon_materials"))
+    if center is None or _staff(center) is None:
+        return 0
+    staff = _staff(center)
+    pool = ps.create_pool(staff, name="碳基新材料高价值专利池", industry="carbon_materials", center=center,
+                          field="石墨烯、碳纤维、针状焦及碳化硅陶瓷的制备与应用")
+    owners = db.session.execute(
+        sa.select(Patent.owner_org_id, sa.func.count()).where(
+            Patent.industry == "carbon_materials", Patent.legal_status == "granted", Patent.owner_org_id.is_not(None))
+        .group_by(Patent.owner_org_id).order_by(sa.func.count().desc())
+    ).all()
+    for org_id, _ in owners[:6]:
+        admin = _admin(org_id)
+        org = db.session.get(Organisation, org_id)
+        if admin is None or org.kind in (OrgKind.CENTER, OrgKind.BUREAU):
+            continue
+        ps.invite(staff, pool, org, fixed_share=rng.randint(1, 5))
+        ps.respond(admin, pool, accept=True)
+        ids = list(db.session.scalars(sa.select(Patent.id).where(
+            Patent.owner_org_id == org_id, Patent.industry == "carbon_materials").order_by(Patent.id)))
+        if ids:
+            ps.contribute(admin, pool, ids)
+    ps.publish_terms(staff, pool, royalty_kind="lump_sum", royalty_fen=50_000_000, field_of_use="锂电池导电剂、导热膜",
+                     term_months=36, split_rule="per_patent")
+    return 1
