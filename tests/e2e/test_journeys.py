@@ -1,0 +1,112 @@
+"""Key user journeys in a real browser against a live server and the real database."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.domain import credit_code
+from app.extensions import db
+from app.models import AllianceMembership, Deal, Role, User
+from tests.conftest import PASSWORD, make_center, make_listing, make_org, make_patent, make_user
+
+
+def log_in(page, base, email, password=PASSWORD):
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form [type=submit]")
+
+
+def act(page, base, deal_id, action, fields=None):
+    page.goto(f"{base}/deals/{deal_id}")
+    form = page.locator(f"form[action$='/deals/{deal_id}/{action}']")
+    for name, value in (fields or {}).items():
+        form.locator(f"[name='{action}-{name}']").fill(value)
+    form.locator("[type=submit]").click()
+
+
+def test_sme_buys_a_licence_and_the_center_count_rises(page, browser, live_server):
+    base = live_server
+    center = make_center(approval_date=date.today() - timedelta(days=30))  # project year 1: target 20
+    staff = make_user(org=center.org, role=Role.CENTER_STAFF)
+    owner = make_user(org=make_org("university", name="太原理工大学"))
+    db.session.add(AllianceMembership(center_id=center.id, org_id=owner.org_id, status="approved"))
+    db.session.commit()
+    listing = make_listing(owner.org, [make_patent(owner.org), make_patent(owner.org)], title="石墨烯导热膜技术许可",
+                           offers_ordinary=True, price_fen=30_000_000)
+
+    # an SME registers
+    page.goto(f"{base}/auth/register")
+    page.fill("input[name=org_name]", "太原市锂想新能源材料有限公司")
+    page.select_option("select[name=org_kind]", "sme")
+    page.fill("input[name=credit_code]", credit_code.make("91140105MA0LX8Y2K"))
+    page.fill("input[name=user_name]", "郭鹏")
+    page.fill("input[name=email]", "guopeng@lixiang.cn")
+    page.fill("input[name=password]", "lithium-anode-2026")
+    page.fill("input[name=password2]", "lithium-anode-2026")
+    page.click("form [type=submit]")
+    page.wait_for_url(re.compile(r"/orgs/\d+"))
+
+    # posts a need
+    page.goto(f"{base}/needs/new")
+    page.fill("input[name=title]", "寻求石墨烯导热膜量产技术")
+    page.fill("textarea[name=description]", "用于动力电池热管理，年产能十万平方米。")
+    page.select_option("select[name=industry]", "carbon_materials")
+    page.fill("input[name=budget_max]", "500000")
+    page.click("[name=publish]")
+    page.wait_for_url(re.compile(r"/needs/\d+$"))
+    assert "寻求石墨烯导热膜量产技术" in page.content()
+
+    # finds the listing and opens a deal
+    page.goto(f"{base}/listings/?q=石墨烯")
+    page.click("text=石墨烯导热膜技术许可")
+    page.goto(f"{base}/deals/new?listing={listing.id}")
+    page.select_option("select[name=kind]", "ordinary")
+    page.fill("input[name=price]", "300000")
+    page.click("form [type=submit]")
+    page.wait_for_url(re.compile(r"/deals/\d+$"))
+    deal_id = int(page.url.rsplit("/", 1)[1])
+
+    act(page, base, deal_id, "sign")
+    owner_page = browser.new_context().new_page()
+    log_in(owner_page, base, owner.email)
+    act(owner_page, base, deal_id, "sign")
+    act(page, base, deal_id, "fund")
+    act(owner_page, base, deal_id, "record", {"recordal_number": "X2026140000123", "recordal_date": date.today().isoformat()})
+    act(page, base, deal_id, "complete")
+    page.wait_for_load_state()
+    db.session.expire_all()
+    assert db.session.get(Deal, deal_id).status == "completed"
+
+    # the center's dashboard shows the two patents counted
+    staff_page = browser.new_context().new_page()
+    log_in(staff_page, base, staff.email)
+    staff_page.goto(f"{base}/targets/centers/{center.id}")
+    assert re.search(r"\b2\s*/\s*20\b", staff_page.inner_text("main"))
+    owner_page.context.close()
+    staff_page.context.close()
+
+
+def test_language_switch(page, live_server):
+    page.goto(f"{live_server}/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "登录" in page.inner_text("body")
+    page.goto(f"{live_server}/lang/en?next=/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Log in" in page.inner_text("body")
+
+
+def test_invalid_form_keeps_input_and_shows_errors(page, live_server):
+    user = make_user()
+    log_in(page, live_server, user.email)
+    page.goto(f"{live_server}/patents/new")
+    page.fill("input[name=application_number]", "202010566088.1")
+    page.fill("input[name=title]", "一种碳化硅衬底的制备方法")
+    page.fill("input[name=ipc]", "H01L 21/02")
+    page.fill("input[name=filing_date]", "2020-06-19")
+    page.click("form [type=submit]")
+    assert page.locator(".invalid-feedback").first.is_visible()
+    assert page.input_value("input[name=title]") == "一种碳化硅衬底的制备方法"

@@ -1,0 +1,139 @@
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.domain.errors import DomainError
+from app.models import AllianceMembership, LedgerEntry, PatentGrade, PoolAlert, Role, RoyaltyShare
+from app.services import deals as ds
+from app.services import grading
+from app.services import pools as ps
+from app.services.permissions import Forbidden
+from tests.conftest import make_center, make_org, make_patent, make_user
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def pool_world(db):
+    center = make_center(approval_date=date(2024, 3, 1))
+    staff = make_user(org=center.org, role=Role.CENTER_STAFF)
+    admins = [make_user(org=make_org(k)) for k in ("enterprise", "university", "research_institute")]
+    pool = ps.create_pool(staff, name="碳基材料专利池", field="石墨烯", industry="carbon_materials", center=center)
+    for a in admins:
+        ps.invite(staff, pool, a.org)
+        ps.respond(a, pool, accept=True)
+    return {"center": center, "staff": staff, "admins": admins, "pool": pool}
+
+
+def fill(world, inventions=(34, 33, 33), utility=(0, 0, 0)):
+    for admin, n_inv, n_um in zip(world["admins"], inventions, utility):
+        ids = [make_patent(admin.org).id for _ in range(n_inv)]
+        ids += [make_patent(admin.org, patent_type="utility_model").id for _ in range(n_um)]
+        if ids:
+            ps.contribute(admin, world["pool"], ids)
+
+
+def test_compliance_at_the_thresholds_and_alert_on_lapse(pool_world, db):
+    fill(pool_world, inventions=(20, 15, 14), utility=(17, 17, 17))  # 100 patents, 49 inventions
+    c = ps.compliance(pool_world["pool"])
+    assert (c.valid_patents, c.valid_inventions, c.organisations, c.compliant) == (100, 49, 3, False)
+    admin = pool_world["admins"][2]
+    ps.contribute(admin, pool_world["pool"], [make_patent(admin.org).id])
+    db.session.refresh(pool_world["pool"])
+    assert pool_world["pool"].compliant  # 101 patents, 50 inventions
+    # an invention lapses: the pool drops below 50 inventions and its managers get the reason
+    pp = next(p for p in pool_world["pool"].patents if p.patent.patent_type == "invention")
+    pp.patent.legal_status = "lapsed"
+    db.session.commit()
+    db.session.refresh(pool_world["pool"])
+    assert not pool_world["pool"].compliant
+    alert = db.session.scalar(sa.select(PoolAlert))
+    assert alert.shortfalls == "inventions" and pp.patent.application_number in alert.reason
+    # it comes back: the alert is resolved
+    pp.patent.legal_status = "granted"
+    db.session.commit()
+    db.session.refresh(alert)
+    assert alert.resolved_at is not None
+
+
+def test_two_organisations_are_not_enough(pool_world, db):
+    fill(pool_world, inventions=(60, 50, 0))
+    c = ps.compliance(pool_world["pool"])
+    assert c.organisations == 2 and c.shortfalls() == ["organisations"]
+
+
+def test_member_leaving_drops_its_patents(pool_world, db):
+    fill(pool_world)
+    db.session.refresh(pool_world["pool"])
+    assert pool_world["pool"].compliant
+    ps.leave(pool_world["admins"][1], pool_world["pool"])
+    db.session.refresh(pool_world["pool"])
+    assert not pool_world["pool"].compliant
+    alert = db.session.scalar(sa.select(PoolAlert))
+    assert "organisations" in alert.shortfalls and alert.figures["organisations"] == 2
+
+
+def test_only_owners_contribute_and_only_managers_invite(pool_world):
+    outsider = make_user()
+    with pytest.raises(Forbidden):
+        ps.contribute(outsider, pool_world["pool"], [make_patent(outsider.org).id])
+    member = pool_world["admins"][0]
+    with pytest.raises(DomainError):
+        ps.contribute(member, pool_world["pool"], [make_patent(make_org()).id])
+    with pytest.raises(Forbidden):
+        ps.invite(member, pool_world["pool"], make_org())
+
+
+@pytest.mark.parametrize("rule", ["per_patent", "fixed_shares", "by_grade"])
+def test_pool_licence_counts_and_splits_royalties_exactly(pool_world, db, rule):
+    fill(pool_world, inventions=(3, 2, 2))
+    pool = pool_world["pool"]
+    for m, share in zip(sorted(pool.members, key=lambda m: m.org_id), (0, 1, 1, 1)):
+        m.fixed_share = share
+    db.session.commit()
+    if rule == "by_grade":
+        grading.grade_patents(today=TODAY)
+    ps.publish_terms(pool_world["staff"], pool, royalty_kind="per_unit", royalty_fen=33_333, field_of_use="动力电池",
+                     term_months=36, split_rule=rule)
+    licensee = make_user(org=make_org("sme"))
+    deal = ps.take_licence(licensee, pool, units=3)
+    assert deal.price_fen == 99_999 and len(deal.patents) == 7 and deal.center_id == pool_world["center"].id
+    lead_admin = make_user(org=pool.lead_org, role=Role.ORG_ADMIN)
+    ds.sign(lead_admin, deal.id)
+    ds.sign(licensee, deal.id)
+    ds.fund(licensee, deal.id)
+    ds.record(lead_admin, deal.id, recordal_number="X2026110000777", recordal_date=date(2026, 11, 20))
+    ds.complete(licensee, deal.id, today=TODAY)
+    shares = db.session.scalars(sa.select(RoyaltyShare).order_by(RoyaltyShare.org_id)).all()
+    fee = 1_000  # 1 % of 99,999 = 999.99 → 1,000
+    assert sum(s.amount_fen for s in shares) == 99_999 - fee
+    if rule == "per_patent":
+        assert [s.weight for s in shares] == [3, 2, 2]
+        # 98,999 × 3/7 = 42,428.1; × 2/7 = 28,285.4 twice; the 1 fen left goes to the larger remainder,
+        # ties to the lower organisation id
+        assert [s.amount_fen for s in shares] == [42_428, 28_286, 28_285]
+    if rule == "fixed_shares":
+        assert [s.amount_fen for s in shares] == [33_000, 33_000, 32_999]  # 98,999 / 3, 2 fen left over
+    assert ds.counts_by_year(pool_world["center"].id) == {3: 7}
+    assert ds.unbalanced_transactions() == []
+    ds.reverse(pool_world["staff"], deal.id, reason="解除", today=TODAY)
+    assert sum(ds.ledger_balances().values()) == 0
+    assert all(v == 0 for a, v in ds.ledger_balances().items() if a.startswith("payable:"))
+
+
+def test_grading_batch_and_weights(pool_world, db):
+    fill(pool_world, inventions=(5, 5, 5))
+    result = grading.grade_patents(today=TODAY)
+    assert result["patents"] == 15
+    assert db.session.scalar(sa.select(sa.func.count(PatentGrade.id))) == 15
+    before = db.session.scalar(sa.select(PatentGrade.score).limit(1))
+    weights = {k: dict(v) for k, v in __import__("app.domain.valuation", fromlist=["x"]).DEFAULT_WEIGHTS.items()}
+    weights["degrees"] = {"legal": 0, "technical": 1, "economic": 0}
+    with pytest.raises(Forbidden):
+        grading.set_weights(pool_world["admins"][0], pool_world["center"], weights)
+    grading.set_weights(pool_world["staff"], pool_world["center"], weights)
+    grading.grade_patents(today=TODAY)
+    after = db.session.scalar(sa.select(PatentGrade.score).limit(1))
+    assert before != after
+    assert db.session.scalar(sa.select(sa.func.count(PatentGrade.id))) == 15  # replaced, not duplicated
