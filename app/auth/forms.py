@@ -68,3 +68,9 @@ class EmptyForm(FlaskForm):
     """A POST button with CSRF protection."""
 
     submit = SubmitField(_l("Submit"))
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("What the token is for, e.g. 'ERP sync'."))
+    submit = SubmitField(_l("Create token"))

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..formkit import apply_error
 from ..main.routes import safe_next
-from ..services import accounts, audit
+from ..models import ApiToken
+from ..services import accounts, audit, tokens
 from . import bp
-from .forms import AcceptInvitationForm, ChangePasswordForm, EmptyForm, LoginForm, ProfileForm, RegisterForm
+from .forms import AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, ProfileForm, RegisterForm
 
 
 def _login_limit() -> str:
@@ -129,7 +131,51 @@ def profile():
         )
         flash(_("Profile saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=password_form)
+    return _profile_page(form, password_form)
+
+
+def _profile_page(form, password_form, token_form=None, new_token: str | None = None, status: int = 200):
+    api_tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template(
+        "auth/profile.html", form=form, password_form=password_form, token_form=token_form or ApiTokenForm(prefix="tok"),
+        api_tokens=api_tokens, new_token=new_token, revoke_form=EmptyForm(),
+    ), status
+
+
+@bp.route("/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """A personal API token for /api/v1; the secret is shown on this response only and stored hashed."""
+    token_form = ApiTokenForm(prefix="tok")
+    form, password_form = ProfileForm(obj=current_user), ChangePasswordForm(prefix="pw")
+    if token_form.validate_on_submit():
+        try:
+            _row, secret = tokens.create(current_user, token_form.name.data)
+        except DomainError as err:
+            apply_error(token_form, err)
+        else:
+            audit.record(current_user, "api_token.created", "api_token", _row.id, name=_row.name)
+            db.session.commit()
+            flash(_("Token created. Copy it now: it is not shown again."), "success")
+            return _profile_page(form, password_form, new_token=secret)
+    return _profile_page(form, password_form, token_form=token_form, status=400)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        tokens.revoke(current_user, token_id)
+    except DomainError:
+        abort(404)
+    audit.record(current_user, "api_token.revoked", "api_token", token_id)
+    db.session.commit()
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("auth.profile") + "#api-tokens")
 
 
 @bp.route("/password", methods=["POST"])
@@ -150,4 +196,4 @@ def change_password():
             login_user(current_user._get_current_object())  # keep this session, with the new version
             flash(_("Password changed. Your other sessions have ended."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=password_form), 400
+    return _profile_page(form, password_form, status=400)
