@@ -29,6 +29,7 @@ REGIONS: dict[str, tuple[str, list[str]]] = {
 }
 
 ENTERPRISE, UNIVERSITY, INSTITUTE, SME, AGENCY = "enterprise", "university", "research_institute", "sme", "agency"
+ASSOCIATION = "association"
 
 # Key organisations the fixed demo users belong to.
 PLATFORM_ORG = "太原产业知识产权联盟交易平台运营有限公司"
@@ -134,6 +135,9 @@ ORGS: list[tuple] = [
     ("太原知联知识产权运营有限公司", AGENCY, "CNI", "山西转型综合改革示范区", 0, "提供专利许可转让撮合、专利池运营和技术经纪服务。"),
     ("山西鼎信专利评估咨询有限公司", AGENCY, "SI", "太原市万柏林区", 0, "从事专利价值分析、知识产权尽职调查和侵权风险分析。"),
     ("山西三晋知识产权促进中心", AGENCY, "QN", "太原市杏花岭区", 0, "民办非企业单位，开展知识产权培训、政策宣讲和维权援助服务。"),
+    # industry associations (fictional; the alliances' industry organisations, task 6)
+    ("太原市碳基新材料产业协会", ASSOCIATION, "C", "太原市万柏林区", 0, "由碳基新材料企业、高校和科研院所组成的社会团体，组织行业标准研讨和供需对接。"),
+    ("太原市信息技术应用创新产业联合会", ASSOCIATION, "I", "太原市小店区", 0, "信创企业和用户单位的行业组织，开展适配测试交流和产业链协作。"),
 ]
 
 # industry, center name, approval date, founders, higher targets (None = the default rule), description

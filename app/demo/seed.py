@@ -230,6 +230,8 @@ class _Seeder:
             elif kind == "research_institute":
                 prefix, style = "12", "old"
                 region_code = "140000" if name.startswith("山西") else None
+            elif kind == "association":
+                prefix, style, region_code = "51", "MJ", None  # social organisations (社会团体)
             elif name.endswith("中心") and kind == "agency":
                 prefix, style, region_code = "52", "MJ", None
             else:

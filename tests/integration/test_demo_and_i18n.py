@@ -19,8 +19,7 @@ def test_demo_seed_loads_realistic_data(app, db):
     assert count(Center) >= 5 and count(Patent) >= 2000 and count(Listing) >= 200 and count(Need) >= 60
     assert count(Organisation) >= 60
     kinds = set(db.session.scalars(sa.select(Organisation.kind).distinct()))
-    # industry associations (added for task 6) are not in the demo data yet: app/demo/ should seed some
-    assert kinds == set(OrgKind) - {OrgKind.ASSOCIATION}
+    assert kinds == set(OrgKind)
     roles = {u["role"] for u in DEMO_USERS}
     assert roles >= {"member", "org_admin", "center_staff", "bureau_staff", "expert", "platform_admin"}
     assert all(db.session.scalar(sa.select(User.id).where(User.email == u["email"])) for u in DEMO_USERS)
