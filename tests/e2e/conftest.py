@@ -27,11 +27,13 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def live_server(app):
+def live_server(app, tmp_path_factory):
     from werkzeug.serving import make_server
 
+    # the live app indexes what it commits (a real Whoosh index in a temporary directory)
     live = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], SERVER_NAME=None,
-                      WTF_CSRF_ENABLED=True, UPLOAD_DIR=app.config.get("UPLOAD_DIR"))
+                      WTF_CSRF_ENABLED=True, UPLOAD_DIR=app.config.get("UPLOAD_DIR"), SEARCH_BACKEND="whoosh",
+                      SEARCH_WRITER="sync", SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("live-index")))
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -110,3 +110,47 @@ def test_invalid_form_keeps_input_and_shows_errors(page, live_server):
     page.click("form [type=submit]")
     assert page.locator(".invalid-feedback").first.is_visible()
     assert page.input_value("input[name=title]") == "一种碳化硅衬底的制备方法"
+
+
+def test_import_with_errors_then_search_with_a_facet(page, live_server, tmp_path):
+    from app.domain import patent_numbers
+
+    center = make_center(approval_date=date.today() - timedelta(days=30))
+    staff = make_user(org=center.org, role=Role.CENTER_STAFF)
+    good = [patent_numbers.make(2021, "1", 610001), patent_numbers.make(2021, "1", 610002),
+            patent_numbers.make(2022, "2", 620003)]
+    bad_number = good[0][:-1] + ("0" if good[0][-1] != "0" else "1")  # wrong check digit
+    csv = tmp_path / "碳化硅专利.csv"
+    csv.write_text(
+        "申请号,名称,摘要,专利类型,IPC分类号,申请人,申请日,法律状态\n"
+        f"{good[0]},一种碳化硅单晶衬底的制备方法,本发明涉及碳化硅晶体生长。,发明,C30B 29/36,山西烁科晶体有限公司,2021-03-02,授权\n"
+        f"{good[1]},一种碳化硅外延片的缺陷检测方法,碳化硅外延片缺陷的光学检测。,发明,H01L 21/66,山西烁科晶体有限公司,2021-05-10,实质审查\n"
+        f"{good[2]},一种碳化硅晶片清洗装置,用于碳化硅晶片的清洗。,实用新型,H01L 21/67,中北大学,2022-01-20,授权\n"
+        f"{bad_number},一种校验位错误的专利,摘要,发明,H01L 21/02,某公司,2021-01-01,授权\n",
+        encoding="utf-8",
+    )
+    log_in(page, live_server, staff.email)
+    page.goto(f"{live_server}/database/imports/new")
+    page.select_option("select[name=kind]", "patents")
+    page.set_input_files("input[name=file]", str(csv))
+    page.click("form [type=submit]")
+    page.wait_for_url(re.compile(r"/database/imports/\d+$"))
+    # the job runs outside the request; the page follows its progress
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # (the page's CSP forbids evaluated scripts, so poll from here)
+        if (page.inner_text("[data-field=errors]").strip(), page.inner_text("[data-field=created]").strip()) == ("1", "3"):
+            break
+        page.wait_for_timeout(300)
+    page.reload()
+    assert page.inner_text("[data-field=errors]").strip() == "1" and page.inner_text("[data-field=created]").strip() == "3"
+    row = page.locator("table tbody tr").first.inner_text()
+    assert row.split("\t")[0].strip() == "5" and bad_number in row  # the bad row, with its line and value
+
+    page.goto(f"{live_server}/search?q=碳化硅")
+    assert re.search(r"\b3\b", page.locator("[role=status]").first.inner_text())
+    page.locator("a[href*='f_type=utility_model']").first.click()
+    page.wait_for_url(re.compile(r"f_type=utility_model"))
+    assert re.search(r"\b1\b", page.locator("[role=status]").first.inner_text())
+    assert "一种碳化硅晶片清洗装置" in page.inner_text("main")
