@@ -59,11 +59,14 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _user_per_request(app):
     """Requests reuse the test's app context, and so ``g``, where Flask-Login caches the user:
-    forget it before each request so that every test client acts as its own logged-in user."""
+    forget it before each request so that every test client acts as its own logged-in user.
+    Flask-Babel caches the request's locale there too."""
     from flask import g
+    from flask_babel import refresh
 
     def forget():
         g.pop("_login_user", None)
+        refresh()
 
     funcs = app.before_request_funcs.setdefault(None, [])
     funcs.insert(0, forget)

@@ -86,7 +86,7 @@ def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool):
         tsq = _text_tsquery(clause)
         if not negated:
             rank_parts.append(tsq)
-        return D.c.tsv.op("@@")(sa.cast(tsq, postgresql.TSQUERY))
+        return D.c.tsv.op("@@", return_type=sa.Boolean)(sa.cast(tsq, postgresql.TSQUERY))
     return _keyword_expr(clause)
 
 

@@ -99,7 +99,7 @@ def test_records_add_edit_and_refuse_outsiders(app, db, world):
             "status": "completed", "started_on": "2024-04-01", "completed_on": "2024-10-01", "deliverables": "报告"}
     assert staff.post(url, data=form).status_code == 302
     bad = staff.post(url, data={**form, "completed_on": ""})
-    assert bad.status_code == 200 and "completion date" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "已完成的项目须填写完成日期" in bad.get_data(as_text=True)
     project = db.session.scalar(sa.select(NavigationProject))
     edit = f"{url}/{project.id}/edit"
     assert staff.get(edit).status_code == 200
@@ -151,14 +151,14 @@ def test_financing_requests_are_private_to_the_member(app, db, world):
     patent = make_patent(people["member"].org)
     member = client_for(app, people["member"])
     response = member.post(f"/program/centers/{center.id}/financing", data={
-        "kind": "pledge_loan", "amount": "5,000,000", "patents": patent.application_number, "description": "质押融资"})
+        "kind": "pledge_loan", "amount": "5,000,000", "patents": patent.application_number, "description": "以三件发明专利作押的融资说明"})
     assert response.status_code == 302
     item = db.session.scalar(sa.select(FinancingRequest))
     assert item.amount_fen == 500_000_000
     assert client_for(app, people["member2"]).get(f"/program/financing/{item.id}").status_code == 404
     assert client_for(app, people["outsider"]).get(f"/program/financing/{item.id}").status_code == 404
     listing = client_for(app, people["member2"]).get(f"/program/centers/{center.id}/financing").get_data(as_text=True)
-    assert "质押" not in listing and people["member"].org.name not in listing
+    assert "以三件发明专利作押的融资说明" not in listing and people["member"].org.name not in listing
     # outsiders cannot ask
     assert client_for(app, people["outsider"]).post(f"/program/centers/{center.id}/financing", data={
         "kind": "insurance", "description": "x"}).status_code == 403
@@ -227,7 +227,7 @@ def test_application_journey(app, db, world, monkeypatch):
     disguised = applicant.post(f"/program/applications/{application.id}/documents",
                                data={"kind": "other", "file": (io.BytesIO(b"MZ\x90"), "x.pdf")},
                                content_type="multipart/form-data", follow_redirects=True)
-    assert "PDF, PNG or JPEG" in disguised.get_data(as_text=True)
+    assert "仅接受 PDF、PNG 或 JPEG 文件" in disguised.get_data(as_text=True)
     assert len(application.documents) == len(rules.REQUIRED_DOCUMENTS)
     # drafts are private
     assert bureau.get(f"/program/applications/{application.id}").status_code == 404
