@@ -1,0 +1,22 @@
+"""bench/search.py end to end on a tiny corpus: generate, import, rebuild, query, publish, report."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "search.py"
+
+
+def test_search_bench_runs_small(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_search", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    lines: list[str] = []
+    result = bench.main(["--patents", "300", "--queries", "20", "--procs", "1", "--no-baseline",
+                         "--workdir", str(tmp_path / "bench")], say=lines.append)
+    assert result["patents"] == 300
+    assert result["import_docs_per_s"] > 0 and result["index_docs_per_s"] > 0
+    assert result["queries"] == 20 and result["queries_without_hits"] < 20
+    assert 0 < result["add_visible_ms"] < 30_000
+    assert lines[-1].startswith("{") and '"query_p95_ms"' in lines[-1]
