@@ -181,24 +181,34 @@ def _apply_navigation(project: NavigationProject, data: NavigationData, today: d
     project.deliverables = (data.deliverables or "").strip()
 
 
-def add_navigation(by: User, center: Center, data: NavigationData, *, today: date | None = None) -> NavigationProject:
+
+def _add_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str):
+    """Add one of the center's program records (validated by ``apply``), audited, in one transaction."""
     require_edit_program(by, center)
-    project = NavigationProject(center_id=center.id, created_by_id=by.id)
-    _apply_navigation(project, data, today or clock.today())
-    db.session.add(project)
+    apply(row, data, today or clock.today())
+    db.session.add(row)
     db.session.flush()
-    audit.record(by, "program.navigation_added", "navigation_project", project.id, center_id=center.id)
+    audit.record(by, f"program.{name}_added", object_type, row.id, center_id=center.id)
     db.session.commit()
-    return project
+    return row
+
+
+def _update_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str) -> None:
+    require_edit_program(by, center)
+    _owned(row, center)
+    apply(row, data, today or clock.today())
+    audit.record(by, f"program.{name}_updated", object_type, row.id, center_id=center.id)
+    db.session.commit()
+
+
+def add_navigation(by: User, center: Center, data: NavigationData, *, today: date | None = None) -> NavigationProject:
+    return _add_record(by, center, NavigationProject(center_id=center.id, created_by_id=by.id), _apply_navigation, data, today,
+                       "navigation", "navigation_project")
 
 
 def update_navigation(by: User, center: Center, project: NavigationProject, data: NavigationData, *,
                       today: date | None = None) -> None:
-    require_edit_program(by, center)
-    _owned(project, center)
-    _apply_navigation(project, data, today or clock.today())
-    audit.record(by, "program.navigation_updated", "navigation_project", project.id, center_id=center.id)
-    db.session.commit()
+    _update_record(by, center, project, _apply_navigation, data, today, "navigation", "navigation_project")
 
 
 # ---- task 7: patent-intensive products ----------------------------------------------------
@@ -250,23 +260,13 @@ def _apply_product(product: PatentProduct, data: ProductData, today: date) -> No
 
 
 def add_product(by: User, center: Center, data: ProductData, *, today: date | None = None) -> PatentProduct:
-    require_edit_program(by, center)
-    product = PatentProduct(center_id=center.id, created_by_id=by.id)
-    _apply_product(product, data, today or clock.today())
-    db.session.add(product)
-    db.session.flush()
-    audit.record(by, "program.product_added", "patent_product", product.id, center_id=center.id)
-    db.session.commit()
-    return product
+    return _add_record(by, center, PatentProduct(center_id=center.id, created_by_id=by.id), _apply_product, data, today,
+                       "product", "patent_product")
 
 
 def update_product(by: User, center: Center, product: PatentProduct, data: ProductData, *,
                    today: date | None = None) -> None:
-    require_edit_program(by, center)
-    _owned(product, center)
-    _apply_product(product, data, today or clock.today())
-    audit.record(by, "program.product_updated", "patent_product", product.id, center_id=center.id)
-    db.session.commit()
+    _update_record(by, center, product, _apply_product, data, today, "product", "patent_product")
 
 
 # ---- task 8: PCT --------------------------------------------------------------------------
@@ -307,22 +307,14 @@ def _apply_pct(filing: PctFiling, center: Center, data: PctData, today: date) ->
 
 
 def add_pct(by: User, center: Center, data: PctData, *, today: date | None = None) -> PctFiling:
-    require_edit_program(by, center)
-    filing = PctFiling(center_id=center.id, created_by_id=by.id)
-    _apply_pct(filing, center, data, today or clock.today())
-    db.session.add(filing)
-    db.session.flush()
-    audit.record(by, "program.pct_added", "pct_filing", filing.id, center_id=center.id)
-    db.session.commit()
-    return filing
+    return _add_record(by, center, PctFiling(center_id=center.id, created_by_id=by.id),
+                       lambda row, d, day: _apply_pct(row, center, d, day), data, today,
+                       "pct", "pct_filing")
 
 
-def update_pct(by: User, center: Center, filing: PctFiling, data: PctData, *, today: date | None = None) -> None:
-    require_edit_program(by, center)
-    _owned(filing, center)
-    _apply_pct(filing, center, data, today or clock.today())
-    audit.record(by, "program.pct_updated", "pct_filing", filing.id, center_id=center.id)
-    db.session.commit()
+def update_pct(by: User, center: Center, filing: PctFiling, data: PctData, *,
+               today: date | None = None) -> None:
+    _update_record(by, center, filing, lambda row, d, day: _apply_pct(row, center, d, day), data, today, "pct", "pct_filing")
 
 
 # ---- task 9: standards --------------------------------------------------------------------
@@ -352,23 +344,13 @@ def _apply_standard(standard: Standard, data: StandardData, today: date) -> None
 
 
 def add_standard(by: User, center: Center, data: StandardData, *, today: date | None = None) -> Standard:
-    require_edit_program(by, center)
-    standard = Standard(center_id=center.id, created_by_id=by.id)
-    _apply_standard(standard, data, today or clock.today())
-    db.session.add(standard)
-    db.session.flush()
-    audit.record(by, "program.standard_added", "standard", standard.id, center_id=center.id)
-    db.session.commit()
-    return standard
+    return _add_record(by, center, Standard(center_id=center.id, created_by_id=by.id), _apply_standard, data, today,
+                       "standard", "standard")
 
 
 def update_standard(by: User, center: Center, standard: Standard, data: StandardData, *,
                     today: date | None = None) -> None:
-    require_edit_program(by, center)
-    _owned(standard, center)
-    _apply_standard(standard, data, today or clock.today())
-    audit.record(by, "program.standard_updated", "standard", standard.id, center_id=center.id)
-    db.session.commit()
+    _update_record(by, center, standard, _apply_standard, data, today, "standard", "standard")
 
 
 # ---- task 10: awards ----------------------------------------------------------------------
@@ -410,22 +392,14 @@ def _apply_award(award: Award, center: Center, data: AwardData, today: date) -> 
 
 
 def add_award(by: User, center: Center, data: AwardData, *, today: date | None = None) -> Award:
-    require_edit_program(by, center)
-    award = Award(center_id=center.id, created_by_id=by.id)
-    _apply_award(award, center, data, today or clock.today())
-    db.session.add(award)
-    db.session.flush()
-    audit.record(by, "program.award_added", "award", award.id, center_id=center.id)
-    db.session.commit()
-    return award
+    return _add_record(by, center, Award(center_id=center.id, created_by_id=by.id),
+                       lambda row, d, day: _apply_award(row, center, d, day), data, today,
+                       "award", "award")
 
 
-def update_award(by: User, center: Center, award: Award, data: AwardData, *, today: date | None = None) -> None:
-    require_edit_program(by, center)
-    _owned(award, center)
-    _apply_award(award, center, data, today or clock.today())
-    audit.record(by, "program.award_updated", "award", award.id, center_id=center.id)
-    db.session.commit()
+def update_award(by: User, center: Center, award: Award, data: AwardData, *,
+                 today: date | None = None) -> None:
+    _update_record(by, center, award, lambda row, d, day: _apply_award(row, center, d, day), data, today, "award", "award")
 
 
 # ---- the board ----------------------------------------------------------------------------
