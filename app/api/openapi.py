@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic.json_schema import models_json_schema
 
+from ..converters import MAX_ID
 from . import schemas
 
 REF = "#/components/schemas/{model}"
@@ -26,22 +27,24 @@ def _json(model, description="OK") -> dict:
 
 ERRORS = {"401": _json(schemas.Error, "no or bad token"), "404": _json(schemas.Error, "not found"),
           "422": _json(schemas.Error, "invalid request; error.fields has paths")}
-PAGE_PARAMS = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+PAGE_PARAMS = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
 
 
 def _id(name):
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 
 
 def document() -> dict:
     components = _DEFS.get("$defs", {})
-    get = lambda model, summary, params=(): {"summary": summary, "parameters": list(params),  # noqa: E731
-                                             "responses": {"200": _json(model), **ERRORS}}
+    forbidden = {"403": _json(schemas.Error, "forbidden")}
+    get = lambda model, summary, params=(), extra=None: {  # noqa: E731
+        "summary": summary, "parameters": list(params), "responses": {"200": _json(model), **ERRORS, **(extra or {})}}
     post = lambda model_in, model_out, summary, params=(), code="201": {  # noqa: E731
         "summary": summary, "parameters": list(params),
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(model_in)}}},
-        "responses": {code: _json(model_out), **ERRORS, "403": _json(schemas.Error, "forbidden"),
+        "responses": {code: _json(model_out), **ERRORS, **forbidden,
                       "409": _json(schemas.Error, "not allowed in the current state")}}
     paths = {
         "/api/v1/patents": {"get": get(schemas.Page[schemas.PatentOut], "Search patents", PAGE_PARAMS + [
@@ -63,8 +66,9 @@ def document() -> dict:
                     "sign", "fund", "record", "complete", "cancel", "dispute", "resolve_release", "refund", "reverse"]}},
                 {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
             ], code="200")},
-        "/api/v1/centers/{center_id}/targets": {"get": get(schemas.TargetsOut, "A center's targets and counts",
-                                                           [_id("center_id")])},
+        "/api/v1/centers/{center_id}/targets": {"get": get(
+            schemas.TargetsOut, "A center's targets and counts (its staff and the bureau)", [_id("center_id")],
+            extra=forbidden)},
     }
     return {
         "openapi": "3.1.0",

@@ -85,12 +85,17 @@ def body(model: type[BaseModel]) -> BaseModel:
     return model.model_validate(data)
 
 
+MAX_PAGE = 100_000  # as on the web pages; the offset of a larger page overflows the database's integers
+
+
 def paging() -> tuple[int, int]:
     try:
         page = max(1, int(request.args.get("page", 1)))
         per_page = min(100, max(1, int(request.args.get("per_page", 20))))
     except ValueError as err:
         raise ApiError(422, "page and per_page are integers", [{"path": "page", "message": "not an integer"}]) from err
+    if page > MAX_PAGE:
+        raise ApiError(422, "page is too large", [{"path": "page", "message": f"at most {MAX_PAGE}"}])
     return page, per_page
 
 

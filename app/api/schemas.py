@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
+# An id as the database stores it (integer keys are 32-bit on PostgreSQL).
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 Industry = Literal["carbon_materials", "high_end_equipment", "new_energy_vehicles", "it_innovation", "semiconductors",
                    "special_steel", "energy_environment", "biomedicine", "hydrogen"]
 DealKind = Literal["transfer", "exclusive", "sole", "ordinary"]
+
+
+class In(BaseModel):
+    """A request body: unknown fields refused; NUL characters dropped from text (PostgreSQL refuses them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str):
+            return value.replace("\x00", "")
+        if isinstance(value, list):
+            return [v.replace("\x00", "") if isinstance(v, str) else v for v in value]
+        return value
 
 
 class FieldError(BaseModel):
@@ -55,10 +72,9 @@ class PatentOut(BaseModel):
     remaining_years: float
 
 
-class ListingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ListingIn(In):
     title: str = Field(min_length=1, max_length=300)
-    patent_ids: list[int] = Field(min_length=1, max_length=200)
+    patent_ids: list[Id] = Field(min_length=1, max_length=200)
     deal_kinds: list[DealKind] = Field(min_length=1)
     trl: int = Field(ge=1, le=9)
     industry: Industry
@@ -87,8 +103,7 @@ class ListingOut(BaseModel):
     published_at: datetime | None
 
 
-class NeedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class NeedIn(In):
     title: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=20000)
     industry: Industry
@@ -129,8 +144,7 @@ class DealOut(BaseModel):
     completed_on: date | None
 
 
-class DealActionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DealActionIn(In):
     recordal_number: str | None = Field(default=None, max_length=40)
     recordal_date: date | None = None
     reason: str | None = Field(default=None, max_length=2000)
