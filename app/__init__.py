@@ -18,19 +18,32 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         instance_path=str(INSTANCE_DIR),
     )
+    from .request_class import NulFreeRequest
+
+    app.request_class = NulFreeRequest  # no NUL in query strings and form fields (PostgreSQL refuses them)
     config_name = config_name or os.environ.get("APP_CONFIG", "development")
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    if config_name == "production" and app.config["SECRET_KEY"] in ("", "dev-only-not-secret"):
+        raise RuntimeError("set SECRET_KEY in the environment: production refuses the development key")
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_page_cache(app)  # after the locale is chosen (a before_request of the security headers)
     register_audit_log(app)
     return app
+
+
+def register_page_cache(app: Flask) -> None:
+    from . import page_cache
+
+    page_cache.init_app(app)
 
 
 def register_audit_log(app: Flask) -> None:
@@ -91,6 +104,12 @@ def register_extensions(app: Flask) -> None:
         if user is None or user.session_version != version or not user.active:
             return None
         return user
+
+
+def register_converters(app: Flask) -> None:
+    from .converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
 
 
 def register_blueprints(app: Flask) -> None:
