@@ -19,6 +19,10 @@ def _database_url() -> str:
     return url
 
 
+def _ratelimit_storage_uri() -> str:
+    return os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _database_url()
@@ -33,9 +37,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    # Flask-Limiter: memory per process by default; set REDIS_URL to share across workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Flask-Limiter: memory per process by default, which is per worker; with more than one worker or
+    # machine set REDIS_URL (or RATELIMIT_STORAGE_URI) so that every worker counts against one limit.
+    RATELIMIT_STORAGE_URI = _ratelimit_storage_uri()
     RATELIMIT_HEADERS_ENABLED = True
+    # Public pages anonymous visitors see alike, kept this many seconds (0: off); see app/page_cache.py.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
+    PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", "")
+    # Background jobs (imports) on an RQ queue that `flask worker` empties; unset: a thread per job.
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or os.environ.get("REDIS_URL", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;30 per hour")
     PASSWORD_HASH_METHOD = "scrypt"
@@ -61,6 +71,9 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # cheap hashing keeps the suite fast
     WTF_CSRF_ENABLED = False  # view tests post plain forms; CSRF has its own test that enables it
     RATELIMIT_ENABLED = False
+    PAGE_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own test
+    PAGE_CACHE_URL = ""
+    JOB_QUEUE_URL = ""
     SERVER_NAME = "localhost"
     AUDIT_LOG = None
 

@@ -14,6 +14,17 @@ def register(app: Flask) -> None:
 
     register_patentdb(app)
 
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def worker_command(burst: bool) -> None:
+        """Run background jobs (imports) from the Redis queue at JOB_QUEUE_URL / REDIS_URL."""
+        from . import jobs
+
+        try:
+            jobs.work(burst=burst)
+        except RuntimeError as err:
+            raise click.ClickException(str(err)) from err
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organisations.")
     @click.option("--patents", default=2400, show_default=True)

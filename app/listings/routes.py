@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
@@ -53,7 +54,8 @@ def index():
         stmt = stmt.where(Listing.trl >= trl_min)
     if request.args.get("tech_offer") == "1":
         stmt = stmt.where(Listing.is_tech_offer.is_(True))
-    stmt = stmt.order_by(*SORTS[sort])
+    # the cards show each listing's organisation and patent count: load them with the page, not one by one
+    stmt = stmt.order_by(*SORTS[sort]).options(joinedload(Listing.org), selectinload(Listing.patents))
     page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
         "listings/index.html", page=page, q=q, industry=industry, kind=kind, sort=sort, mine=mine,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
@@ -27,10 +28,12 @@ def index():
         "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
     }
     latest_listings = db.session.scalars(
-        sa.select(Listing).where(Listing.status == published).order_by(Listing.published_at.desc(), Listing.id.desc()).limit(6)
+        sa.select(Listing).where(Listing.status == published).order_by(Listing.published_at.desc(), Listing.id.desc())
+        .limit(6).options(joinedload(Listing.org), selectinload(Listing.patents))
     ).all()
     latest_needs = db.session.scalars(
-        sa.select(Need).where(Need.status == published).order_by(Need.published_at.desc(), Need.id.desc()).limit(6)
+        sa.select(Need).where(Need.status == published).order_by(Need.published_at.desc(), Need.id.desc())
+        .limit(6).options(joinedload(Need.org))
     ).all()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
     return render_template(

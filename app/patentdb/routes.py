@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import jobs
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error
@@ -145,7 +146,7 @@ def new_import():
         except DomainError as err:
             apply_error(form, err)
         else:
-            import_service.start_in_background(current_app._get_current_object(), job.id)
+            jobs.enqueue_import(current_app._get_current_object(), job.id)
             flash(_("The file is being imported. You can leave this page; the import goes on."), "success")
             return redirect(url_for("patentdb.import_detail", job_id=job.id))
     return render_template("patentdb/import_new.html", form=form, no_centers=not centers)

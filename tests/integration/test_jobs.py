@@ -1,0 +1,63 @@
+"""Background imports: through an RQ queue in Redis when one is configured, else a thread."""
+
+import io
+import secrets
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from app import jobs
+from app.domain import patent_numbers
+from app.models import ImportJob, Role
+from app.services import imports
+from tests.conftest import make_center, make_user
+
+
+def _job(db):
+    center = make_center()
+    staff = make_user(center.org, Role.CENTER_STAFF)
+    number = patent_numbers.make(2021, "1", 610001)
+    csv = ("申请号,名称,摘要,专利类型,IPC分类号,申请人,申请日,法律状态\n"
+           f"{number},一种碳化硅单晶衬底的制备方法,碳化硅晶体生长。,发明,C30B 29/36,山西烁科晶体有限公司,2021-03-02,授权\n")
+    upload = FileStorage(io.BytesIO(csv.encode()), filename="碳化硅.csv")
+    return imports.create_job(staff, "patents", upload, center)
+
+
+def test_without_a_queue_an_import_runs_in_a_thread(app, db):
+    job = _job(db)
+    assert jobs.queue_url(app) == ""
+    jobs.enqueue_import(app, job.id)
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        if db.session.get(ImportJob, job.id).status.value in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert db.session.get(ImportJob, job.id).created_rows == 1
+
+
+def test_with_redis_the_worker_runs_the_queued_import(app, db, monkeypatch):
+    import redis
+    from rq import Queue
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    monkeypatch.setattr(jobs, "QUEUE", "ipx-test-" + secrets.token_hex(4))  # a queue of this test alone
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", url)
+    monkeypatch.setattr(jobs, "_worker_app", None)  # work() binds the app; forget it after the test
+    job = _job(db)
+    jobs.enqueue_import(app, job.id)
+    queue = Queue(jobs.QUEUE, connection=redis.Redis.from_url(url))
+    assert queue.count == 1
+    db.session.expire_all()
+    assert db.session.get(ImportJob, job.id).status.value == "queued"  # nothing ran in this process
+    jobs.work(burst=True)  # `flask worker --burst`
+    db.session.expire_all()
+    done = db.session.get(ImportJob, job.id)
+    assert done.created_rows == 1 and queue.count == 0
+    queue.delete(delete_jobs=True)
