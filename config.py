@@ -43,6 +43,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Public pages anonymous visitors see alike, kept this many seconds (0: off); see app/page_cache.py.
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
+    # Weights of the match factors (app/domain/matching.py documents each); any left out keep their
+    # default: text 0.35, ipc 0.25, industry 0.10, alliance 0.05, region 0.05, licence 0.05,
+    # budget 0.10, stage 0.05. They are normalised to sum to 1.
+    MATCH_WEIGHTS: dict[str, float] = {}
     PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", "")
     # Background jobs (imports) on an RQ queue that `flask worker` empties; unset: a thread per job.
     JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or os.environ.get("REDIS_URL", "")

@@ -9,6 +9,19 @@ from flask import Flask, current_app
 from .extensions import db
 
 
+def _refresh_all_matches() -> str:
+    from sqlalchemy.orm import Session
+
+    from .domain.lifecycle import PublicationStatus
+    from .models import Need
+    from .services import matching
+
+    with Session(db.engine) as session:
+        needs = session.scalars(sa.select(Need.id).where(Need.status == PublicationStatus.PUBLISHED)).all()
+        kept = sum(matching.refresh_need(session, i) for i in needs)
+    return f"Matches: {len(needs)} needs refreshed, {kept} matches kept"
+
+
 def register(app: Flask) -> None:
     from .patentdb.commands import register as register_patentdb  # import-patents, search-reindex …
 
@@ -24,6 +37,21 @@ def register(app: Flask) -> None:
             jobs.work(burst=burst)
         except RuntimeError as err:
             raise click.ClickException(str(err)) from err
+
+    @app.cli.command("refresh-matches")
+    def refresh_matches_command() -> None:
+        """Recompute the matches of every published need and listing."""
+        click.echo(_refresh_all_matches())
+
+    @app.cli.command("send-outbox")
+    def send_outbox_command() -> None:
+        """Send the queued e-mails (MAIL_SENDER=console prints them; it is the only sender configured)."""
+        from .services import matching
+
+        def console(row) -> None:
+            click.echo(f"To: {row.to_address}\nSubject: {row.subject}\n\n{row.body}\n---")
+
+        click.echo(f"{matching.send_outbox(console)} e-mails sent")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organisations.")
@@ -43,6 +71,8 @@ def register(app: Flask) -> None:
                 return
             raise click.ClickException("the database is not empty; seed-demo only loads into an empty database")
         password = current_app.config["DEMO_PASSWORD"]
+        refresh_mode = current_app.config.get("MATCH_REFRESH")
+        current_app.config["MATCH_REFRESH"] = "off"  # matched once at the end, not after every batch
         counts = seed_demo(
             db.session,
             password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
@@ -53,6 +83,8 @@ def register(app: Flask) -> None:
 
         activity = seed_activity(seed=seed)
         click.echo("Demo activity: " + ", ".join(f"{k} {v}" for k, v in activity.items()))
+        current_app.config["MATCH_REFRESH"] = refresh_mode
+        click.echo(_refresh_all_matches())
         click.echo(f"Demo users (password {password}): see README.md")
 
     @app.cli.command("targets-check")

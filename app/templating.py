@@ -49,7 +49,16 @@ def current_locale() -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["languages"] = lambda: current_app.config["LANGUAGES"]
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from .services.matching import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0

@@ -40,6 +40,8 @@ class Listing(db.Model):
     # A university "technology offer": several patents with a technical summary.
     is_tech_offer: Mapped[bool] = mapped_column(default=False)
     tech_summary: Mapped[str] = mapped_column(sa.Text, default="")
+    # shown only to organisations whose NDA the owner accepted in a negotiation thread
+    confidential_details: Mapped[str | None] = mapped_column(sa.Text)
     offers_transfer: Mapped[bool] = mapped_column(default=False)
     offers_exclusive: Mapped[bool] = mapped_column(default=False)
     offers_sole: Mapped[bool] = mapped_column(default=False)
@@ -96,6 +98,8 @@ class Need(db.Model):
     budget_max_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     region: Mapped[str] = mapped_column(sa.String(100), default="")
     deadline: Mapped[date | None]
+    kinds_wanted: Mapped[str] = mapped_column(sa.String(60), default="")  # ","-joined deal kinds; "" = any
+    min_trl: Mapped[int | None]  # the earliest development stage the need can use
     status: Mapped[PublicationStatus] = mapped_column(
         str_enum(PublicationStatus), default=PublicationStatus.DRAFT, index=True
     )

@@ -4,7 +4,8 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formkit import MoneyField, ipc_hint_validator
-from ..labels import choices
+from ..labels import TRL, choices
+from ..listings.forms import MultiCheckboxField
 
 
 class NeedForm(FlaskForm):
@@ -18,6 +19,11 @@ class NeedForm(FlaskForm):
     )
     budget_min = MoneyField(_l("Budget from (yuan)"), validators=[Optional()])
     budget_max = MoneyField(_l("Budget up to (yuan)"), validators=[Optional()])
+    kinds_wanted = MultiCheckboxField(_l("Deal kinds you would take"), choices=lambda: choices("deal_kind"),
+                                      description=_l("Leave all unticked if any kind will do."))
+    min_trl = SelectField(_l("Earliest development stage you can use"), coerce=lambda v: int(v) if v else None,
+                          choices=lambda: [("", _l("Any stage"))] + [(k, v) for k, v in TRL.items()],
+                          validators=[Optional()])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     save = SubmitField(_l("Save as draft"))

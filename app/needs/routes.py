@@ -60,6 +60,8 @@ def _data(form: NeedForm) -> need_service.NeedData:
         budget_max_fen=form.budget_max.data,
         region=form.region.data or "",
         deadline=form.deadline.data,
+        kinds_wanted=tuple(form.kinds_wanted.data or ()),
+        min_trl=form.min_trl.data,
     )
 
 
@@ -92,6 +94,7 @@ def edit(need_id: int):
         form.budget_min.data = need.budget_min_fen
         form.budget_max.data = need.budget_max_fen
         form.industry.data = need.industry.value
+        form.kinds_wanted.data = [k for k in (need.kinds_wanted or "").split(",") if k]
     if form.validate_on_submit():
         with permission_errors():
             try:

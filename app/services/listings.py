@@ -42,6 +42,8 @@ class NeedData:
     budget_max_fen: int | None = None
     region: str = ""
     deadline: date | None = None
+    kinds_wanted: tuple[str, ...] = ()
+    min_trl: int | None = None
 
 
 def _require_member(by: User) -> None:
@@ -135,6 +137,8 @@ def _apply_need(need: Need, data: NeedData, codes: list[str]) -> None:
     need.budget_max_fen = data.budget_max_fen
     need.region = data.region.strip()
     need.deadline = data.deadline
+    need.kinds_wanted = ",".join(k for k in DEAL_KINDS if k in data.kinds_wanted)
+    need.min_trl = data.min_trl if data.min_trl in range(1, 10) else None
 
 
 def create_need(by: User, data: NeedData, *, publish: bool = False, today: date | None = None) -> Need:

@@ -1,0 +1,250 @@
+"""Scoring a technology need against an offer (a listing or a university technology offer).
+
+Plain Python, no Flask: the service builds a :class:`Profile` for each side and calls :func:`score`.
+Every factor is a number in [0, 1]; the score is the weighted mean of the factors, and the
+explanation keeps each factor's weight, value, contribution and the evidence behind it (shared
+terms, shared IPC codes, price against budget), so a user sees why a match was made.
+
+Factors and default weights (``MATCH_WEIGHTS`` in config.py overrides any of them):
+
+========== ====== ===============================================================================
+text        0.35  share of the need's terms (jieba words) found in the offer's title and text
+ipc         0.25  the closest IPC pair: same main group 1.0, same subclass 0.6, same class 0.3
+industry    0.10  same industry 1.0
+alliance    0.05  both organisations belong to the same center's alliance 1.0
+region      0.05  same city 1.0, same province 0.5
+licence     0.05  the offer has a licence kind the need asks for 1.0; no wish given 0.5
+budget      0.10  price within budget 1.0, up to 50 % over falls to 0, negotiable or no budget 0.5
+stage       0.05  offer's TRL at or above the need's minimum 1.0, one below 0.5; no minimum 0.5
+========== ====== ===============================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 0.35, "ipc": 0.25, "industry": 0.10, "alliance": 0.05,
+    "region": 0.05, "licence": 0.05, "budget": 0.10, "stage": 0.05,
+}
+FACTORS = tuple(DEFAULT_WEIGHTS)
+TEXT_TERMS_CAP = 12  # a need's coverage counts at most this many of its terms
+NEUTRAL = 0.5
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One side of a match, as the scorer sees it."""
+
+    terms: frozenset[str] = frozenset()
+    ipc: tuple[str, ...] = ()  # normalised codes ("H01M 10/052") or subclasses ("H01M")
+    industry: str = ""
+    centers: frozenset[int] = frozenset()  # alliances the organisation belongs to
+    region: str = ""
+    kinds: frozenset[str] = frozenset()  # offer: kinds offered; need: kinds wanted (empty = any)
+    price_fen: int | None = None  # offer only; None = negotiable
+    budget_max_fen: int | None = None  # need only
+    trl: int | None = None  # offer: its stage; need: the lowest acceptable stage
+
+
+@dataclass
+class Factor:
+    name: str
+    weight: float
+    value: float
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.value
+
+
+@dataclass
+class Match:
+    score: float
+    factors: list[Factor]
+
+    def explanation(self) -> list[dict]:
+        return [
+            {"factor": f.name, "weight": round(f.weight, 4), "value": round(f.value, 4),
+             "contribution": round(f.contribution, 4), **f.detail}
+            for f in self.factors
+        ]
+
+
+def weights_from(config: dict | None) -> dict[str, float]:
+    """Defaults overridden by a config mapping; unknown names and negative weights are refused."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for name, value in (config or {}).items():
+        if name not in weights:
+            raise ValueError(f"unknown match factor {name!r} (known: {', '.join(FACTORS)})")
+        if float(value) < 0:
+            raise ValueError(f"match weight {name} is negative")
+        weights[name] = float(value)
+    if sum(weights.values()) <= 0:
+        raise ValueError("match weights sum to zero")
+    return weights
+
+
+def ipc_level(a: str, b: str) -> float:
+    """1.0 same main group, 0.6 same subclass, 0.3 same class, else 0 (a bare subclass matches at 0.6)."""
+    if not a or not b:
+        return 0.0
+    if "/" in a and "/" in b and a.split("/")[0] == b.split("/")[0]:
+        return 1.0
+    if a[:4] == b[:4]:
+        return 0.6
+    if a[:3] == b[:3]:
+        return 0.3
+    return 0.0
+
+
+def _ipc(need: Profile, offer: Profile) -> Factor:
+    best, pairs = 0.0, []
+    for a in need.ipc:
+        for b in offer.ipc:
+            level = ipc_level(a, b)
+            if level > 0:
+                pairs.append((level, a, b))
+            best = max(best, level)
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    return Factor("ipc", 0, best, {"shared_ipc": [f"{a} ~ {b}" for _, a, b in pairs[:5]]})
+
+
+def _text(need: Profile, offer: Profile) -> Factor:
+    shared = sorted(need.terms & offer.terms)
+    if not need.terms:
+        return Factor("text", 0, 0.0, {"shared_terms": []})
+    value = min(1.0, len(shared) / min(len(need.terms), TEXT_TERMS_CAP))
+    return Factor("text", 0, value, {"shared_terms": shared[:15]})
+
+
+def _city(region: str) -> str:
+    region = region[len(_province(region)):]  # "山西省太原市小店区" and "太原市万柏林区" share 太原市
+    for mark in ("市", "州", "盟"):
+        if mark in region:
+            return region[: region.index(mark) + 1]
+    return region
+
+
+def _province(region: str) -> str:
+    for mark in ("省", "自治区"):
+        if mark in region:
+            return region[: region.index(mark) + len(mark)]
+    return ""
+
+
+def _region(need: Profile, offer: Profile) -> Factor:
+    if not need.region or not offer.region:
+        return Factor("region", 0, 0.0)
+    if _city(need.region) == _city(offer.region):
+        return Factor("region", 0, 1.0, {"region": _city(offer.region)})
+    p1, p2 = _province(need.region), _province(offer.region)
+    return Factor("region", 0, 0.5 if p1 and p1 == p2 else 0.0)
+
+
+def _budget(need: Profile, offer: Profile) -> Factor:
+    detail = {"price_fen": offer.price_fen, "budget_max_fen": need.budget_max_fen}
+    if offer.price_fen is None or need.budget_max_fen is None:
+        return Factor("budget", 0, NEUTRAL, {**detail, "budget_fit": "unknown"})
+    if offer.price_fen <= need.budget_max_fen:
+        return Factor("budget", 0, 1.0, {**detail, "budget_fit": "within"})
+    if need.budget_max_fen == 0:
+        return Factor("budget", 0, 0.0, {**detail, "budget_fit": "over"})
+    over = (offer.price_fen - need.budget_max_fen) / need.budget_max_fen  # 0.5 = 50 % over
+    return Factor("budget", 0, max(0.0, 1.0 - over / 0.5), {**detail, "budget_fit": "over"})
+
+
+def _licence(need: Profile, offer: Profile) -> Factor:
+    if not need.kinds:
+        return Factor("licence", 0, NEUTRAL)
+    common = sorted(need.kinds & offer.kinds)
+    return Factor("licence", 0, 1.0 if common else 0.0, {"kinds": common})
+
+
+def _stage(need: Profile, offer: Profile) -> Factor:
+    if need.trl is None or offer.trl is None:
+        return Factor("stage", 0, NEUTRAL)
+    gap = need.trl - offer.trl
+    return Factor("stage", 0, 1.0 if gap <= 0 else 0.5 if gap == 1 else 0.0, {"trl": offer.trl, "min_trl": need.trl})
+
+
+def score(need: Profile, offer: Profile, weights: dict[str, float] | None = None) -> Match:
+    weights = weights or DEFAULT_WEIGHTS
+    shared_centers = sorted(need.centers & offer.centers)
+    factors = [
+        _text(need, offer),
+        _ipc(need, offer),
+        Factor("industry", 0, 1.0 if need.industry and need.industry == offer.industry else 0.0),
+        Factor("alliance", 0, 1.0 if shared_centers else 0.0, {"centers": shared_centers}),
+        _region(need, offer),
+        _licence(need, offer),
+        _budget(need, offer),
+        _stage(need, offer),
+    ]
+    total = sum(weights.values())
+    for f in factors:
+        f.weight = weights[f.name] / total
+    return Match(score=sum(f.contribution for f in factors), factors=factors)
+
+
+class OfferIndex:
+    """Offers' profiles with an inverted index on terms and IPC classes.
+
+    A match needs evidence about the technology: at least one shared term or one IPC pair in the same
+    class. The index finds exactly those offers, so a need is scored against its candidates only,
+    not against every offer (industry, region and price alone never make a match)."""
+
+    def __init__(self, offers: list[tuple[int, Profile]]) -> None:
+        self.offers = dict(offers)
+        self.by_term: dict[str, set[int]] = {}
+        self.by_class: dict[str, set[int]] = {}
+        self.by_subclass: dict[str, set[int]] = {}
+        for key, p in offers:
+            for t in p.terms:
+                self.by_term.setdefault(t, set()).add(key)
+            for code in p.ipc:
+                self.by_class.setdefault(code[:3], set()).add(key)
+                self.by_subclass.setdefault(code[:4], set()).add(key)
+
+    # A term in more than this share of the offers (and of at least COMMON_MIN offers) is too common to
+    # bring candidates on its own; it still counts in the text factor of the candidates found otherwise.
+    COMMON_SHARE = 0.05
+    COMMON_MIN = 200
+
+    def candidates(self, need: Profile) -> set[int]:
+        cap = max(self.COMMON_MIN, self.COMMON_SHARE * len(self.offers))
+        postings = [self.by_term.get(t, set()) for t in need.terms]
+        rare = [p for p in postings if len(p) <= cap]
+        out: set[int] = set().union(*(rare or postings)) if postings else set()
+        # with rare words, IPC-only candidates must share the subclass; without, the class is enough
+        table, width = (self.by_subclass, 4) if rare else (self.by_class, 3)
+        for code in need.ipc:
+            out |= table.get(code[:width], set())
+        return out
+
+    def rank(self, need: Profile, weights: dict[str, float] | None = None, limit: int | None = None,
+             exclude: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, Match]]:
+        """Candidates by :func:`quick_score`; the full explained :func:`score` only for the ones returned."""
+        weights = weights or DEFAULT_WEIGHTS
+        keys = self.candidates(need) - set(exclude)
+        quick = sorted(((quick_score(need, self.offers[key], weights), key) for key in keys),
+                       key=lambda pair: (-pair[0], pair[1]))
+        kept = quick[:limit] if limit else quick
+        return [(key, score(need, self.offers[key], weights)) for _, key in kept]
+
+
+def quick_score(need: Profile, offer: Profile, weights: dict[str, float]) -> float:
+    """The same number as ``score(need, offer, weights).score``, without building the explanation."""
+    total = sum(weights.values())
+    if need.terms:
+        text = min(1.0, len(need.terms & offer.terms) / min(len(need.terms), TEXT_TERMS_CAP))
+    else:
+        text = 0.0
+    ipc = max((ipc_level(a, b) for a in need.ipc for b in offer.ipc), default=0.0)
+    value = (weights["text"] * text + weights["ipc"] * ipc
+             + weights["industry"] * (1.0 if need.industry and need.industry == offer.industry else 0.0)
+             + weights["alliance"] * (1.0 if need.centers & offer.centers else 0.0)
+             + weights["region"] * _region(need, offer).value + weights["licence"] * _licence(need, offer).value
+             + weights["budget"] * _budget(need, offer).value + weights["stage"] * _stage(need, offer).value)
+    return value / total

@@ -1,0 +1,450 @@
+"""Matching needs with listings: profiles, ranking, stored matches, dismissals, notifications.
+
+Matches are derived data, refreshed after a need or listing is committed (published, edited,
+closed): a session hook collects what changed and, after the commit, hands it to
+:func:`schedule_refresh` — a background thread in the web process (``MATCH_REFRESH = "thread"``),
+at once in the committing thread (``"sync"``, the tests), or not at all (``"off"``). A refresh
+works in its own database session, so it never runs inside the user's transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import Counter
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import matching as rules
+from ..domain.errors import DomainError, N_
+from ..domain.lifecycle import PublicationStatus
+from ..extensions import db
+from ..models import (
+    AllianceMembership,
+    DismissReason,
+    Listing,
+    Match,
+    MembershipStatus,
+    Need,
+    Notification,
+    Organisation,
+    OutboxEmail,
+    Patent,
+    PatentIPC,
+    Role,
+    User,
+)
+from ..models._types import utcnow
+from . import audit
+from .permissions import NotFound, is_admin, same_org
+
+log = logging.getLogger(__name__)
+
+DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
+MIN_SCORE = 0.25  # weaker matches are not kept
+KEEP = 20  # matches kept per need (and per listing, from its side)
+NOTIFY_SCORE = 0.6  # a new match this good notifies both organisations
+
+
+# ---- profiles ----------------------------------------------------------------------------
+
+
+# Words every patent text or need uses; they say nothing about the technology.
+GENERIC_WORDS = frozenset("""技术 方法 一种 装置 系统 寻求 需求 用于 提供 相关 实现 进行 具有 可以 以及 本发明 所述 包括 提高
+    降低 应用 产品 工艺 设备 研究 开发 合作 转让 许可 专利 企业 公司""".split())
+
+
+def terms(text: str) -> frozenset[str]:
+    """The words the text is about: jieba words in the search index's form, two characters or more."""
+    from ..search.analysis import query_tokens
+
+    return frozenset(t for t in query_tokens(text or "")
+                     if len(t) >= 2 and not t.isdigit() and t not in GENERIC_WORDS)
+
+
+def _centers_by_org(session: Session, org_ids: set[int]) -> dict[int, frozenset[int]]:
+    rows = session.execute(
+        sa.select(AllianceMembership.org_id, AllianceMembership.center_id).where(
+            AllianceMembership.org_id.in_(org_ids), AllianceMembership.status == MembershipStatus.APPROVED)
+    ).all() if org_ids else []
+    out: dict[int, set[int]] = {}
+    for org_id, center_id in rows:
+        out.setdefault(org_id, set()).add(center_id)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def need_profile(need: Need, centers: frozenset[int] = frozenset()) -> rules.Profile:
+    return rules.Profile(
+        terms=terms(f"{need.title} {need.description}"),
+        ipc=tuple(c.strip() for c in (need.ipc_hints or "").split(";") if c.strip()),
+        industry=need.industry.value, centers=centers, region=need.region or "",
+        kinds=frozenset(k for k in (need.kinds_wanted or "").split(",") if k),
+        budget_max_fen=need.budget_max_fen, trl=need.min_trl,
+    )
+
+
+# The offers' profiles are cached per process: (updated_at, profile) by listing id.
+_listing_cache: dict[int, tuple] = {}
+_cache_lock = threading.Lock()
+
+
+def listing_profile(listing: Listing, centers: frozenset[int] = frozenset()) -> rules.Profile:
+    key = (listing.updated_at, centers)
+    with _cache_lock:
+        hit = _listing_cache.get(listing.id)
+    if hit and hit[0] == key:
+        return hit[1]
+    codes: list[str] = []
+    for patent in listing.patents:
+        codes.extend(c for c in patent.ipc_list if c not in codes)
+    text = f"{listing.title} {listing.description} {listing.tech_summary} " + " ".join(p.title for p in listing.patents)
+    profile = rules.Profile(
+        terms=terms(text), ipc=tuple(codes), industry=listing.industry.value, centers=centers,
+        region=listing.region or "", kinds=frozenset(listing.deal_kinds), price_fen=listing.price_fen,
+        trl=listing.trl,
+    )
+    with _cache_lock:
+        _listing_cache[listing.id] = (key, profile)
+    return profile
+
+
+def weights() -> dict[str, float]:
+    return rules.weights_from(current_app.config.get("MATCH_WEIGHTS"))
+
+
+# ---- ranking -----------------------------------------------------------------------------
+
+
+def _published_listings(session: Session) -> list[Listing]:
+    return list(session.scalars(
+        sa.select(Listing).where(Listing.status == PublicationStatus.PUBLISHED)
+        .options(selectinload(Listing.patents).selectinload(Patent.ipc_codes))
+    ))
+
+
+_index_cache: dict = {}  # "index" -> (the offers' state, OfferIndex); rebuilt when any offer changes
+
+
+def _offer_index(session: Session) -> rules.OfferIndex:
+    """All published listings' profiles, indexed; rebuilt only when a listing or an alliance changed."""
+    state = session.execute(sa.select(Listing.id, Listing.updated_at, Listing.org_id)
+                            .where(Listing.status == PublicationStatus.PUBLISHED).order_by(Listing.id)).all()
+    centers = _centers_by_org(session, {org_id for _, _, org_id in state})
+    key = tuple((i, updated, centers.get(org_id, frozenset())) for i, updated, org_id in state)
+    with _cache_lock:
+        hit = _index_cache.get("index")
+    if hit and hit[0] == key:
+        return hit[1]
+    index = rules.OfferIndex([(item.id, listing_profile(item, centers.get(item.org_id, frozenset())))
+                              for item in _published_listings(session)])
+    index.owner = {i: org_id for i, _, org_id in state}
+    with _cache_lock:
+        _index_cache["index"] = (key, index)
+    return index
+
+
+def rank_listings(session: Session, need: Need, w: dict[str, float] | None = None,
+                  limit: int | None = None) -> list[tuple[Listing, rules.Match]]:
+    """Published listings of other organisations that share a term or an IPC class with the need, best first."""
+    index = _offer_index(session)
+    centers = _centers_by_org(session, {need.org_id})
+    n = need_profile(need, centers.get(need.org_id, frozenset()))
+    own = {key for key, org_id in index.owner.items() if org_id == need.org_id}
+    ranked = index.rank(n, w or weights(), limit=limit, exclude=own)
+    return [(session.get(Listing, key), m) for key, m in ranked]
+
+
+def rank_needs(session: Session, listing: Listing, w: dict[str, float] | None = None) -> list[tuple[Need, rules.Match]]:
+    needs = list(session.scalars(
+        sa.select(Need).where(Need.status == PublicationStatus.PUBLISHED, Need.org_id != listing.org_id)))
+    centers = _centers_by_org(session, {listing.org_id} | {n.org_id for n in needs})
+    offer = listing_profile(listing, centers.get(listing.org_id, frozenset()))
+    w = w or weights()
+    scored = []
+    for need in needs:
+        n = need_profile(need, centers.get(need.org_id, frozenset()))
+        if rules.OfferIndex([(listing.id, offer)]).candidates(n):  # the same evidence rule as rank_listings
+            scored.append((need, rules.score(n, offer, w)))
+    scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
+    return scored
+
+
+def likely_buyers(session: Session, listing: Listing, limit: int = 10) -> list[tuple[Organisation, list[str]]]:
+    """Organisations whose patents share IPC main groups with the listing's patents, most shared first."""
+    groups = {c.split("/")[0] for p in listing.patents for c in p.ipc_list if "/" in c}
+    if not groups:
+        return []
+    rows = session.execute(
+        sa.select(Patent.owner_org_id, PatentIPC.code).join(PatentIPC, PatentIPC.patent_id == Patent.id)
+        .where(Patent.owner_org_id.is_not(None), Patent.owner_org_id != listing.org_id)
+    ).all()
+    shared: dict[int, set[str]] = {}
+    for org_id, code in rows:
+        group = code.split("/")[0]
+        if group in groups:
+            shared.setdefault(org_id, set()).add(group)
+    best = sorted(shared.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    orgs = {o.id: o for o in session.scalars(sa.select(Organisation).where(Organisation.id.in_([k for k, _ in best])))}
+    return [(orgs[k], sorted(v)) for k, v in best if k in orgs]
+
+
+# ---- stored matches ----------------------------------------------------------------------
+
+
+def _store(session: Session, pairs: list[tuple[int, int, rules.Match]], existing: dict[tuple[int, int], Match]) -> list[Match]:
+    """Upsert the kept pairs; drop the undismissed ones no longer kept. Returns the new matches."""
+    kept, created = set(), []
+    now = utcnow()
+    for need_id, listing_id, m in pairs:
+        key = (need_id, listing_id)
+        kept.add(key)
+        row = existing.get(key)
+        if row is None:
+            row = Match(need_id=need_id, listing_id=listing_id, score=m.score, explanation=m.explanation(),
+                        created_at=now, updated_at=now)
+            session.add(row)
+            created.append(row)
+        else:
+            row.score, row.explanation, row.updated_at = m.score, m.explanation(), now
+    for key, row in existing.items():
+        if key not in kept and row.dismissed_at is None:
+            session.delete(row)
+    return created
+
+
+def refresh_need(session: Session, need_id: int) -> int:
+    need = session.get(Need, need_id)
+    existing = {(m.need_id, m.listing_id): m for m in session.scalars(sa.select(Match).where(Match.need_id == need_id))}
+    pairs = []
+    if need is not None and need.status == PublicationStatus.PUBLISHED:
+        w = rules.weights_from(_config_weights())
+        pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w, limit=KEEP) if m.score >= MIN_SCORE]
+    created = _store(session, pairs, existing)
+    _notify(session, created)
+    session.commit()
+    return len(pairs)
+
+
+def refresh_listing(session: Session, listing_id: int) -> int:
+    listing = session.get(Listing, listing_id)
+    existing = {(m.need_id, m.listing_id): m for m in session.scalars(sa.select(Match).where(Match.listing_id == listing_id))}
+    pairs = []
+    if listing is not None and listing.status == PublicationStatus.PUBLISHED:
+        w = rules.weights_from(_config_weights())
+        pairs = [(need.id, listing.id, m) for need, m in rank_needs(session, listing, w=w)[:KEEP] if m.score >= MIN_SCORE]
+        # a listing's refresh must not drop what the needs' own refreshes keep: only add and update
+        existing = {k: v for k, v in existing.items() if k in {(a, b) for a, b, _ in pairs}}
+    created = _store(session, pairs, existing)
+    _notify(session, created)
+    session.commit()
+    return len(pairs)
+
+
+_app_for_config: list[Flask] = []
+
+
+def _config_weights():
+    try:
+        return current_app.config.get("MATCH_WEIGHTS")
+    except RuntimeError:  # the refresh thread runs inside an app context; this is a safety net
+        return _app_for_config[0].config.get("MATCH_WEIGHTS") if _app_for_config else None
+
+
+def _notify(session: Session, created: list[Match]) -> None:
+    """New good matches: a notice to both organisations and an e-mail to their administrators."""
+    for m in created:
+        if m.score < NOTIFY_SCORE:
+            continue
+        session.flush()
+        need, listing = session.get(Need, m.need_id), session.get(Listing, m.listing_id)
+        percent = round(m.score * 100)
+        notes = [
+            (need.org_id, N_("A new offer matches your need “%(need)s”: “%(listing)s” (%(score)s %%)."),
+             f"/matching/needs/{need.id}"),
+            (listing.org_id, N_("A new technology need matches your listing “%(listing)s”: “%(need)s” (%(score)s %%)."),
+             f"/matching/listings/{listing.id}"),
+        ]
+        for org_id, message, link in notes:
+            params = {"need": need.title, "listing": listing.title, "score": percent}
+            session.add(Notification(org_id=org_id, kind="match", message=message, params=params, link=link))
+            admins = session.scalars(sa.select(User).where(User.org_id == org_id, User.role == Role.ORG_ADMIN,
+                                                           User.active.is_(True)))
+            for admin in admins:
+                session.add(OutboxEmail(
+                    to_user_id=admin.id, to_address=admin.email,
+                    subject=f"新的匹配 / New match: {need.title} ↔ {listing.title}",
+                    body=(message % params) + f"\n\n{link}",
+                ))
+
+
+# ---- refresh after commits ---------------------------------------------------------------
+
+
+def schedule_refresh(app: Flask, keys: set[tuple[str, int]]) -> None:
+    mode = app.config.get("MATCH_REFRESH", "thread")
+    if mode == "off" or not keys:
+        return
+    if mode == "sync":
+        _run(app, keys)
+    else:
+        _worker(app).put(keys)
+
+
+def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
+    with app.app_context():
+        with Session(db.engine) as session:
+            for kind, object_id in sorted(keys):
+                try:
+                    (refresh_need if kind == "need" else refresh_listing)(session, object_id)
+                except Exception:  # derived data: log, keep the worker alive, the next edit retries
+                    session.rollback()
+                    log.exception("match refresh of %s %s failed", kind, object_id)
+
+
+_workers: dict[int, queue.Queue] = {}
+_workers_lock = threading.Lock()
+
+
+def _worker(app: Flask) -> queue.Queue:
+    with _workers_lock:
+        q = _workers.get(id(app))
+        if q is None:
+            q = _workers[id(app)] = queue.Queue()
+
+            def loop():
+                while True:
+                    keys = q.get()
+                    try:
+                        _run(app, keys)
+                    finally:
+                        q.task_done()
+
+            threading.Thread(target=loop, name="match-refresh", daemon=True).start()
+        return q
+
+
+def _collect(session, flush_context) -> None:
+    keys = session.info.setdefault("ipx_match_keys", set())
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Need) and obj.id is not None:
+            keys.add(("need", obj.id))
+        elif isinstance(obj, Listing) and obj.id is not None:
+            keys.add(("listing", obj.id))
+
+
+def _collect_after_flush(session, flush_context) -> None:
+    _collect(session, flush_context)
+
+
+def _after_commit(session) -> None:
+    keys = session.info.pop("ipx_match_keys", None)
+    if keys:
+        try:
+            app = current_app._get_current_object()
+        except RuntimeError:
+            return
+        schedule_refresh(app, keys)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("ipx_match_keys", None)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("MATCH_REFRESH", "sync" if app.testing else "thread")
+    rules.weights_from(app.config.get("MATCH_WEIGHTS"))  # a bad weight fails at start, not on a refresh
+    _app_for_config[:] = [app]
+    scoped = db.session
+    if not getattr(init_app, "_listening", False):
+        event.listen(scoped, "after_flush", _collect_after_flush)
+        event.listen(scoped, "after_commit", _after_commit)
+        event.listen(scoped, "after_soft_rollback", lambda session, previous: _after_rollback(session))
+        init_app._listening = True
+
+
+# ---- reading and dismissing --------------------------------------------------------------
+
+
+def can_see_need_matches(user: User, need: Need) -> bool:
+    return same_org(user, need.org_id) or is_admin(user)
+
+
+def can_see_listing_matches(user: User, listing: Listing) -> bool:
+    return same_org(user, listing.org_id) or is_admin(user)
+
+
+def matches_for_need(need: Need, *, dismissed: bool = False) -> list[Match]:
+    q = sa.select(Match).where(Match.need_id == need.id).join(Listing, Listing.id == Match.listing_id) \
+        .where(Listing.status == PublicationStatus.PUBLISHED)
+    q = q.where(Match.dismissed_at.is_not(None) if dismissed else Match.dismissed_at.is_(None))
+    return list(db.session.scalars(q.order_by(Match.score.desc(), Match.id)))
+
+
+def matches_for_listing(listing: Listing) -> list[Match]:
+    q = sa.select(Match).where(Match.listing_id == listing.id, Match.dismissed_at.is_(None)) \
+        .join(Need, Need.id == Match.need_id).where(Need.status == PublicationStatus.PUBLISHED)
+    return list(db.session.scalars(q.order_by(Match.score.desc(), Match.id)))
+
+
+def dismissal_reasons(listing: Listing) -> list[tuple[str, int]]:
+    """Why needs' owners passed on this listing, counted (no names: the owner sees the aggregate)."""
+    rows = db.session.scalars(sa.select(Match.dismiss_reason).where(
+        Match.listing_id == listing.id, Match.dismissed_at.is_not(None)))
+    return Counter(r.value for r in rows if r is not None).most_common()
+
+
+def dismissal_notes(listing: Listing) -> list[str]:
+    return [n for n in db.session.scalars(sa.select(Match.dismiss_note).where(
+        Match.listing_id == listing.id, Match.dismissed_at.is_not(None), Match.dismiss_note != "")) if n]
+
+
+def dismiss(by: User, match: Match, reason: str, note: str = "") -> None:
+    if not same_org(by, match.need.org_id):
+        raise NotFound(N_("not found"))
+    try:
+        why = DismissReason(reason)
+    except ValueError:
+        raise DomainError(N_("choose a reason"), field="reason") from None
+    note = (note or "").strip()[:500]
+    if why is DismissReason.OTHER and not note:
+        raise DomainError(N_("say briefly why the offer does not fit"), field="note")
+    match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = utcnow(), by.id, why, note
+    audit.record(by, "match.dismissed", "match", match.id, reason=why.value)
+    db.session.commit()
+
+
+def restore(by: User, match: Match) -> None:
+    if not same_org(by, match.need.org_id):
+        raise NotFound(N_("not found"))
+    match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = None, None, None, ""
+    db.session.commit()
+
+
+def notifications_for(user: User, limit: int = 100) -> list[Notification]:
+    return list(db.session.scalars(sa.select(Notification).where(Notification.org_id == user.org_id)
+                                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.org_id == user.org_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(sa.update(Notification).where(Notification.org_id == user.org_id,
+                                                     Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+
+
+def send_outbox(send) -> int:
+    """Hand each unsent e-mail to ``send(row)`` and mark it sent; returns how many went."""
+    rows = list(db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id)))
+    for row in rows:
+        send(row)
+        row.sent_at = utcnow()
+        db.session.commit()
+    return len(rows)

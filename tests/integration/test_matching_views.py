@@ -1,0 +1,113 @@
+"""Matches refresh after commits, explain themselves, keep dismissals, notify, and stay private."""
+
+import sqlalchemy as sa
+
+from app.models import AllianceMembership, Industry, Match, Notification, OutboxEmail
+from app.services import matching
+from tests.conftest import login, make_center, make_listing, make_need, make_org, make_patent, make_user
+
+
+def _world():
+    center = make_center()
+    owner = make_user(org=make_org("university", name="太原理工大学", region="太原市万柏林区"))
+    buyer = make_user(org=make_org("sme", name="太原锂想新能源有限公司", region="太原市小店区"))
+    for org in (owner.org, buyer.org):
+        from app.extensions import db
+
+        db.session.add(AllianceMembership(center_id=center.id, org_id=org.id, status="approved"))
+    db.session.commit()
+    good = make_listing(owner.org, title="石墨烯导热膜制备技术许可", description="石墨烯导热膜量产工艺，导热系数高。",
+                        offers_ordinary=True, price_fen=30_000_000, region="太原市万柏林区")
+    other = make_listing(owner.org, title="煤矸石制备建材技术转让", description="利用煤矸石生产墙体材料。",
+                         industry=Industry.CARBON_MATERIALS, price_fen=90_000_000)
+    return owner, buyer, good, other
+
+
+def test_publishing_a_need_ranks_offers_with_reasons(db):
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", description="用于动力电池热管理的石墨烯导热膜。",
+                     industry=Industry.CARBON_MATERIALS, budget_max_fen=50_000_000, region="太原市小店区",
+                     kinds_wanted="ordinary", ipc_hints="C01B")
+    rows = db.session.scalars(sa.select(Match).where(Match.need_id == need.id).order_by(Match.score.desc())).all()
+    assert [r.listing_id for r in rows][0] == good.id
+    best = {f["factor"]: f for f in rows[0].explanation}
+    assert {"石墨烯", "导热"} <= set(best["text"]["shared_terms"])
+    assert best["budget"]["budget_fit"] == "within" and best["alliance"]["value"] == 1.0
+    assert best["licence"]["kinds"] == ["ordinary"]
+    # a good new match told both sides, in the app and by e-mail to the administrators
+    notes = db.session.scalars(sa.select(Notification)).all()
+    assert {n.org_id for n in notes} >= {owner.org_id, buyer.org_id}
+    assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) >= 2
+
+
+def test_editing_refreshes_and_dismissals_survive(db, client):
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS)
+    match = db.session.scalar(sa.select(Match).where(Match.need_id == need.id, Match.listing_id == good.id))
+    login(client, buyer)
+    # "other" needs a note: the form is shown again with the error and nothing changes
+    bad = client.post(f"/matching/matches/{match.id}/dismiss", data={f"m{match.id}-reason": "other"})
+    assert bad.status_code == 400 and match.dismissed_at is None
+    ok = client.post(f"/matching/matches/{match.id}/dismiss", data={f"m{match.id}-reason": "price", f"m{match.id}-note": "太贵"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    # the need is edited: matches are recomputed, the dismissal stays
+    need.description = "石墨烯导热膜，要求年产十万平方米。"
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Match, match.id)
+    assert kept.dismissed_at is not None and kept.dismiss_reason.value == "price"
+    # the listing's owner sees the reason in aggregate, not who gave it
+    client.post("/auth/logout")
+    login(client, owner)
+    page = client.get(f"/matching/listings/{good.id}").get_data(as_text=True)
+    assert "太贵" in page and buyer.org.name not in page.split("Why matched needs passed")[-1]
+    # withdrawing the listing removes its undismissed matches on the next refresh
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 1
+    other.status = "withdrawn"
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 0
+
+
+def test_match_pages_are_private(db, client):
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", industry=Industry.CARBON_MATERIALS)
+    match = db.session.scalar(sa.select(Match).where(Match.need_id == need.id))
+    stranger = make_user()
+    login(client, stranger)
+    assert client.get(f"/matching/needs/{need.id}").status_code == 404
+    assert client.get(f"/matching/listings/{good.id}").status_code == 404
+    assert client.post(f"/matching/matches/{match.id}/dismiss", data={f"m{match.id}-reason": "price"}).status_code == 404
+    assert db.session.get(Match, match.id).dismissed_at is None
+    client.post("/auth/logout")
+    login(client, buyer)
+    page = client.get(f"/matching/needs/{need.id}").get_data(as_text=True)
+    assert "石墨烯导热膜制备技术许可" in page
+    assert client.get("/matching/notifications").status_code == 200
+
+
+def test_likely_buyers_share_ipc_groups(db):
+    owner, buyer, good, other = _world()
+    from app.models import PatentIPC
+
+    rival = make_org(name="山西碳谷科技有限公司")
+    p = make_patent(rival)
+    p.ipc_codes = [PatentIPC(code="C01B 32/194", position=0), PatentIPC(code="H01M 4/36", position=1)]
+    db.session.commit()
+    buyers = matching.likely_buyers(db.session, good)
+    assert buyers and buyers[0][0].id == rival.id and buyers[0][1] == ["C01B 32"]
+
+
+def test_need_form_takes_kinds_and_stage(db, client):
+    user = make_user(org=make_org("sme"))
+    login(client, user)
+    response = client.post("/needs/new", data={
+        "title": "寻求碳纤维复合材料技术", "description": "用于轻量化车身。", "industry": "carbon_materials",
+        "kinds_wanted": ["exclusive", "ordinary"], "min_trl": "5", "publish": "1"})
+    assert response.status_code == 302
+    from app.models import Need
+
+    need = db.session.scalar(sa.select(Need).where(Need.title == "寻求碳纤维复合材料技术"))
+    assert need.kinds_wanted == "exclusive,ordinary" and need.min_trl == 5
+    bad = client.post("/needs/new", data={"title": "x", "description": "y", "industry": "carbon_materials", "min_trl": "99"})
+    assert bad.status_code in (200, 400)
