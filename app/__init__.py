@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
     from .search import init_app as init_search  # the index follows database commits
 
     init_search(app)
+    from .services import matching  # matches follow commits of needs and listings
+
+    matching.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
 
@@ -118,8 +121,10 @@ def register_blueprints(app: Flask) -> None:
     from .centers import bp as centers_bp
     from .deals import bp as deals_bp
     from .listings import bp as listings_bp
+    from .matching import bp as matching_bp
     from .main import bp as main_bp
     from .needs import bp as needs_bp
+    from .negotiation import bp as negotiation_bp
     from .orgs import bp as orgs_bp
     from .patentdb import bp as patentdb_bp
     from .patents import bp as patents_bp
@@ -133,8 +138,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(centers_bp, url_prefix="/centers")
     app.register_blueprint(patents_bp, url_prefix="/patents")
     app.register_blueprint(listings_bp, url_prefix="/listings")
+    app.register_blueprint(matching_bp, url_prefix="/matching")
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(deals_bp, url_prefix="/deals")
+    app.register_blueprint(negotiation_bp, url_prefix="/threads")
     app.register_blueprint(targets_bp, url_prefix="/targets")
     app.register_blueprint(pools_bp, url_prefix="/pools")
     app.register_blueprint(program_bp, url_prefix="/program")

@@ -9,6 +9,7 @@ from .application import (
     ExpertScore,
     ReviewCriterion,
 )
+from .matching import DismissReason, Match, Notification, OutboxEmail
 from .center import AllianceMembership, Center, CenterTarget, Industry, MembershipStatus, center_founders
 from .center_services import (
     DisputeKind,
@@ -70,6 +71,10 @@ from .search_document import SearchDocument, SearchFacet  # noqa: E402
 from .trademark import Trademark  # noqa: E402
 
 __all__ = [
+    "DismissReason",
+    "Match",
+    "Notification",
+    "OutboxEmail",
     "ImportJob",
     "ImportKind",
     "ImportRowError",
@@ -146,3 +151,15 @@ __all__ = [
     "center_founders",
     "listing_patents",
 ]
+from .negotiation import (  # noqa: E402
+    NdaStatus,
+    OfferState,
+    PaymentKind,
+    Thread,
+    ThreadMessage,
+    ThreadOffer,
+    ThreadStatus,
+)
+
+__all__ += ["NdaStatus", "OfferState", "PaymentKind", "Thread", "ThreadMessage",
+            "ThreadOffer", "ThreadStatus"]

@@ -26,6 +26,7 @@ from app.models import (
     AllianceMembership,
     ImportJob,
     Invitation,
+    Match,
     OrgKind,
     PoolPatent,
     Role,
@@ -33,6 +34,7 @@ from app.models import (
 from app.services import applications as apps
 from app.services import center_services as cs
 from app.services import deals as ds
+from app.services import negotiation
 from app.services import pools as pool_service
 from app.services import program as ps
 from app.services import tokens
@@ -88,6 +90,7 @@ NO_INSIDER_200 = {
     "program.score",  # only an assigned expert, and only once submitted
     "program.product_evidence",  # no evidence file uploaded
     "program.report_pdf",  # needs the CJK font; rendered in its own test
+    "negotiation.download",  # the walk's thread message has no attachment
 }
 
 
@@ -109,6 +112,8 @@ ID_SOURCES = {
     "inv_id": "invitation", "token_id": "token", "patent_id": "patent", "pool_id": "pool",
     "pp_id": "pool_patent", "application_id": "application", "document_id": "document",
     "case_id": "exit_case", "event_id": "event", "offer_id": "offer", "window_id": "window",
+    "thread_id": "thread", "message_id": "thread_message",
+    "match_id": "match",
     "version": 1,
     "year": lambda endpoint, values: 1 if endpoint.startswith("program.") else 2025,  # program year / calendar year
     "record_id": lambda endpoint, values: "record:" + (values.get("kind") or endpoint_kind(endpoint)),
@@ -216,7 +221,15 @@ def build_world(db) -> tuple[dict, dict]:
     apps.record_task_book(bureau, center_a, signed_on=date(2024, 3, 15))
     exit_case = apps.open_exit_case(bureau, center_a, reason="no_business", note="SECRET-exit")
 
+    thread = negotiation.start_thread(admin_a, on_sale, message="SECRET-thread 询价")
+
+    match = Match(need_id=need.id, listing_id=on_sale.id, score=0.5, explanation=[])  # A's private need's match
+    db.session.add(match)
+    db.session.commit()
+
     world = {
+        "match": match.id,
+        "thread": thread.id, "thread_message": thread.messages[0].id,
         "center": center_a.id, "org": org_a.id, "user": member_a.id, "membership": membership.id,
         "listing": listing.id, "need": need.id, "deal": deal.id, "import_job": job.id, "token": token.id,
         "invitation": invitation.id, "patent": patent.id, "pool": pool.id, "pool_patent": pool_patent.id,
@@ -259,7 +272,7 @@ def walk(app, db, monkeypatch):
 
 MARKERS = ("SECRET-listing", "SECRET-need", "SECRET-deal", "SECRET-import", "SECRET-token", "secret-invite",
            "SECRET-plan", "SECRET-navigation", "SECRET-financing", "SECRET-watch", "SECRET-dispute",
-           "SECRET-application", "SECRET-document", "SECRET-exit")
+           "SECRET-application", "SECRET-document", "SECRET-exit", "SECRET-thread")
 
 
 def leaked(role: str, endpoint: str, body: str) -> list[str]:
