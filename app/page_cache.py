@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 CACHED_ENDPOINTS = frozenset({"main.index", "listings.index", "needs.index", "patentdb.search"})
 MAX_ENTRIES = 2000
-_GENERATION_KEY = "ipx:pages:generation"
+DEFAULT_PREFIX = "ipx:pages:"  # PAGE_CACHE_PREFIX: apps sharing one Redis database keep apart by it
 
 
 class MemoryStore:
@@ -57,27 +57,29 @@ class MemoryStore:
 class RedisStore:
     """Shared by every worker and machine; a Redis failure only means a miss."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
         import redis
+
+        self._prefix = prefix
 
         self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._errors = (redis.exceptions.RedisError, OSError)
 
     def generation(self) -> int:
         try:
-            return int(self._redis.get(_GENERATION_KEY) or 0)
+            return int(self._redis.get(self._prefix + "generation") or 0)
         except self._errors:
             return -1
 
     def bump(self) -> None:
         try:
-            self._redis.incr(_GENERATION_KEY)
+            self._redis.incr(self._prefix + "generation")
         except self._errors:
             pass
 
     def get(self, key: str):
         try:
-            raw = self._redis.get("ipx:pages:" + key)
+            raw = self._redis.get(self._prefix + key)
         except self._errors:
             return None
         if raw is None:
@@ -88,7 +90,7 @@ class RedisStore:
     def set(self, key: str, value: tuple, seconds: int) -> None:
         content_type, body = value
         try:
-            self._redis.set("ipx:pages:" + key, content_type.encode() + b"\n" + body, ex=seconds)
+            self._redis.set(self._prefix + key, content_type.encode() + b"\n" + body, ex=seconds)
         except self._errors:
             pass
 
@@ -116,7 +118,7 @@ def init_app(app: Flask) -> None:
     if seconds <= 0:
         return
     url = app.config.get("PAGE_CACHE_URL") or ""
-    store = RedisStore(url) if url.startswith(("redis://", "rediss://", "unix://")) else MemoryStore()
+    store = RedisStore(url, app.config.get("PAGE_CACHE_PREFIX", DEFAULT_PREFIX)) if url.startswith(("redis://", "rediss://", "unix://")) else MemoryStore()
     app.extensions["ipx_page_cache"] = store
 
     @app.before_request

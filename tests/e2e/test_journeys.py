@@ -53,26 +53,49 @@ def test_sme_buys_a_licence_and_the_center_count_rises(page, browser, live_serve
     # posts a need
     page.goto(f"{base}/needs/new")
     page.fill("input[name=title]", "寻求石墨烯导热膜量产技术")
-    page.fill("textarea[name=description]", "用于动力电池热管理，年产能十万平方米。")
+    page.fill("textarea[name=description]", "用于动力电池热管理的石墨烯导热膜，年产能十万平方米。")
     page.select_option("select[name=industry]", "carbon_materials")
+    page.fill("input[name=ipc_hints]", "C01B")
+    page.check("input[name=kinds_wanted][value=ordinary]")
     page.fill("input[name=budget_max]", "500000")
     page.click("[name=publish]")
     page.wait_for_url(re.compile(r"/needs/\d+$"))
     assert "寻求石墨烯导热膜量产技术" in page.content()
 
-    # finds the listing and opens a deal
-    page.goto(f"{base}/listings/?q=石墨烯")
-    page.click("text=石墨烯导热膜技术许可")
-    page.goto(f"{base}/deals/new?listing={listing.id}")
-    page.select_option("select[name=kind]", "ordinary")
-    page.fill("input[name=price]", "300000")
+    # sees the matching offer with the reasons, and expresses interest
+    page.click("text=查看匹配")
+    page.wait_for_url(re.compile(r"/matching/needs/\d+$"))
+    card = page.locator("article", has_text="石墨烯导热膜技术许可")
+    card.locator("summary", has_text="匹配理由").click()
+    reasons = card.inner_text()
+    assert "石墨烯" in reasons and "C01B 32/184" in reasons and "预算" in reasons
+    card.locator("a", has_text="表达意向").click()
+    page.fill("textarea[name=message]", "我们对贵方的石墨烯导热膜技术很感兴趣，希望获得普通许可。")
     page.click("form [type=submit]")
-    page.wait_for_url(re.compile(r"/deals/\d+$"))
-    deal_id = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_url(re.compile(r"/threads/\d+$"))
+    thread_url = page.url
 
-    act(page, base, deal_id, "sign")
+    # the owner replies with an offer
     owner_page = browser.new_context().new_page()
     log_in(owner_page, base, owner.email)
+    owner_page.goto(thread_url)
+    offer_form = owner_page.locator("form[action$='/offers']")
+    offer_form.locator("select[name=offer-kind]").select_option("ordinary")
+    offer_form.locator("select[name=offer-payment]").select_option("lump_sum")
+    offer_form.locator("input[name=offer-price]").fill("300000")
+    offer_form.locator("input[name=offer-term_months]").fill("36")
+    offer_form.locator("[type=submit]").click()
+    owner_page.wait_for_load_state()
+    assert "300,000" in owner_page.inner_text("main") or "30 万" in owner_page.inner_text("main")
+
+    # the SME accepts: a draft deal opens
+    page.goto(thread_url)
+    page.locator("form[action*='/accept'] [type=submit]").click()
+    page.wait_for_url(re.compile(r"/deals/\d+$"))  # the accepted offer opened a draft deal
+    deal_id = int(page.url.rsplit("/", 1)[1])
+    assert db.session.get(Deal, deal_id).price_fen == 30_000_000
+
+    act(page, base, deal_id, "sign")
     act(owner_page, base, deal_id, "sign")
     act(page, base, deal_id, "fund")
     act(owner_page, base, deal_id, "record", {"recordal_number": "X2026140000123", "recordal_date": date.today().isoformat()})

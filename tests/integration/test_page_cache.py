@@ -61,7 +61,10 @@ def test_workers_share_pages_and_generation_through_redis(app, db):
     except redis.exceptions.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     owner = make_user()
-    one, two = (cached_app(app, PAGE_CACHE_URL=url).test_client() for _ in range(2))
+    import uuid
+
+    prefix = f"ipx-test-{uuid.uuid4().hex}:"  # other test runs on this Redis never bump our generation
+    one, two = (cached_app(app, PAGE_CACHE_URL=url, PAGE_CACHE_PREFIX=prefix).test_client() for _ in range(2))
     one.get("/needs/")
     assert two.get("/needs/").headers.get("X-Page-Cache") == "hit"  # rendered by the other worker
     make_listing(owner.org)  # committed here: both workers see a new generation
