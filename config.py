@@ -47,6 +47,14 @@ class Config:
     # default: text 0.35, ipc 0.25, industry 0.10, alliance 0.05, region 0.05, licence 0.05,
     # budget 0.10, stage 0.05. They are normalised to sum to 1.
     MATCH_WEIGHTS: dict[str, float] = {}
+    # The e-mail outbox (`flask send-outbox`): console prints, smtp sends through MAIL_SMTP_HOST.
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "console")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@ipx.local")
+    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "127.0.0.1")
+    MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", "25"))
+    MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
+    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
+    MAIL_SMTP_TLS = os.environ.get("MAIL_SMTP_TLS", "") == "1"
     PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", "")
     # Background jobs (imports) on an RQ queue that `flask worker` empties; unset: a thread per job.
     JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or os.environ.get("REDIS_URL", "")

@@ -45,13 +45,11 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-outbox")
     def send_outbox_command() -> None:
-        """Send the queued e-mails (MAIL_SENDER=console prints them; it is the only sender configured)."""
+        """Send the queued e-mails: MAIL_SENDER=console prints them, smtp sends them through MAIL_SMTP_*."""
         from .services import matching
 
-        def console(row) -> None:
-            click.echo(f"To: {row.to_address}\nSubject: {row.subject}\n\n{row.body}\n---")
-
-        click.echo(f"{matching.send_outbox(console)} e-mails sent")
+        sender = matching.mail_sender(current_app.config, echo=click.echo)
+        click.echo(f"{matching.send_outbox(sender)} e-mails sent")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organisations.")

@@ -448,3 +448,29 @@ def send_outbox(send) -> int:
         row.sent_at = utcnow()
         db.session.commit()
     return len(rows)
+
+
+def mail_sender(config, echo=print):
+    """The outbox's sender from config: ``MAIL_SENDER`` console (default) or smtp (``MAIL_SMTP_HOST``,
+    ``MAIL_SMTP_PORT``, ``MAIL_SMTP_USER``/``MAIL_SMTP_PASSWORD``, ``MAIL_SMTP_TLS``, ``MAIL_FROM``)."""
+    kind = config.get("MAIL_SENDER", "console")
+    if kind == "console":
+        return lambda row: echo(f"To: {row.to_address}\nSubject: {row.subject}\n\n{row.body}\n---")
+    if kind != "smtp":
+        raise ValueError(f"MAIL_SENDER is console or smtp, not {kind!r}")
+
+    def smtp(row) -> None:
+        import smtplib
+        from email.message import EmailMessage
+
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = config.get("MAIL_FROM", "noreply@ipx.local"), row.to_address, row.subject
+        msg.set_content(row.body)
+        with smtplib.SMTP(config.get("MAIL_SMTP_HOST", "127.0.0.1"), int(config.get("MAIL_SMTP_PORT", 25)), timeout=10) as conn:
+            if config.get("MAIL_SMTP_TLS"):
+                conn.starttls()
+            if config.get("MAIL_SMTP_USER"):
+                conn.login(config["MAIL_SMTP_USER"], config.get("MAIL_SMTP_PASSWORD", ""))
+            conn.send_message(msg)
+
+    return smtp

@@ -111,3 +111,37 @@ def test_need_form_takes_kinds_and_stage(db, client):
     assert need.kinds_wanted == "exclusive,ordinary" and need.min_trl == 5
     bad = client.post("/needs/new", data={"title": "x", "description": "y", "industry": "carbon_materials", "min_trl": "99"})
     assert bad.status_code in (200, 400)
+
+
+def test_outbox_goes_out_through_a_real_smtp_server_once(db, app):
+    """A local SMTP server (the standard library's, in a thread) receives the queued e-mails."""
+    import asyncore
+    import smtpd
+    import threading
+    import warnings
+
+    received = []
+
+    class Server(smtpd.SMTPServer):
+        def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+            received.append((rcpttos, data))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        server = Server(("127.0.0.1", 0), None)
+    port = server.socket.getsockname()[1]
+    loop = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.05, "count": 200}, daemon=True)
+    loop.start()
+    _world()
+    make_need(make_user(org=make_org("sme")).org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜",
+              industry=Industry.CARBON_MATERIALS, ipc_hints="C01B", budget_max_fen=50_000_000, kinds_wanted="ordinary")
+    queued = db.session.scalar(sa.select(sa.func.count(OutboxEmail.id)))
+    assert queued >= 1
+    sender = matching.mail_sender({"MAIL_SENDER": "smtp", "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port})
+    assert matching.send_outbox(sender) == queued
+    assert matching.send_outbox(sender) == 0  # sent ones are marked and never sent twice
+    server.close()  # the loop ends when its last socket is gone
+    loop.join(timeout=5)
+    addresses = set(db.session.scalars(sa.select(OutboxEmail.to_address)))
+    assert len(received) == queued and {r for rcpts, _ in received for r in rcpts} == addresses
+    assert all(b"Subject:" in data for _, data in received)
