@@ -9,7 +9,7 @@ from . import schemas
 
 REF = "#/components/schemas/{model}"
 MODELS = [schemas.Error, schemas.PatentOut, schemas.ListingIn, schemas.ListingOut, schemas.NeedIn, schemas.NeedOut,
-          schemas.DealOut, schemas.DealActionIn, schemas.DealActionOut, schemas.TargetsOut,
+          schemas.DealOut, schemas.MatchesOut, schemas.DealActionIn, schemas.DealActionOut, schemas.TargetsOut,
           schemas.Page[schemas.PatentOut], schemas.Page[schemas.ListingOut], schemas.Page[schemas.NeedOut],
           schemas.Page[schemas.DealOut]]
 
@@ -57,6 +57,9 @@ def document() -> dict:
         "/api/v1/needs": {"get": get(schemas.Page[schemas.NeedOut], "Published needs", PAGE_PARAMS),
                           "post": post(schemas.NeedIn, schemas.NeedOut, "Post a need")},
         "/api/v1/needs/{need_id}": {"get": get(schemas.NeedOut, "One need", [_id("need_id")])},
+        "/api/v1/needs/{need_id}/matches": {"get": get(
+            schemas.MatchesOut, "The offers matched with my organisation's need, best first, with each factor",
+            [_id("need_id")])},
         "/api/v1/deals": {"get": get(schemas.Page[schemas.DealOut], "Deals I am party to or my center counts", PAGE_PARAMS)},
         "/api/v1/deals/{deal_id}": {"get": get(schemas.DealOut, "One deal", [_id("deal_id")])},
         "/api/v1/deals/{deal_id}/actions/{action}": {"post": post(

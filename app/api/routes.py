@@ -217,6 +217,22 @@ def need(need_id: int):
     return jsonify(need_out(n).model_dump(mode="json"))
 
 
+@bp.get("/needs/<int:need_id>/matches")
+@token_required
+def need_matches(need_id: int):
+    from ..services import matching
+
+    n = db.session.get(Need, need_id)
+    if n is None or not matching.can_see_need_matches(g.api_user, n):
+        raise ApiError(404, "not found")
+    items = [schemas.MatchOut(
+        id=m.id, need_id=m.need_id, listing=listing_out(m.listing), score=m.score,
+        factors=[schemas.MatchFactor(**{k: f.get(k) for k in schemas.MatchFactor.model_fields if k in f})
+                 for f in m.explanation],
+    ) for m in matching.matches_for_need(n)]
+    return jsonify(schemas.MatchesOut(need_id=n.id, items=items).model_dump(mode="json"))
+
+
 @bp.post("/needs")
 @token_required
 def create_need():

@@ -150,6 +150,29 @@ class DealActionIn(In):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class MatchFactor(BaseModel):
+    factor: str
+    weight: float
+    value: float
+    contribution: float
+    shared_terms: list[str] | None = None
+    shared_ipc: list[str] | None = None
+    budget_fit: str | None = None
+
+
+class MatchOut(BaseModel):
+    id: int
+    need_id: int
+    listing: ListingOut
+    score: float = Field(description="0 to 1: the weighted sum of the factors")
+    factors: list[MatchFactor]
+
+
+class MatchesOut(BaseModel):
+    need_id: int
+    items: list[MatchOut]
+
+
 class DealActionOut(BaseModel):
     deal_id: int
     status: str

@@ -145,3 +145,18 @@ def test_outbox_goes_out_through_a_real_smtp_server_once(db, app):
     addresses = set(db.session.scalars(sa.select(OutboxEmail.to_address)))
     assert len(received) == queued and {r for rcpts, _ in received for r in rcpts} == addresses
     assert all(b"Subject:" in data for _, data in received)
+
+
+def test_matches_through_the_api(db, client):
+    from app.services import tokens
+
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS,
+                     ipc_hints="C01B")
+    _, secret = tokens.create(buyer, "api")
+    body = client.get(f"/api/v1/needs/{need.id}/matches", headers={"Authorization": f"Bearer {secret}"}).json
+    assert body["items"][0]["listing"]["id"] == good.id
+    text = next(f for f in body["items"][0]["factors"] if f["factor"] == "text")
+    assert "石墨烯" in text["shared_terms"]
+    _, other_secret = tokens.create(owner, "api")  # the listing's owner does not read the need's matches
+    assert client.get(f"/api/v1/needs/{need.id}/matches", headers={"Authorization": f"Bearer {other_secret}"}).status_code == 404
