@@ -146,6 +146,17 @@ def openapi():
     return jsonify(document())
 
 
+@bp.get("/docs")
+def docs():
+    """The API reference, rendered on the server from the same OpenAPI document (no scripts, no CDN)."""
+    from flask import render_template
+
+    doc = document()
+    operations = [(path, method.upper(), op) for path, methods in doc["paths"].items() for method, op in methods.items()]
+    return render_template("api/docs.html", doc=doc, operations=operations,
+                           schemas=doc["components"]["schemas"])
+
+
 @bp.get("/patents")
 @token_required
 def patents():
