@@ -41,13 +41,15 @@ def _offer_form(thread: Thread) -> OfferForm:
 
 
 def _render(thread: Thread, **forms):
+    forms.setdefault("confidential", service.owner_confidential(current_user, thread))
     forms.setdefault("message_form", MessageForm(prefix="msg"))
     forms.setdefault("offer_form", _offer_form(thread))
     forms.setdefault("nda_form", NdaForm(prefix="nda"))
     return render_template(
         "negotiation/thread.html", thread=thread, button=ButtonForm(),
         can_act=service.can_act(current_user, thread), side=thread.side_of(current_user.org_id),
-        open_offer=service.open_offer(thread), confidential=service.read_confidential(current_user, thread),
+        open_offer=service.open_offer(thread),
+        may_reveal=service.may_read_confidential(current_user, thread),
         **forms,
     )
 
@@ -220,6 +222,18 @@ def decide_nda(thread_id: int, decision: str):
             flash(_("NDA accepted: they can now read the confidential details.") if decision == "accept"
                   else _("NDA declined."), "info")
     return redirect(url_for("negotiation.detail", thread_id=thread.id) + "#nda")
+
+
+@bp.route("/<int:thread_id>/confidential", methods=["POST"])
+@login_required
+def reveal_confidential(thread_id: int):
+    """Show the listing's confidential details in the thread page; each showing is audited."""
+    thread = _load(thread_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    with permission_errors():
+        text = service.reveal_confidential(current_user, thread)
+    return _render(thread, confidential=text)
 
 
 @bp.route("/listings/<int:listing_id>/confidential", methods=["GET", "POST"])

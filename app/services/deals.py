@@ -140,9 +140,20 @@ def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int,
     """A buyer organisation opens a draft deal on a published listing."""
     if by.role not in PARTY_ROLES:
         raise Forbidden(N_("only members of an organisation can buy"))
+    deal = draft_deal(by, listing, by.org, kind=kind, price_fen=price_fen, payment_terms=payment_terms)
+    db.session.commit()
+    audit.log_line("deal.created", deal_id=deal.id, user_id=by.id)
+    return deal
+
+
+def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str, price_fen: int,
+               payment_terms: str = "", **audit_data) -> Deal:
+    """Add a draft deal on a published listing between its owner and ``buyer_org``; the caller commits.
+
+    ``by`` may be either side (an accepted negotiation offer opens the draft for both)."""
     if listing.status != PublicationStatus.PUBLISHED:
         raise DomainError(N_("only published listings can be bought"))
-    if listing.org_id == by.org_id:
+    if listing.org_id == buyer_org.id:
         raise DomainError(N_("you cannot buy your own listing"))
     kind = DealKind(kind)
     if kind.value not in listing.deal_kinds:
@@ -151,10 +162,10 @@ def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int,
         raise DomainError(N_("give a price above zero"), field="price")
     deal = Deal(
         origin=DealOrigin.PLATFORM,
-        seller_org_id=listing.org_id, buyer_org_id=by.org_id,
-        seller_name=listing.org.name, buyer_name=by.org.name,
+        seller_org_id=listing.org_id, buyer_org_id=buyer_org.id,
+        seller_name=listing.org.name, buyer_name=buyer_org.name,
         listing_id=listing.id, kind=kind, price_fen=price_fen, payment_terms=payment_terms.strip(),
-        center=default_center(listing.org_id, by.org_id, listing.industry),
+        center=default_center(listing.org_id, buyer_org.id, listing.industry),
         created_by_id=by.id,
     )
     deal.patents = [
@@ -163,9 +174,8 @@ def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int,
     ]
     db.session.add(deal)
     db.session.flush()
-    audit.record(by, "deal.created", "deal", deal.id, listing_id=listing.id, price_fen=price_fen, kind=kind.value)
-    db.session.commit()
-    audit.log_line("deal.created", deal_id=deal.id, user_id=by.id)
+    audit.record(by, "deal.created", "deal", deal.id, listing_id=listing.id, price_fen=price_fen, kind=kind.value,
+                 **audit_data)
     return deal
 
 

@@ -23,10 +23,7 @@ from ..models import (
     AllianceMembership,
     Center,
     Deal,
-    DealOrigin,
-    DealPatent,
     Listing,
-    ListingConfidential,
     MembershipStatus,
     NdaStatus,
     Need,
@@ -41,9 +38,8 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import audit, uploads
+from . import audit, deals, uploads
 from .centers import is_center_staff
-from .deals import default_center
 from .permissions import Forbidden, NotFound, require_edit, require_view as require_item_view
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
@@ -266,21 +262,16 @@ def accept_offer(by: User, thread: Thread, offer_id: int) -> Deal:
     side, offer = _decidable(by, thread, offer_id)
     listing = thread.listing
     offer.state, offer.decided_by_id, offer.decided_at = OfferState.ACCEPTED, by.id, utcnow()
-    deal = Deal(
-        origin=DealOrigin.PLATFORM, seller_org_id=thread.seller_org_id, buyer_org_id=thread.buyer_org_id,
-        seller_name=thread.seller_org.name, buyer_name=thread.buyer_org.name, listing_id=listing.id,
-        kind=offer.kind, price_fen=offer.price_fen, payment_terms=payment_terms(offer),
-        center=default_center(thread.seller_org_id, thread.buyer_org_id, listing.industry), created_by_id=by.id,
-    )
-    deal.patents = [DealPatent(application_number=p.application_number, patent_id=p.id, position=i)
-                    for i, p in enumerate(listing.patents)]
-    db.session.add(deal)
-    db.session.flush()
+    # the deals service opens the draft (same checks as "Start a deal"); this commit holds both
+    try:
+        deal = deals.draft_deal(by, listing, thread.buyer_org, kind=offer.kind.value, price_fen=offer.price_fen,
+                                payment_terms=payment_terms(offer), thread_id=thread.id)
+    except DomainError:  # e.g. the listing was withdrawn meanwhile: the offer stays open
+        db.session.rollback()
+        raise
     thread.status, thread.deal_id = ThreadStatus.AGREED, deal.id
     _notify(_other(thread, side), N_("Your offer about “%(listing)s” was accepted; a draft deal is open."), thread)
     audit.record(by, "thread.offer_accepted", "thread", thread.id, version=offer.version, deal_id=deal.id)
-    audit.record(by, "deal.created", "deal", deal.id, listing_id=listing.id, price_fen=deal.price_fen,
-                 kind=deal.kind.value, thread_id=thread.id)
     db.session.commit()
     audit.log_line("deal.created", deal_id=deal.id, user_id=by.id, thread_id=thread.id)
     return deal
@@ -346,8 +337,7 @@ def decide_nda(by: User, thread: Thread, accept: bool) -> None:
 
 
 def confidential_text(listing: Listing) -> str:
-    row = db.session.get(ListingConfidential, listing.id)
-    return row.body if row else ""
+    return listing.confidential_details or ""
 
 
 def may_read_confidential(user: User, thread: Thread) -> bool:
@@ -356,18 +346,29 @@ def may_read_confidential(user: User, thread: Thread) -> bool:
     return side == "seller" or (side == "buyer" and thread.nda_status == NdaStatus.ACCEPTED)
 
 
-def read_confidential(user: User, thread: Thread) -> str | None:
-    """The listing's confidential details for this reader, or None; a buyer's reading is logged.
-
-    The access goes to the audit log (a JSON line) rather than a table row, so that showing the
-    thread page (a GET) changes no data."""
+def owner_confidential(user: User, thread: Thread) -> str | None:
+    """The confidential details as the owner sees them on the thread page (a GET: nothing recorded)."""
     require_view(user, thread)
-    if not may_read_confidential(user, thread):
-        return None
+    if can_act(user, thread) and thread.side_of(user.org_id) == "seller":
+        return confidential_text(thread.listing)
+    return None
+
+
+def reveal_confidential(by: User, thread: Thread) -> str:
+    """The buyer reads the listing's confidential details under its accepted NDA; every reading is audited.
+
+    Reading is a POST (a button on the thread page) so that the audit row is written by a request
+    that may change data, while showing the thread page (a GET) changes nothing."""
+    require_view(by, thread)
+    if not may_read_confidential(by, thread):
+        raise Forbidden(N_("the confidential details are shown once the owner accepts your NDA"))
     text = confidential_text(thread.listing)
-    if thread.side_of(user.org_id) == "buyer" and text:
+    if thread.side_of(by.org_id) == "buyer":
+        audit.record(by, "listing.confidential_viewed", "listing", thread.listing_id, thread_id=thread.id,
+                     org_id=by.org_id)
+        db.session.commit()
         audit.log_line("listing.confidential_viewed", listing_id=thread.listing_id, thread_id=thread.id,
-                       user_id=user.id, org_id=user.org_id)
+                       user_id=by.id, org_id=by.org_id)
     return text
 
 
@@ -376,10 +377,6 @@ def set_confidential(by: User, listing: Listing, body: str) -> None:
     body = (body or "").strip()
     if len(body) > 20000:
         raise DomainError(N_("at most {n} characters"), field="body", n=20000)
-    row = db.session.get(ListingConfidential, listing.id)
-    if row is None:
-        row = ListingConfidential(listing_id=listing.id)
-        db.session.add(row)
-    row.body, row.updated_by_id = body, by.id
+    listing.confidential_details = body or None
     audit.record(by, "listing.confidential_updated", "listing", listing.id)
     db.session.commit()

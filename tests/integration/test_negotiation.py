@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -117,8 +118,20 @@ def test_center_staff_read_only_and_others_of_the_center_not_at_all(client, db, 
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "想了解许可条件" in page and 'name="msg-body"' not in page
     assert client.post(f"/threads/{thread.id}/messages", data={"msg-body": "x"}).status_code == 403
+    offer = {"offer-kind": "ordinary", "offer-payment": "lump_sum", "offer-price": "100"}
+    assert client.post(f"/threads/{thread.id}/offers", data=offer).status_code == 403
+    assert client.post(f"/threads/{thread.id}/nda", data={"nda-text": "x"}).status_code == 403
+    assert client.post(f"/threads/{thread.id}/confidential").status_code == 403
+    assert client.post(f"/threads/{thread.id}/close").status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(ThreadOffer.id))) == 0
+    # the owner's center (the deal's center) reads it too
+    seller_center = make_center(industry="hydrogen")
+    db.session.add(AllianceMembership(center_id=seller_center.id, org_id=seller.org_id, status="approved"))
+    db.session.commit()
+    seller_staff = make_user(seller_center.org, Role.CENTER_STAFF)
+    assert ns.can_view(seller_staff, thread) and not ns.can_act(seller_staff, thread)
     assert thread.id in [t.id for t in ns.threads_for(staff)]
-    other_staff = make_user(make_center(industry="hydrogen").org, Role.CENTER_STAFF)
+    other_staff = make_user(make_center(industry="biomedicine").org, Role.CENTER_STAFF)
     assert not ns.can_view(other_staff, thread)
 
 
@@ -155,14 +168,22 @@ def test_disguised_and_oversized_files_are_refused(client, db, parties, tmp_path
     login(client, buyer)
     disguised = b"MZ\x90\x00 this is a Windows program, not a PDF"
     response = client.post(f"/threads/{thread.id}/messages", content_type="multipart/form-data",
-                           data={"msg-body": "", "msg-attachment": (io.BytesIO(disguised), "contract.pdf")})
+                           data={"msg-body": "请看合同草稿", "msg-attachment": (io.BytesIO(disguised), "contract.pdf")})
     assert response.status_code == 422
-    assert "PDF" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "PDF" in page
+    # the error sits on the attachment field, and the typed message is kept
+    attachment_input = re.search(r'<input[^>]*id="msg-attachment"[^>]*>', page).group(0)
+    assert "is-invalid" in attachment_input
+    assert "请看合同草稿</textarea>" in page
     html = b"<html><script>alert(1)</script></html>"
     with pytest.raises(DomainError) as err:
         ns.post_message(buyer, thread, "看看", _upload(html, "photo.png", "image/png"))
     assert err.value.field == "attachment"
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024)
+    too_big = client.post(f"/threads/{thread.id}/messages", content_type="multipart/form-data",
+                          data={"msg-body": "", "msg-attachment": (io.BytesIO(PDF + b"0" * 2048), "big.pdf")})
+    assert too_big.status_code == 422 and "MB" in too_big.get_data(as_text=True)
     with pytest.raises(DomainError):
         ns.post_message(buyer, thread, "", _upload(PDF + b"0" * 2048, "big.pdf"))
     with pytest.raises(DomainError):
@@ -261,6 +282,7 @@ def test_accepted_offer_opens_a_deal_draft(client, db, parties):
     assert thread.status == ThreadStatus.AGREED and thread.deal_id == deal.id
     assert db.session.get(ThreadOffer, offer.id).state == OfferState.ACCEPTED
     assert client.get(f"/deals/{deal.id}").status_code == 200
+    assert f"/deals/{deal.id}" in client.get(f"/threads/{thread.id}").get_data(as_text=True)  # the thread links it
     with pytest.raises(DomainError):
         ns.make_offer(buyer, thread, _terms())  # the negotiation is over
     actions = set(db.session.scalars(sa.select(AuditRecord.action)))
@@ -271,6 +293,24 @@ def test_accepted_offer_opens_a_deal_draft(client, db, parties):
     ds.sign(seller, deal.id)
     ds.sign(buyer, deal.id)
     assert ds.fund(buyer, deal.id)["amount_fen"] == 14_000_000
+
+
+def test_owner_accepting_the_buyers_offer_opens_the_same_draft_and_a_withdrawn_listing_refuses(db, parties):
+    seller, buyer, third, listing = parties
+    thread = _thread(parties)
+    offer = ns.make_offer(buyer, thread, _terms(kind="ordinary", price_fen=9_900_000))
+    listing.status = "withdrawn"
+    db.session.commit()
+    with pytest.raises(DomainError):
+        ns.accept_offer(seller, thread, offer.id)
+    assert db.session.get(ThreadOffer, offer.id).state == OfferState.OPEN
+    assert db.session.scalar(sa.select(sa.func.count(Deal.id))) == 0
+    listing.status = "published"
+    db.session.commit()
+    deal = ns.accept_offer(seller, thread, offer.id)
+    assert (deal.seller_org_id, deal.buyer_org_id, deal.price_fen, deal.kind.value) == (
+        seller.org_id, buyer.org_id, 9_900_000, "ordinary")
+    assert deal.created_by_id == seller.id
 
 
 # ---- NDA and confidential details ----------------------------------------------------------
@@ -293,6 +333,7 @@ def test_confidential_details_only_after_the_owner_accepts_the_nda(client, db, p
     db.session.refresh(thread)
     assert thread.nda_status == NdaStatus.REQUESTED
     assert SECRET not in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert client.post(f"/threads/{thread.id}/confidential").status_code == 403  # not before the grant
 
     seller_client = client.application.test_client()
     login(seller_client, seller)
@@ -301,17 +342,28 @@ def test_confidential_details_only_after_the_owner_accepts_the_nda(client, db, p
     db.session.refresh(thread)
     assert thread.nda_status == NdaStatus.ACCEPTED
 
+    # the page itself (a GET) still shows no details and records nothing: the buyer asks to see them
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert SECRET not in page and f"/threads/{thread.id}/confidential" in page
+    viewed = sa.select(AuditRecord).where(AuditRecord.action == "listing.confidential_viewed")
+    assert db.session.scalars(viewed).all() == []
     with caplog.at_level(logging.INFO, logger="ipx.audit"):
-        page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
-    assert SECRET in page
+        shown = client.post(f"/threads/{thread.id}/confidential")
+    assert shown.status_code == 200 and SECRET in shown.get_data(as_text=True)
     assert any("listing.confidential_viewed" in r.getMessage() and f'"thread_id": {thread.id}' in r.getMessage()
                for r in caplog.records)
+    client.post(f"/threads/{thread.id}/confidential")
+    rows = db.session.scalars(viewed).all()
+    assert len(rows) == 2  # each viewing is a row
+    assert (rows[0].actor_id, rows[0].object_type, rows[0].object_id) == (buyer.id, "listing", listing.id)
+    assert rows[0].data["thread_id"] == thread.id
     assert "thread.nda_accepted" in set(db.session.scalars(sa.select(AuditRecord.action)))
 
     # a third organisation never sees it, and nor does the buyer on the public listing page
     third_client = client.application.test_client()
     login(third_client, third)
     assert third_client.get(f"/threads/{thread.id}").status_code == 404
+    assert third_client.post(f"/threads/{thread.id}/confidential").status_code == 404
     assert SECRET not in third_client.get(f"/listings/{listing.id}").get_data(as_text=True)
     assert SECRET not in client.get(f"/listings/{listing.id}").get_data(as_text=True)
 
@@ -325,10 +377,15 @@ def test_declined_nda_keeps_details_hidden_and_may_be_asked_again(db, parties):
         ns.request_nda(buyer, thread, "再次")
     ns.decide_nda(seller, thread, False)
     assert thread.nda_status == NdaStatus.DECLINED
-    assert ns.read_confidential(buyer, thread) is None
+    with pytest.raises(Forbidden):
+        ns.reveal_confidential(buyer, thread)
+    assert ns.owner_confidential(buyer, thread) is None  # the page shows the buyer nothing by itself
     ns.request_nda(buyer, thread, "修改后的保密协议")
     ns.decide_nda(seller, thread, True)
-    assert ns.read_confidential(buyer, thread) == SECRET
+    assert ns.reveal_confidential(buyer, thread) == SECRET
+    assert ns.owner_confidential(seller, thread) == SECRET
+    with pytest.raises(NotFound):
+        ns.reveal_confidential(third, thread)
 
 
 def test_each_side_is_notified_in_app(client, db, parties):
