@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -88,6 +89,7 @@ class TestConfig(Config):
     JOB_QUEUE_URL = ""
     SERVER_NAME = "localhost"
     AUDIT_LOG = None
+    UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "ipx-test-uploads")  # never the instance folder
 
 
 class ProductionConfig(Config):

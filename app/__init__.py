@@ -24,8 +24,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("APP_CONFIG", "development")
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
-    if config_name == "production" and app.config["SECRET_KEY"] in ("", "dev-only-not-secret"):
-        raise RuntimeError("set SECRET_KEY in the environment: production refuses the development key")
+    if config_name == "production":
+        for key, dev_value in (("SECRET_KEY", "dev-only-not-secret"), ("ESCROW_SECRET", "dev-escrow-secret")):
+            if app.config[key] in ("", dev_value):
+                raise RuntimeError(f"set {key} in the environment: production refuses the development value")
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)

@@ -154,7 +154,7 @@ def prepare_deals(url: str, n: int) -> tuple[list[int], str, int]:
     from app.services import deals as ds
     from app.services import tokens
 
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET, ESCROW_SECRET=BENCH_SECRET)
     with app.app_context():
         center = db.session.scalar(sa.select(Center).where(Center.industry == "carbon_materials"))
         pw = generate_password_hash("bench-only-password", method="pbkdf2:sha256:1000")
@@ -201,7 +201,7 @@ def check_deals(url: str, ids: list[int], center_id: int, before: dict[int, int]
     from app.models import Center, Deal, TargetEvent
     from app.services import deals as ds
 
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET, ESCROW_SECRET=BENCH_SECRET)
     with app.app_context():
         completed = db.session.scalar(sa.select(sa.func.count(Deal.id)).where(Deal.id.in_(ids),
                                                                              Deal.status == "completed"))
@@ -220,7 +220,7 @@ def counts_now(url: str, center_id: int) -> dict[int, int]:
     from app.extensions import db
     from app.services import deals as ds
 
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET, ESCROW_SECRET=BENCH_SECRET)
     with app.app_context():
         counts = ds.counts_by_year(center_id)
         db.engine.dispose()
@@ -282,7 +282,7 @@ def main() -> None:
     url = pg.create()
     sa_url = url.replace("postgresql://", "postgresql+psycopg://")
     tmp = tempfile.mkdtemp(prefix="ipx-bench-")
-    env = {**os.environ, "FLASK_APP": "wsgi", "APP_CONFIG": "production", "SECRET_KEY": BENCH_SECRET, "DATABASE_URL": url,
+    env = {**os.environ, "FLASK_APP": "wsgi", "APP_CONFIG": "production", "SECRET_KEY": BENCH_SECRET, "ESCROW_SECRET": BENCH_SECRET, "DATABASE_URL": url,
            "SECRET_KEY": "bench-" + os.urandom(8).hex(), "COOKIE_SECURE": "0", "SEARCH_BACKEND": args.search_backend,
            "SEARCH_INDEX_DIR": os.path.join(tmp, "search"), "UPLOAD_DIR": os.path.join(tmp, "uploads"),
            "AUDIT_LOG": os.path.join(tmp, "audit.log"), "GUNICORN_ACCESS_LOG": "",

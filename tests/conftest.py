@@ -48,7 +48,8 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory),
+                     UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))  # never the instance folder
     with app.app_context():
         from flask_migrate import upgrade
 

@@ -181,22 +181,32 @@ def patent(patent_id: int):
     return jsonify(patent_out(p).model_dump(mode="json"))
 
 
+def _published_page(model, convert):
+    """Published listings or needs; ``mine=1``: every one of the caller's organisation, drafts included."""
+    if request.args.get("mine") == "1":
+        stmt = sa.select(model).where(model.org_id == g.api_user.org_id)
+    else:
+        stmt = sa.select(model).where(model.status == PublicationStatus.PUBLISHED)
+    return jsonify(page_of(stmt.order_by(model.id.desc()), convert))
+
+
+def _one_visible(model, object_id: int, convert):
+    item = db.session.get(model, object_id)
+    if item is None or not can_view_published_item(g.api_user, item):
+        raise ApiError(404, "not found")
+    return jsonify(convert(item).model_dump(mode="json"))
+
+
 @bp.get("/listings")
 @token_required
 def listings():
-    stmt = sa.select(Listing).where(Listing.status == PublicationStatus.PUBLISHED).order_by(Listing.id.desc())
-    if request.args.get("mine") == "1":
-        stmt = sa.select(Listing).where(Listing.org_id == g.api_user.org_id).order_by(Listing.id.desc())
-    return jsonify(page_of(stmt, listing_out))
+    return _published_page(Listing, listing_out)
 
 
 @bp.get("/listings/<int:listing_id>")
 @token_required
 def listing(listing_id: int):
-    l = db.session.get(Listing, listing_id)
-    if l is None or not can_view_published_item(g.api_user, l):
-        raise ApiError(404, "not found")
-    return jsonify(listing_out(l).model_dump(mode="json"))
+    return _one_visible(Listing, listing_id, listing_out)
 
 
 @bp.post("/listings")
@@ -213,19 +223,13 @@ def create_listing():
 @bp.get("/needs")
 @token_required
 def needs():
-    stmt = sa.select(Need).where(Need.status == PublicationStatus.PUBLISHED).order_by(Need.id.desc())
-    if request.args.get("mine") == "1":
-        stmt = sa.select(Need).where(Need.org_id == g.api_user.org_id).order_by(Need.id.desc())
-    return jsonify(page_of(stmt, need_out))
+    return _published_page(Need, need_out)
 
 
 @bp.get("/needs/<int:need_id>")
 @token_required
 def need(need_id: int):
-    n = db.session.get(Need, need_id)
-    if n is None or not can_view_published_item(g.api_user, n):
-        raise ApiError(404, "not found")
-    return jsonify(need_out(n).model_dump(mode="json"))
+    return _one_visible(Need, need_id, need_out)
 
 
 @bp.get("/needs/<int:need_id>/matches")

@@ -130,7 +130,8 @@ def test_session_cookie_flags(app):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # the test config runs over plain HTTP
     production = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                            SECRET_KEY="a-real-secret-from-the-environment", SERVER_NAME="localhost", WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, AUDIT_LOG=None)
+                            SECRET_KEY="a-real-secret-from-the-environment", ESCROW_SECRET="another-real-secret",
+                            SERVER_NAME="localhost", WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, AUDIT_LOG=None)
     assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
     assert production.config["SESSION_COOKIE_HTTPONLY"] and production.config["REMEMBER_COOKIE_HTTPONLY"]
     assert not production.debug and not production.config.get("TESTING")
@@ -175,10 +176,12 @@ def test_production_config_has_no_debug():
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
 
 
-def test_production_refuses_the_development_secret_key(app):
+def test_production_refuses_the_development_secrets(app):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                   SECRET_KEY="dev-only-not-secret")
+        create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="dev-only-not-secret", ESCROW_SECRET="x" * 32)
+    with pytest.raises(RuntimeError, match="ESCROW_SECRET"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="x" * 32, ESCROW_SECRET="dev-escrow-secret")
 
 
 def test_rate_limit_storage_comes_from_the_environment(monkeypatch):
