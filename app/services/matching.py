@@ -180,7 +180,8 @@ def likely_buyers(session: Session, listing: Listing, limit: int = 10) -> list[t
         return []
     rows = session.execute(
         sa.select(Patent.owner_org_id, PatentIPC.code).join(PatentIPC, PatentIPC.patent_id == Patent.id)
-        .where(Patent.owner_org_id.is_not(None), Patent.owner_org_id != listing.org_id)
+        .where(Patent.owner_org_id.is_not(None), Patent.owner_org_id != listing.org_id,
+               sa.or_(*[PatentIPC.code.like(f"{group}/%") for group in sorted(groups)]))  # only the shared groups' rows
     ).all()
     shared: dict[int, set[str]] = {}
     for org_id, code in rows:
@@ -221,7 +222,7 @@ def refresh_need(session: Session, need_id: int) -> int:
     existing = {(m.need_id, m.listing_id): m for m in session.scalars(sa.select(Match).where(Match.need_id == need_id))}
     pairs = []
     if need is not None and need.status == PublicationStatus.PUBLISHED:
-        w = rules.weights_from(_config_weights())
+        w = weights()
         pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w, limit=KEEP) if m.score >= MIN_SCORE]
     created = _store(session, pairs, existing)
     _notify(session, created)
@@ -234,7 +235,7 @@ def refresh_listing(session: Session, listing_id: int) -> int:
     existing = {(m.need_id, m.listing_id): m for m in session.scalars(sa.select(Match).where(Match.listing_id == listing_id))}
     pairs = []
     if listing is not None and listing.status == PublicationStatus.PUBLISHED:
-        w = rules.weights_from(_config_weights())
+        w = weights()
         pairs = [(need.id, listing.id, m) for need, m in rank_needs(session, listing, w=w)[:KEEP] if m.score >= MIN_SCORE]
         # a listing's refresh must not drop what the needs' own refreshes keep: only add and update
         existing = {k: v for k, v in existing.items() if k in {(a, b) for a, b, _ in pairs}}
@@ -244,22 +245,12 @@ def refresh_listing(session: Session, listing_id: int) -> int:
     return len(pairs)
 
 
-_app_for_config: list[Flask] = []
-
-
-def _config_weights():
-    try:
-        return current_app.config.get("MATCH_WEIGHTS")
-    except RuntimeError:  # the refresh thread runs inside an app context; this is a safety net
-        return _app_for_config[0].config.get("MATCH_WEIGHTS") if _app_for_config else None
-
-
 def _notify(session: Session, created: list[Match]) -> None:
     """New good matches: a notice to both organisations and an e-mail to their administrators."""
-    for m in created:
-        if m.score < NOTIFY_SCORE:
-            continue
+    good = [m for m in created if m.score >= NOTIFY_SCORE]
+    if good:
         session.flush()
+    for m in good:
         need, listing = session.get(Need, m.need_id), session.get(Listing, m.listing_id)
         percent = round(m.score * 100)
         notes = [
@@ -336,10 +327,6 @@ def _collect(session, flush_context) -> None:
             keys.add(("listing", obj.id))
 
 
-def _collect_after_flush(session, flush_context) -> None:
-    _collect(session, flush_context)
-
-
 def _after_commit(session) -> None:
     keys = session.info.pop("ipx_match_keys", None)
     if keys:
@@ -357,10 +344,9 @@ def _after_rollback(session) -> None:
 def init_app(app: Flask) -> None:
     app.config.setdefault("MATCH_REFRESH", "sync" if app.testing else "thread")
     rules.weights_from(app.config.get("MATCH_WEIGHTS"))  # a bad weight fails at start, not on a refresh
-    _app_for_config[:] = [app]
     scoped = db.session
     if not getattr(init_app, "_listening", False):
-        event.listen(scoped, "after_flush", _collect_after_flush)
+        event.listen(scoped, "after_flush", _collect)
         event.listen(scoped, "after_commit", _after_commit)
         event.listen(scoped, "after_soft_rollback", lambda session, previous: _after_rollback(session))
         init_app._listening = True
