@@ -57,7 +57,8 @@ class Config:
     MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
     MAIL_SMTP_TLS = os.environ.get("MAIL_SMTP_TLS", "") == "1"
     PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL", "")
-    # Background jobs (imports) on an RQ queue that `flask worker` empties; unset: a thread per job.
+    # Background jobs (imports, match refreshes, search index writes, report files) on an RQ queue that
+    # `flask worker` empties; unset: a thread of the process that asked.
     JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or os.environ.get("REDIS_URL", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;30 per hour")
@@ -87,6 +88,7 @@ class TestConfig(Config):
     PAGE_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own test
     PAGE_CACHE_URL = ""
     JOB_QUEUE_URL = ""
+    JOBS_WITHOUT_QUEUE = "sync"  # background tasks run at once, so a test sees their result
     SERVER_NAME = "localhost"
     AUDIT_LOG = None
     UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "ipx-test-uploads")  # never the instance folder

@@ -1,17 +1,26 @@
 """Background jobs. With ``JOB_QUEUE_URL`` (or ``REDIS_URL``) set, a job goes onto an RQ queue in Redis
-and any machine's ``flask worker`` runs it; without, it runs in a thread of the web process that
-received it (one machine, development, tests).
+and any machine's ``flask worker`` runs it; without, it runs in a thread of the process that asked
+for it (one machine, development) or at once (``JOBS_WITHOUT_QUEUE = "sync"``, the tests).
 
-Patent and trademark imports go through here. The search index already follows commits inside each
-process, so it needs no job.
+What goes through here: patent and trademark imports, match refreshes after a need or listing is
+committed, search index writes after a commit, and the centers' yearly report files. A task is
+named by its dotted path (``"app.services.matching:refresh_keys"``) so that a worker imports it
+itself; it runs inside the worker's app context with a fresh database session.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
+
 from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
 
 QUEUE = "ipx"
 IMPORT_TIMEOUT = 6 * 3600  # seconds; a million-row file takes well under an hour
+DEFAULT_TIMEOUT = 600
 
 
 def queue_url(app: Flask) -> str:
@@ -23,6 +32,42 @@ def _queue(url: str):
     from rq import Queue
 
     return Queue(QUEUE, connection=Redis.from_url(url))
+
+
+def _task(name: str):
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def enqueue(app: Flask, name: str, *args, timeout: int = DEFAULT_TIMEOUT, description: str = "",
+            retries: int = 0) -> None:
+    """Run task ``name(*args)`` outside the request: on the queue when there is one, else in a thread
+    of this process (``JOBS_WITHOUT_QUEUE = "thread"``, the default) or at once (``"sync"``).
+    ``retries``: how many more times the queue runs a task that raised, with growing pauses."""
+    url = queue_url(app)
+    if not url:
+        if app.config.get("JOBS_WITHOUT_QUEUE", "thread") == "sync":
+            _call(app, name, args)
+        else:
+            threading.Thread(target=_call, args=(app, name, args), name=f"job-{name}", daemon=True).start()
+        return
+    from rq import Retry
+
+    retry = Retry(max=retries, interval=[1, 5, 30, 120][: max(retries, 1)]) if retries else None
+    _queue(url).enqueue(run_task, name, *args, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400,
+                        description=description or name, retry=retry)
+
+
+def _call(app: Flask, name: str, args: tuple) -> None:
+    from .extensions import db
+
+    with app.app_context():
+        try:
+            _task(name)(*args)
+        except Exception:  # noqa: BLE001 - a thread has no one to report to; the log does
+            log.exception("background task %s failed", name)
+        finally:
+            db.session.remove()
 
 
 def enqueue_import(app: Flask, job_id: int) -> None:
@@ -40,17 +85,33 @@ def enqueue_import(app: Flask, job_id: int) -> None:
 _worker_app: Flask | None = None
 
 
-def run_import(job_id: int) -> None:
-    """The queued function: runs in a worker, with the worker's app."""
-    from .extensions import db
-    from .services import imports
-
+def _app() -> Flask:
     app = _worker_app
     if app is None:  # a worker started without `flask worker` (e.g. `rq worker ipx`)
         from . import create_app
 
         app = create_app()
-    with app.app_context():
+    return app
+
+
+def run_task(name: str, *args) -> None:
+    """The queued function for every task: runs in a worker, with the worker's app. An exception
+    reaches RQ, which keeps the job in its failed registry (and retries it when asked to)."""
+    from .extensions import db
+
+    with _app().app_context():
+        try:
+            _task(name)(*args)
+        finally:
+            db.session.remove()
+
+
+def run_import(job_id: int) -> None:
+    """The queued function of an import: runs in a worker, with the worker's app."""
+    from .extensions import db
+    from .services import imports
+
+    with _app().app_context():
         try:
             imports.run_job(job_id)
         finally:
@@ -69,4 +130,5 @@ def work(burst: bool = False) -> None:
     if not url:
         raise RuntimeError("set JOB_QUEUE_URL or REDIS_URL to the Redis that holds the queue")
     _worker_app = app
-    SimpleWorker([QUEUE], connection=Redis.from_url(url)).work(burst=burst, with_scheduler=False)
+    # the scheduler puts retried tasks back on the queue when their pause is over
+    SimpleWorker([QUEUE], connection=Redis.from_url(url)).work(burst=burst, with_scheduler=not burst)
