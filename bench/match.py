@@ -36,15 +36,16 @@ def topics() -> list[tuple[str, dict]]:
     return [(industry, t) for industry, items in V.TOPICS.items() for t in items if t.get("products")]
 
 
-def make_listing(rng: random.Random, industry: str, topic: dict, product: str) -> tuple[str, rules.Profile]:
+def make_listing(rng: random.Random, industry: str, topic: dict, product: str) -> tuple[str, str, dict]:
     feat = rng.choice(topic.get("pfeat") or [""])
     suffix = rng.choice(topic.get("psuf") or [""])
     steps = rng.sample(topic.get("steps") or [""], k=min(2, len(topic.get("steps") or [""])))
     parts = "、".join(rng.sample(topic.get("parts") or [""], k=min(2, len(topic.get("parts") or [""]))))
     gain = rng.choice(topic.get("gains") or [""])
-    text = f"{feat}{product}{suffix} 本技术以{parts}为原料，{'；'.join(steps)}，显著提升{gain}。"
+    title = f"{feat}{product}{suffix}"
+    text = f"本技术以{parts}为原料，{'；'.join(steps)}，显著提升{gain}。"
     codes = rng.sample(topic["ipc"], k=min(2, len(topic["ipc"])))
-    return text, dict(ipc=tuple(codes), industry=industry, region=rng.choice(REGIONS),
+    return title, text, dict(ipc=tuple(codes), industry=industry, region=rng.choice(REGIONS),
                       kinds=frozenset(rng.sample(KINDS, k=rng.randint(1, 3))),
                       price_fen=rng.choice([None, rng.randint(5, 300) * 1_000_000]), trl=rng.randint(3, 9))
 
@@ -61,15 +62,15 @@ def make_need(rng: random.Random, industry: str, topic: dict, product: str) -> t
 
 
 def build_offers(n: int, rng: random.Random) -> tuple[list[tuple[int, rules.Profile]], dict[tuple[str, str], set[int]]]:
-    from app.services.matching import terms  # jieba words, as the service computes them
+    from app.services.matching import text_fields  # jieba words and counts, as the service computes them
 
     all_topics = topics()
     offers, by_product = [], {}
     for i in range(n):
         industry, topic = rng.choice(all_topics)
         product = rng.choice(topic["products"])
-        text, fields = make_listing(rng, industry, topic, product)
-        offers.append((i, rules.Profile(terms=terms(text), **fields)))
+        title, text, fields = make_listing(rng, industry, topic, product)
+        offers.append((i, rules.Profile(**text_fields(title, text), **fields)))
         by_product.setdefault((topic["key"], product), set()).add(i)
     return offers, by_product
 

@@ -8,7 +8,9 @@ terms, shared IPC codes, price against budget), so a user sees why a match was m
 Factors and default weights (``MATCH_WEIGHTS`` in config.py overrides any of them):
 
 ========== ====== ===============================================================================
-text        0.35  share of the need's terms (jieba words) found in the offer's title and text
+text        0.35  BM25 of the need's terms (jieba words, as the search index segments them) in the
+                  offer's text, over all published offers; 1.0 when every term is there at the offers'
+                  average length (see :func:`bm25`)
 ipc         0.25  the closest IPC pair: same main group 1.0, same subclass 0.6, same class 0.3
 industry    0.10  same industry 1.0
 alliance    0.05  both organisations belong to the same center's alliance 1.0
@@ -21,6 +23,8 @@ stage       0.05  offer's TRL at or above the need's minimum 1.0, one below 0.5;
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -28,8 +32,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "region": 0.05, "licence": 0.05, "budget": 0.10, "stage": 0.05,
 }
 FACTORS = tuple(DEFAULT_WEIGHTS)
-TEXT_TERMS_CAP = 12  # a need's coverage counts at most this many of its terms
+TEXT_TERMS_CAP = 12  # a need with more terms than this reaches 1.0 with that many of them (by weight)
 NEUTRAL = 0.5
+BM25_K1 = 1.2  # term-frequency saturation (as Whoosh's and Lucene's BM25F default)
+BM25_B = 0.75  # length normalisation
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class Profile:
     """One side of a match, as the scorer sees it."""
 
     terms: frozenset[str] = frozenset()
+    tf: Mapping[str, int] = field(default_factory=dict)  # offer: how often each term occurs (1 if absent)
+    length: int = 0  # offer: its text's length in terms (0: the average)
     ipc: tuple[str, ...] = ()  # normalised codes ("H01M 10/052") or subclasses ("H01M")
     industry: str = ""
     centers: frozenset[int] = frozenset()  # alliances the organisation belongs to
@@ -111,11 +119,51 @@ def _ipc(need: Profile, offer: Profile) -> Factor:
     return Factor("ipc", 0, best, {"shared_ipc": [f"{a} ~ {b}" for _, a, b in pairs[:5]]})
 
 
-def _text(need: Profile, offer: Profile) -> Factor:
-    shared = sorted(need.terms & offer.terms)
+@dataclass(frozen=True)
+class TextStats:
+    """The offers' corpus as BM25 needs it: how many offers, in how many each term occurs, average length."""
+
+    docs: int = 0
+    df: Mapping[str, int] = field(default_factory=dict)
+    avg_length: float = 0.0
+
+    def idf(self, term: str) -> float:
+        """Lucene's BM25 idf: ln(1 + (N - n + 0.5) / (n + 0.5)), positive for every n; 1.0 without a corpus.
+        A term no offer uses weighs as one used once: it cannot tell offers apart, and at its own idf
+        a single odd word in a need would pull every offer's text factor down."""
+        if not self.docs:
+            return 1.0
+        n = max(1, self.df.get(term, 0))
+        return math.log(1 + (self.docs - n + 0.5) / (n + 0.5))
+
+
+NO_STATS = TextStats()
+
+
+def bm25(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> tuple[float, list[str]]:
+    """The text factor: BM25 of the need's terms in the offer, divided by what an offer with each of the
+    need's terms once, at the average length, would score (Σ idf), capped at 1; and the shared terms.
+
+    BM25(q, d) = Σ_{t in q∩d} idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·len/avg_len)).
+    A need with more than TEXT_TERMS_CAP terms is held to the cap: the ideal is Σ idf · cap / terms."""
     if not need.terms:
-        return Factor("text", 0, 0.0, {"shared_terms": []})
-    value = min(1.0, len(shared) / min(len(need.terms), TEXT_TERMS_CAP))
+        return 0.0, []
+    shared = sorted(need.terms & offer.terms)
+    ideal = sum(stats.idf(t) for t in need.terms) * min(1.0, TEXT_TERMS_CAP / len(need.terms))
+    if not shared or ideal <= 0:
+        return 0.0, shared
+    norm = 1.0
+    if offer.length and stats.avg_length:
+        norm = 1 - BM25_B + BM25_B * offer.length / stats.avg_length
+    total = 0.0
+    for t in shared:
+        tf = offer.tf.get(t, 1)
+        total += stats.idf(t) * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
+    return min(1.0, total / ideal), shared
+
+
+def _text(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> Factor:
+    value, shared = bm25(need, offer, stats)
     return Factor("text", 0, value, {"shared_terms": shared[:15]})
 
 
@@ -169,11 +217,14 @@ def _stage(need: Profile, offer: Profile) -> Factor:
     return Factor("stage", 0, 1.0 if gap <= 0 else 0.5 if gap == 1 else 0.0, {"trl": offer.trl, "min_trl": need.trl})
 
 
-def score(need: Profile, offer: Profile, weights: dict[str, float] | None = None) -> Match:
+def score(need: Profile, offer: Profile, weights: dict[str, float] | None = None,
+          stats: TextStats = NO_STATS) -> Match:
+    """The weighted mean of the factors, explained. ``stats``: the offers' corpus for the text factor's
+    BM25 (without it every term weighs the same and length does not count)."""
     weights = weights or DEFAULT_WEIGHTS
     shared_centers = sorted(need.centers & offer.centers)
     factors = [
-        _text(need, offer),
+        _text(need, offer, stats),
         _ipc(need, offer),
         Factor("industry", 0, 1.0 if need.industry and need.industry == offer.industry else 0.0),
         Factor("alliance", 0, 1.0 if shared_centers else 0.0, {"centers": shared_centers}),
@@ -206,41 +257,51 @@ class OfferIndex:
             for code in p.ipc:
                 self.by_class.setdefault(code[:3], set()).add(key)
                 self.by_subclass.setdefault(code[:4], set()).add(key)
+        lengths = [p.length or len(p.terms) for _, p in offers]
+        self.stats = TextStats(docs=len(offers), df={t: len(keys) for t, keys in self.by_term.items()},
+                               avg_length=sum(lengths) / len(lengths) if lengths else 0.0)
 
     # A term in more than this share of the offers (and of at least COMMON_MIN offers) is too common to
     # bring candidates on its own; it still counts in the text factor of the candidates found otherwise.
     COMMON_SHARE = 0.05
     COMMON_MIN = 200
 
-    def candidates(self, need: Profile) -> set[int]:
+    def _rare(self, need: Profile) -> set[str]:
         cap = max(self.COMMON_MIN, self.COMMON_SHARE * len(self.offers))
-        postings = [self.by_term.get(t, set()) for t in need.terms]
-        rare = [p for p in postings if len(p) <= cap]
-        out: set[int] = set().union(*(rare or postings)) if postings else set()
+        return {t for t in need.terms if len(self.by_term.get(t, ())) <= cap}
+
+    def candidates(self, need: Profile) -> set[int]:
+        rare = self._rare(need)
+        out: set[int] = set().union(*(self.by_term.get(t, set()) for t in (rare or need.terms)))
         # with rare words, IPC-only candidates must share the subclass; without, the class is enough
         table, width = (self.by_subclass, 4) if rare else (self.by_class, 3)
         for code in need.ipc:
             out |= table.get(code[:width], set())
         return out
 
+    def has_evidence(self, need: Profile, offer: Profile) -> bool:
+        """Whether :meth:`candidates` would find ``offer`` for ``need`` (the offer need not be indexed)."""
+        rare = self._rare(need)
+        if (rare or need.terms) & offer.terms:
+            return True
+        width = 4 if rare else 3
+        return any(a[:width] == b[:width] for a in need.ipc for b in offer.ipc)
+
     def rank(self, need: Profile, weights: dict[str, float] | None = None, limit: int | None = None,
              exclude: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, Match]]:
         """Candidates by :func:`quick_score`; the full explained :func:`score` only for the ones returned."""
         weights = weights or DEFAULT_WEIGHTS
         keys = self.candidates(need) - set(exclude)
-        quick = sorted(((quick_score(need, self.offers[key], weights), key) for key in keys),
+        quick = sorted(((quick_score(need, self.offers[key], weights, self.stats), key) for key in keys),
                        key=lambda pair: (-pair[0], pair[1]))
         kept = quick[:limit] if limit else quick
-        return [(key, score(need, self.offers[key], weights)) for _, key in kept]
+        return [(key, score(need, self.offers[key], weights, self.stats)) for _, key in kept]
 
 
-def quick_score(need: Profile, offer: Profile, weights: dict[str, float]) -> float:
-    """The same number as ``score(need, offer, weights).score``, without building the explanation."""
+def quick_score(need: Profile, offer: Profile, weights: dict[str, float], stats: TextStats = NO_STATS) -> float:
+    """The same number as ``score(need, offer, weights, stats).score``, without building the explanation."""
     total = sum(weights.values())
-    if need.terms:
-        text = min(1.0, len(need.terms & offer.terms) / min(len(need.terms), TEXT_TERMS_CAP))
-    else:
-        text = 0.0
+    text = bm25(need, offer, stats)[0]
     ipc = max((ipc_level(a, b) for a in need.ipc for b in offer.ipc), default=0.0)
     value = (weights["text"] * text + weights["ipc"] * ipc
              + weights["industry"] * (1.0 if need.industry and need.industry == offer.industry else 0.0)
