@@ -54,8 +54,12 @@ def enqueue(app: Flask, name: str, *args, timeout: int = DEFAULT_TIMEOUT, descri
     from rq import Retry
 
     retry = Retry(max=retries, interval=[1, 5, 30, 120][: max(retries, 1)]) if retries else None
-    _queue(url).enqueue(run_task, name, *args, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400,
-                        description=description or name, retry=retry)
+    try:
+        _queue(url).enqueue(run_task, name, *args, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400,
+                            description=description or name, retry=retry)
+    except Exception:  # noqa: BLE001 - Redis is away: the work is not lost, this process does it
+        log.warning("could not queue %s; running it in this process", name, exc_info=True)
+        threading.Thread(target=_call, args=(app, name, args), name=f"job-{name}", daemon=True).start()
 
 
 def _call(app: Flask, name: str, args: tuple) -> None:

@@ -7,7 +7,8 @@ PostgreSQL full-text search over jieba-segmented text (``"postgres"``).
 
 Settings (environment variables of the same name override the defaults):
 ``SEARCH_BACKEND`` whoosh | postgres; ``SEARCH_INDEX_DIR`` (instance/search; a fresh temporary
-directory under TESTING); ``SEARCH_WRITER`` thread | sync | off (off under TESTING);
+directory under TESTING); ``SEARCH_WRITER`` queue | thread | sync | off (off under TESTING; queue when JOB_QUEUE_URL is set,
+else thread);
 ``SEARCH_BUILD_PROCS`` writer processes for a rebuild.
 """
 
@@ -68,7 +69,8 @@ def init_app(app: Flask) -> None:
         index_dir = tempfile.mkdtemp(prefix="ipx-search-")
         atexit.register(shutil.rmtree, index_dir, True)
     app.config.setdefault("SEARCH_INDEX_DIR", index_dir or os.path.join(app.instance_path, "search"))
-    app.config.setdefault("SEARCH_WRITER", os.environ.get("SEARCH_WRITER", "off" if app.testing else "thread"))
+    default_writer = "off" if app.testing else "queue" if app.config.get("JOB_QUEUE_URL") else "thread"
+    app.config.setdefault("SEARCH_WRITER", os.environ.get("SEARCH_WRITER", default_writer))
     app.config.setdefault("SEARCH_BUILD_PROCS", int(os.environ.get("SEARCH_BUILD_PROCS", "1")))
     app.extensions["search"] = SearchState(app)
     install_session_hooks()

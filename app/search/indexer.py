@@ -2,10 +2,12 @@
 
 Session hooks note which patents, listings and needs a transaction touched; after the commit the
 keys go to one indexer per process, which loads the rows as they are now and writes them with
-one writer and one commit per batch. In ``thread`` mode (the default) a background thread does
-that, so no request waits for the index and no LockError reaches a user: a failed write is
-retried with back-off until it succeeds. ``sync`` applies after each commit (tests); ``off``
-leaves the index alone (`flask search-reindex` rebuilds it).
+one writer and one commit per batch. In ``thread`` mode (the default without a job queue) a
+background thread does that, so no request waits for the index and no LockError reaches a user: a
+failed write is retried with back-off until it succeeds. In ``queue`` mode (the default when
+``JOB_QUEUE_URL`` is set) the keys go to the RQ queue and ``flask worker`` writes them: one writer
+for all web processes, retried by the queue when a write fails. ``sync`` applies after each commit
+(tests); ``off`` leaves the index alone (`flask search-reindex` rebuilds it).
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ class Indexer:
     def submit(self, keys: Iterable[str]) -> None:
         keys = set(keys)
         if not keys or self.mode == "off":
+            return
+        if self.mode == "queue":
+            from .. import jobs
+
+            jobs.enqueue(self.app, "app.search.indexer:apply_keys", sorted(keys), retries=4,
+                         description=f"search index write of {len(keys)} records")
             return
         if self.mode == "sync":
             try:
@@ -119,6 +127,12 @@ class Indexer:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
+
+
+def apply_keys(keys: list[str]) -> None:
+    """The queued task: write these records' documents (in a worker's app context). A failure raises,
+    and the queue runs the task again later."""
+    current_app.extensions["search"].indexer.apply_now(set(keys))
 
 
 # ---- session hooks --------------------------------------------------------------------------

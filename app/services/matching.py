@@ -2,9 +2,10 @@
 
 Matches are derived data, refreshed after a need or listing is committed (published, edited,
 closed): a session hook collects what changed and, after the commit, hands it to
-:func:`schedule_refresh` — a background thread in the web process (``MATCH_REFRESH = "thread"``),
-at once in the committing thread (``"sync"``, the tests), or not at all (``"off"``). A refresh
-works in its own database session, so it never runs inside the user's transaction.
+:func:`schedule_refresh` — a job on the RQ queue when one is configured (``JOB_QUEUE_URL``; any
+machine's ``flask worker`` runs it), else a background thread of the web process
+(``MATCH_REFRESH = "thread"``); at once in the committing thread (``"sync"``, the tests), or not at
+all (``"off"``). A refresh works in its own database session, never inside the user's transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
+from .. import jobs
 from ..domain import matching as rules
 from ..domain.errors import DomainError, N_
 from ..domain.lifecycle import PublicationStatus
@@ -58,12 +60,26 @@ GENERIC_WORDS = frozenset("""技术 方法 一种 装置 系统 寻求 需求 �
     降低 应用 产品 工艺 设备 研究 开发 合作 转让 许可 专利 企业 公司""".split())
 
 
-def terms(text: str) -> frozenset[str]:
-    """The words the text is about: jieba words in the search index's form, two characters or more."""
+def _words(text: str) -> list[str]:
     from ..search.analysis import query_tokens
 
-    return frozenset(t for t in query_tokens(text or "")
-                     if len(t) >= 2 and not t.isdigit() and t not in GENERIC_WORDS)
+    return [t for t in query_tokens(text or "") if len(t) >= 2 and not t.isdigit() and t not in GENERIC_WORDS]
+
+
+def terms(text: str) -> frozenset[str]:
+    """The words the text is about: jieba words in the search index's form, two characters or more."""
+    return frozenset(_words(text))
+
+
+TITLE_BOOST = 2  # a word of an offer's title counts as this many occurrences (the search index boosts titles too)
+
+
+def text_fields(title: str, text: str) -> dict:
+    """An offer's ``terms``, ``tf`` and ``length`` for the BM25 text factor, title words boosted."""
+    tf = Counter(_words(text))
+    for word in _words(title):
+        tf[word] += TITLE_BOOST
+    return {"terms": frozenset(tf), "tf": dict(tf), "length": sum(tf.values())}
 
 
 def _centers_by_org(session: Session, org_ids: set[int]) -> dict[int, frozenset[int]]:
@@ -101,9 +117,9 @@ def listing_profile(listing: Listing, centers: frozenset[int] = frozenset()) -> 
     codes: list[str] = []
     for patent in listing.patents:
         codes.extend(c for c in patent.ipc_list if c not in codes)
-    text = f"{listing.title} {listing.description} {listing.tech_summary} " + " ".join(p.title for p in listing.patents)
+    titles = " ".join([listing.title, *(p.title for p in listing.patents)])
     profile = rules.Profile(
-        terms=terms(text), ipc=tuple(codes), industry=listing.industry.value, centers=centers,
+        **text_fields(titles, f"{listing.description} {listing.tech_summary}"), ipc=tuple(codes), industry=listing.industry.value, centers=centers,
         region=listing.region or "", kinds=frozenset(listing.deal_kinds), price_fen=listing.price_fen,
         trl=listing.trl,
     )
@@ -154,7 +170,7 @@ def rank_listings(session: Session, need: Need, w: dict[str, float] | None = Non
     centers = _centers_by_org(session, {need.org_id})
     n = need_profile(need, centers.get(need.org_id, frozenset()))
     own = {key for key, org_id in index.owner.items() if org_id == need.org_id}
-    ranked = index.rank(n, w or weights(), limit=limit, exclude=own)
+    ranked = index.rank(n, w or weights(), limit=limit, exclude=own)  # BM25 over the index's corpus
     return [(session.get(Listing, key), m) for key, m in ranked]
 
 
@@ -163,12 +179,13 @@ def rank_needs(session: Session, listing: Listing, w: dict[str, float] | None = 
         sa.select(Need).where(Need.status == PublicationStatus.PUBLISHED, Need.org_id != listing.org_id)))
     centers = _centers_by_org(session, {listing.org_id} | {n.org_id for n in needs})
     offer = listing_profile(listing, centers.get(listing.org_id, frozenset()))
+    index = _offer_index(session)  # its corpus weighs the words, as when the need's side ranks the offers
     w = w or weights()
     scored = []
     for need in needs:
         n = need_profile(need, centers.get(need.org_id, frozenset()))
-        if rules.OfferIndex([(listing.id, offer)]).candidates(n):  # the same evidence rule as rank_listings
-            scored.append((need, rules.score(n, offer, w)))
+        if index.has_evidence(n, offer):  # the same evidence rule as rank_listings
+            scored.append((need, rules.score(n, offer, w, index.stats)))
     scored.sort(key=lambda pair: (-pair[1].score, pair[0].id))
     return scored
 
@@ -281,8 +298,16 @@ def schedule_refresh(app: Flask, keys: set[tuple[str, int]]) -> None:
         return
     if mode == "sync":
         _run(app, keys)
+    elif jobs.queue_url(app):
+        jobs.enqueue(app, "app.services.matching:refresh_keys", sorted(keys), retries=2,
+                     description=f"match refresh of {len(keys)} needs/listings")
     else:
         _worker(app).put(keys)
+
+
+def refresh_keys(keys: list[tuple[str, int]]) -> None:
+    """The queued task: refresh these needs' and listings' matches (in a worker's app context)."""
+    _run(current_app._get_current_object(), {tuple(k) for k in keys})
 
 
 def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
