@@ -12,6 +12,7 @@ from ..formkit import apply_error, translate_domain
 from ..labels import choices
 from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Role
 from ..services import deals as deal_service
+from ..services import negotiation
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.permissions import require_view as require_listing_view
@@ -102,7 +103,7 @@ def detail(deal_id: int):
     return render_template(
         "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history,
         contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
-        assign_form=assign_form,
+        assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )
 
 

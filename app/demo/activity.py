@@ -132,8 +132,54 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
             except (DomainError, AccessDenied):
                 db.session.rollback()
     counts["pools"] += _seed_pool(rng)
+    counts["threads"] = _seed_negotiations(rng, buyers)
     counts["graded"] = grading.grade_patents(today=TODAY)["patents"]
     return counts
+
+
+# (buyer's opening message, seller's reply, how far it goes)
+NEGOTIATIONS = [
+    ("我司计划在明年投产相关产品，想了解该技术的中试数据和许可费用。", "可以提供中试报告，签署保密协议后发送。", "agreed"),
+    ("请问能否只许可华北地区使用？预算有限。", "华北地区普通许可可以谈，请给出报价。", "countered"),
+    ("对贵校这项技术很感兴趣，希望先看技术细节。", "欢迎，请先提交保密协议。", "nda"),
+    ("想了解这项专利的维持情况和同族专利。", "", "open"),
+]
+
+
+def _seed_negotiations(rng: random.Random, buyers: list[int]) -> int:
+    """Threads at each step of a negotiation: messages, an NDA, offers and counters, one agreed (a draft deal)."""
+    from ..domain.negotiation import OfferTerms
+    from ..services import negotiation as ns
+
+    listings = [item for item in db.session.scalars(sa.select(Listing).where(
+        Listing.status == PublicationStatus.PUBLISHED).order_by(Listing.id)) if item.deal_kinds[-1] != "transfer"]
+    made = 0
+    for opening, reply, step in NEGOTIATIONS:
+        listing = rng.choice(listings)
+        seller = _admin(listing.org_id)
+        buyer = _admin(rng.choice([b for b in buyers if b != listing.org_id]))
+        if seller is None or buyer is None:
+            continue
+        try:
+            thread = ns.start_thread(buyer, listing, message=opening)
+            if reply:
+                ns.post_message(seller, thread, reply)
+            if step in ("agreed", "nda"):
+                ns.request_nda(buyer, thread, "双方签署的《技术秘密保密协议》（2026 版），保密期五年。")
+                ns.decide_nda(seller, thread, accept=True)
+            kind, price = listing.deal_kinds[-1], listing.price_fen or 50_000_000  # a licence kind where offered
+            if step in ("agreed", "countered"):
+                ns.make_offer(seller, thread, OfferTerms(kind=kind, price_fen=price, territory="中国大陆",
+                                                         term_months=60, note="含技术培训两次。"))
+                counter = ns.make_offer(buyer, thread, OfferTerms(
+                    kind=kind, price_fen=price * 4 // 5, payment="royalty", royalty_bp=300, territory="华北地区",
+                    term_months=60, note="首付八成，其余按销售额 3% 提成。"))
+                if step == "agreed":
+                    ns.accept_offer(seller, thread, counter.id)
+            made += 1
+        except (DomainError, AccessDenied):
+            db.session.rollback()
+    return made
 
 
 def _seed_pool(rng: random.Random) -> int:

@@ -252,6 +252,12 @@ def _decidable(by: User, thread: Thread, offer_id: int) -> tuple[str, ThreadOffe
     return side, offer
 
 
+def agreed_offer(deal: Deal) -> ThreadOffer | None:
+    """The offer whose acceptance opened ``deal`` (None for a deal started otherwise)."""
+    return db.session.scalar(sa.select(ThreadOffer).join(Thread, Thread.id == ThreadOffer.thread_id)
+                             .where(Thread.deal_id == deal.id, ThreadOffer.state == OfferState.ACCEPTED))
+
+
 def payment_terms(offer: ThreadOffer) -> str:
     return rules.terms_text(offer.payment.value, offer.price_fen, offer.royalty_bp, offer.territory,
                             offer.term_months, offer.thread_id, offer.version)

@@ -79,3 +79,27 @@ def test_form_errors_are_translated(client):
     login(client, user)
     html = client.post("/patents/new", data={"application_number": "202010566088.1"}).get_data(as_text=True)
     assert re.search(r"校验", html)
+
+
+def test_demo_activity_goes_through_the_real_services(app, db):
+    """`make run`'s activity: deals at every stage with exact counts, and negotiations at each step."""
+    from app.demo.activity import seed_activity
+    from app.demo.seed import seed_demo
+    from app.models import Deal, Thread, ThreadOffer
+    from app.services import deals as deal_service
+
+    seed_demo(db.session, password_hash="pbkdf2:sha256:1000$x$y", patents=600, listings=120, needs=20)
+    counts = seed_activity()
+    assert counts["deals_completed"] > 0 and counts["deals_offline"] > 0 and counts["threads"] == 4
+    statuses = set(db.session.scalars(sa.select(Deal.status).distinct()))
+    assert {s.value for s in statuses} >= {"draft", "signed", "funded", "recorded", "disputed", "completed"}
+    for center in db.session.scalars(sa.select(Center)):
+        events = {y: n for y, n in deal_service.counts_by_year(center.id).items() if n}
+        assert events == deal_service.recount_from_deals(center)
+    assert not deal_service.unbalanced_transactions()
+    threads = db.session.scalars(sa.select(Thread)).all()
+    assert {t.status.value for t in threads} == {"open", "agreed"}
+    agreed = next(t for t in threads if t.status.value == "agreed")
+    assert agreed.deal_id and db.session.get(Deal, agreed.deal_id).status.value == "draft"
+    assert db.session.scalar(sa.select(sa.func.count(ThreadOffer.id))) == 4  # an offer and a counter, twice
+    assert {t.nda_status.value for t in threads} >= {"accepted", "none"}

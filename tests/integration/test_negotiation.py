@@ -281,7 +281,10 @@ def test_accepted_offer_opens_a_deal_draft(client, db, parties):
     db.session.refresh(thread)
     assert thread.status == ThreadStatus.AGREED and thread.deal_id == deal.id
     assert db.session.get(ThreadOffer, offer.id).state == OfferState.ACCEPTED
-    assert client.get(f"/deals/{deal.id}").status_code == 200
+    page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    # the deal shows the accepted terms in the reader's language, not the stored record line
+    assert "约定条款" in page and "按销售额提成" in page and "2.00 %" in page and "60 个月" in page
+    assert "royalty: 2 %" not in page and f"/threads/{thread.id}#offers" in page
     assert f"/deals/{deal.id}" in client.get(f"/threads/{thread.id}").get_data(as_text=True)  # the thread links it
     with pytest.raises(DomainError):
         ns.make_offer(buyer, thread, _terms())  # the negotiation is over
