@@ -67,6 +67,7 @@ from .pool import (
 )
 
 from .import_job import ImportJob, ImportKind, ImportRowError, ImportStatus  # noqa: E402
+from .report_file import ReportFile, ReportFormat, ReportStatus  # noqa: E402
 from .search_document import SearchDocument, SearchFacet  # noqa: E402
 from .trademark import Trademark  # noqa: E402
 
@@ -79,6 +80,9 @@ __all__ = [
     "ImportKind",
     "ImportRowError",
     "ImportStatus",
+    "ReportFile",
+    "ReportFormat",
+    "ReportStatus",
     "SearchDocument",
     "SearchFacet",
     "Trademark",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,9 +14,20 @@ from ..domain import program as rules
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
-from ..models import Award, Center, NavigationProject, PatentProduct, PctFiling, PlanVersion, Standard
+from ..models import (
+    Award,
+    Center,
+    NavigationProject,
+    PatentProduct,
+    PctFiling,
+    PlanVersion,
+    ReportFile,
+    ReportFormat,
+    ReportStatus,
+    Standard,
+)
 from ..services import applications as application_service
-from ..services import clock, evaluation, uploads
+from ..services import clock, evaluation, report_jobs, uploads
 from ..services import program as ps
 from ..services.centers import is_center_staff
 from ..views import get_or_404, permission_errors
@@ -249,43 +260,89 @@ def product_evidence(center_id: int, record_id: int):
 # ---- the yearly report ----------------------------------------------------------------------
 
 
-def _evaluation(center_id: int, year: int):
+def _report_center(center_id: int, year: int) -> Center:
+    """The center, if the user may see its report of ``year`` and that year has begun."""
     center = _center(center_id)
     if year not in evaluation.years_available(center, clock.today()):
         abort(404)
-    return evaluation.evaluate(center, year)
+    return center
+
+
+def _evaluation(center_id: int, year: int):
+    return evaluation.evaluate(_report_center(center_id, year), year)
 
 
 @bp.route("/centers/<int:center_id>/report/<int:year>")
 @login_required
 def report(center_id: int, year: int):
     ev = _evaluation(center_id, year)
-    return render_template("program/report.html", ev=ev, center=ev.center,
-                           rows=evaluation.task_rows(ev), years=evaluation.years_available(ev.center, clock.today()))
+    files = report_jobs.reports_for(ev.center, year)
+    response = make_response(render_template(
+        "program/report.html", ev=ev, center=ev.center, rows=evaluation.task_rows(ev), files=files,
+        years=evaluation.years_available(ev.center, clock.today())))
+    if any(f.pending for f in files):
+        response.headers["Refresh"] = "3"  # until the file is made (no script: the CSP forbids inline ones)
+    return response
+
+
+def _flash_requested(row: ReportFile) -> None:
+    if row.pending:
+        flash(_("The file is being made. It appears below when it is ready."), "info")
+    elif row.status == ReportStatus.DONE:
+        flash(_("The file is ready: download it below."), "success")
+    else:
+        flash(_("The file could not be made; the reason is shown below."), "danger")
+
+
+@bp.route("/centers/<int:center_id>/report/<int:year>/files", methods=["POST"])
+@login_required
+def request_report_file(center_id: int, year: int):
+    center = _report_center(center_id, year)
+    fmt = request.form.get("fmt", "")
+    if fmt in {f.value for f in ReportFormat}:
+        _flash_requested(report_jobs.request_report(current_user, center, year, fmt))
+    else:
+        flash(_("Choose XLSX or PDF."), "danger")
+    return redirect(url_for("program.report", center_id=center.id, year=year))
+
+
+MIMETYPES = {
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.PDF: "application/pdf",
+}
+
+
+@bp.route("/centers/<int:center_id>/report/<int:year>/files/<int:file_id>")
+@login_required
+def download_report_file(center_id: int, year: int, file_id: int):
+    center = _report_center(center_id, year)
+    row = db.session.get(ReportFile, file_id)
+    if row is None or row.center_id != center.id or row.year != year or row.status != ReportStatus.DONE:
+        abort(404)
+    return send_file(io.BytesIO(row.content), as_attachment=True, mimetype=MIMETYPES[row.fmt],
+                     download_name=f"center-{center.id}-year-{year}-evaluation.{row.fmt.value}")
+
+
+def _newest_file(center_id: int, year: int, fmt: ReportFormat):
+    """The old download links lead to the newest file made; they never make one (a GET changes nothing)."""
+    center = _report_center(center_id, year)
+    row = report_jobs.newest_done(center, year, fmt)
+    if row is None:
+        flash(_("No file yet: make one below."), "info")
+        return redirect(url_for("program.report", center_id=center.id, year=year))
+    return redirect(url_for("program.download_report_file", center_id=center.id, year=year, file_id=row.id))
 
 
 @bp.route("/centers/<int:center_id>/report/<int:year>.xlsx")
 @login_required
 def report_xlsx(center_id: int, year: int):
-    ev = _evaluation(center_id, year)
-    return send_file(io.BytesIO(evaluation.to_xlsx(ev)), as_attachment=True,
-                     download_name=f"center-{ev.center.id}-year-{year}-evaluation.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _newest_file(center_id, year, ReportFormat.XLSX)
 
 
 @bp.route("/centers/<int:center_id>/report/<int:year>.pdf")
 @login_required
 def report_pdf(center_id: int, year: int):
-    ev = _evaluation(center_id, year)
-    try:
-        data = evaluation.to_pdf(ev)
-    except evaluation.FontMissing as err:
-        current_app.logger.error("%s", err)
-        flash(_("The PDF cannot be made: no Chinese font is installed on the server. The XLSX file has the same figures."),
-              "danger")
-        return redirect(url_for("program.report", center_id=center_id, year=year))
-    return send_file(io.BytesIO(data), as_attachment=True, mimetype="application/pdf",
-                     download_name=f"center-{ev.center.id}-year-{year}-evaluation.pdf")
+    return _newest_file(center_id, year, ReportFormat.PDF)
 
 
 # ---- the bureau -----------------------------------------------------------------------------

@@ -132,12 +132,20 @@ def test_report_downloads(app, db, world, monkeypatch):
     html = staff.get(f"/program/centers/{center.id}/report/2")
     assert html.status_code == 200
     no_inline_code(html.get_data(as_text=True))
-    pdf = staff.get(f"/program/centers/{center.id}/report/2.pdf")
+    assert f'action="/program/centers/{center.id}/report/2/files"' in html.get_data(as_text=True)
+    for fmt in ("pdf", "xlsx"):  # made in the background (at once in the tests), then downloaded
+        made = staff.post(f"/program/centers/{center.id}/report/2/files", data={"fmt": fmt})
+        assert made.status_code == 302 and made.headers["Location"].endswith(f"/program/centers/{center.id}/report/2")
+    no_inline_code(staff.get(f"/program/centers/{center.id}/report/2").get_data(as_text=True))  # with the files listed
+    pdf = staff.get(f"/program/centers/{center.id}/report/2.pdf", follow_redirects=True)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    xlsx = staff.get(f"/program/centers/{center.id}/report/2.xlsx")
+    xlsx = staff.get(f"/program/centers/{center.id}/report/2.xlsx", follow_redirects=True)
     assert load_workbook(io.BytesIO(xlsx.data))["targets"]["D2"].value == 20
     assert staff.get(f"/program/centers/{center.id}/report/3.pdf").status_code == 404  # year 3 not begun
-    assert client_for(app, people["member"]).get(f"/program/centers/{center.id}/report/1.pdf").status_code == 404
+    assert staff.post(f"/program/centers/{center.id}/report/3/files", data={"fmt": "pdf"}).status_code == 404
+    member = client_for(app, people["member"])
+    assert member.get(f"/program/centers/{center.id}/report/1.pdf").status_code == 404
+    assert member.post(f"/program/centers/{center.id}/report/1/files", data={"fmt": "pdf"}).status_code == 404
     bureau = client_for(app, people["bureau"])
     page = bureau.get("/program/bureau")
     assert page.status_code == 200 and center.name in page.get_data(as_text=True)
@@ -376,5 +384,11 @@ def test_pdf_without_a_font_falls_back_to_a_message(app, world, monkeypatch):
         raise evaluation.FontMissing("no font")
 
     monkeypatch.setattr(evaluation, "_register_font", missing)
-    response = client_for(app, people["staff"]).get(f"/program/centers/{center.id}/report/1.pdf")
+    staff = client_for(app, people["staff"])
+    staff.get("/lang/en")
+    response = staff.post(f"/program/centers/{center.id}/report/1/files", data={"fmt": "pdf"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/program/centers/{center.id}/report/1")
+    page = staff.get(f"/program/centers/{center.id}/report/1").get_data(as_text=True)
+    assert "no Chinese font is installed on the server" in page
+    response = staff.get(f"/program/centers/{center.id}/report/1.pdf")  # still no PDF to download
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/program/centers/{center.id}/report/1")

@@ -1,0 +1,112 @@
+"""The centers' yearly evaluation report files, made by a background job (app.jobs) instead of in the
+web request: an evaluation reads the whole program of a center and the PDF embeds a CJK font, which
+takes seconds. The file is kept on its row in the database, so the web and worker machines need no
+shared disk.
+
+Who may ask for a file is the caller's check (whoever may see the report page). A second request for
+the same center, year and format while one is queued or running gets that one: a double click does
+the work once. Files are written in the platform's default language: the worker has no request to
+take a language from, and one file serves everyone who asked for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from .. import jobs
+from ..domain.errors import N_
+from ..extensions import db
+from ..models import Center, ReportFile, ReportFormat, ReportStatus, User
+from ..models._types import utcnow
+from . import audit, evaluation
+
+log = logging.getLogger(__name__)
+
+PENDING = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+SHOWN = 10  # files listed on the report page
+NO_FONT = N_("The PDF cannot be made: no Chinese font is installed on the server. The XLSX file has the same "
+             "figures.")
+UNEXPECTED = N_("The file could not be made because of an unexpected error. Please try again later.")
+STALE = N_("The file was not made in time (the worker may have stopped). Ask for it again.")
+
+
+def _of(center: Center, year: int):
+    """A query of ``center``'s files of ``year`` (the content stays unloaded: see ReportFile.content)."""
+    return sa.select(ReportFile).where(ReportFile.center_id == center.id, ReportFile.year == year)
+
+
+def _give_up_stale(center: Center, year: int) -> None:
+    """Mark failed the files still queued or running after ReportFile.STALE_AFTER (a worker that died
+    leaves its row "running"), so that they block no new request. Only on a request (a POST): the
+    report page shows such rows as given up without writing anything."""
+    stale = [row for row in db.session.scalars(_of(center, year).where(ReportFile.status.in_(PENDING))) if row.stale]
+    for row in stale:
+        row.status, row.message, row.finished_at = ReportStatus.FAILED, STALE, utcnow()
+    if stale:
+        db.session.commit()
+
+
+def reports_for(center: Center, year: int) -> list[ReportFile]:
+    """The latest files of ``center``'s report of ``year``, newest first."""
+    return list(db.session.scalars(_of(center, year).order_by(ReportFile.created_at.desc(), ReportFile.id.desc())
+                                   .limit(SHOWN)))
+
+
+def newest_done(center: Center, year: int, fmt: ReportFormat) -> ReportFile | None:
+    return db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.status == ReportStatus.DONE)
+                             .order_by(ReportFile.finished_at.desc(), ReportFile.id.desc()).limit(1))
+
+
+def request_report(user: User, center: Center, year: int, fmt: ReportFormat | str) -> ReportFile:
+    """Queue a file of ``center``'s evaluation of project ``year``, or return the one on its way."""
+    fmt = ReportFormat(fmt)
+    _give_up_stale(center, year)
+    pending = db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.status.in_(PENDING))
+                                .order_by(ReportFile.id.desc()).limit(1))
+    if pending is not None:
+        return pending
+    row = ReportFile(center_id=center.id, year=year, fmt=fmt, status=ReportStatus.QUEUED, requested_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    report_id = row.id
+    audit.record(user, "report.requested", "report_file", report_id, fmt=fmt.value, year=year)
+    db.session.commit()  # expires the row: read after the enqueue, it shows what the job did so far
+    jobs.enqueue(current_app._get_current_object(), "app.services.report_jobs:build", report_id,
+                 description=f"report {report_id}")
+    return row
+
+
+def build(report_id: int) -> None:
+    """The task: render the file and keep it on its row. An unexpected error is written on the row and
+    raised again, so that the queue keeps the job (and its traceback) in its failed registry."""
+    row = db.session.get(ReportFile, report_id)
+    row.status, row.started_at = ReportStatus.RUNNING, utcnow()
+    db.session.commit()
+    try:
+        content = _render(row)
+    except evaluation.FontMissing as err:
+        log.error("report file %s: %s", report_id, err)
+        _finish(report_id, ReportStatus.FAILED, message=NO_FONT)
+    except Exception:
+        db.session.rollback()
+        _finish(report_id, ReportStatus.FAILED, message=UNEXPECTED)
+        raise
+    else:
+        _finish(report_id, ReportStatus.DONE, content=content)
+
+
+def _render(row: ReportFile) -> bytes:
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        ev = evaluation.evaluate(row.center, row.year)
+        return evaluation.to_pdf(ev) if row.fmt == ReportFormat.PDF else evaluation.to_xlsx(ev)
+
+
+def _finish(report_id: int, status: ReportStatus, content: bytes | None = None, message: str = "") -> None:
+    row = db.session.get(ReportFile, report_id)
+    row.status, row.content, row.size_bytes = status, content, len(content or b"")
+    row.message, row.finished_at = message, utcnow()
+    db.session.commit()
