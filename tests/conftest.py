@@ -101,6 +101,30 @@ def db():
 
 
 @pytest.fixture
+def job_queue(app, monkeypatch):
+    """The RQ queue in a real Redis (127.0.0.1:6379, database 15), of this test alone: jobs wait there
+    until the test runs ``jobs.work(burst=True)`` (`flask worker --burst`). Skips without Redis."""
+    import secrets
+
+    import redis
+    from rq import Queue
+
+    from app import jobs
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    monkeypatch.setattr(jobs, "QUEUE", "ipx-test-" + secrets.token_hex(4))
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", url)
+    monkeypatch.setattr(jobs, "_worker_app", None)  # work() binds the app; forget it after the test
+    queue = Queue(jobs.QUEUE, connection=redis.Redis.from_url(url))
+    yield queue
+    queue.delete(delete_jobs=True)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

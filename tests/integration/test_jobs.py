@@ -1,9 +1,7 @@
 """Background imports: through an RQ queue in Redis when one is configured, else a thread."""
 
 import io
-import secrets
 
-import pytest
 from werkzeug.datastructures import FileStorage
 
 from app import jobs
@@ -38,21 +36,10 @@ def test_without_a_queue_an_import_runs_in_a_thread(app, db):
     assert db.session.get(ImportJob, job.id).created_rows == 1
 
 
-def test_with_redis_the_worker_runs_the_queued_import(app, db, monkeypatch):
-    import redis
-    from rq import Queue
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    monkeypatch.setattr(jobs, "QUEUE", "ipx-test-" + secrets.token_hex(4))  # a queue of this test alone
-    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", url)
-    monkeypatch.setattr(jobs, "_worker_app", None)  # work() binds the app; forget it after the test
+def test_with_redis_the_worker_runs_the_queued_import(app, db, job_queue):
     job = _job(db)
     jobs.enqueue_import(app, job.id)
-    queue = Queue(jobs.QUEUE, connection=redis.Redis.from_url(url))
+    queue = job_queue
     assert queue.count == 1
     db.session.expire_all()
     assert db.session.get(ImportJob, job.id).status.value == "queued"  # nothing ran in this process
@@ -60,4 +47,3 @@ def test_with_redis_the_worker_runs_the_queued_import(app, db, monkeypatch):
     db.session.expire_all()
     done = db.session.get(ImportJob, job.id)
     assert done.created_rows == 1 and queue.count == 0
-    queue.delete(delete_jobs=True)

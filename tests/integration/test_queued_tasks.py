@@ -1,9 +1,6 @@
 """With a job queue configured, match refreshes and search index writes leave the web process:
 they wait on the RQ queue in Redis until a worker runs them (a real Redis, a real Whoosh index)."""
 
-import secrets
-
-import pytest
 import sqlalchemy as sa
 
 from app import jobs
@@ -11,25 +8,6 @@ from app.models import Industry, Match
 from app.search import SearchRequest, backend, state
 from app.search.query import parse
 from tests.conftest import make_listing, make_need, make_org, make_user
-
-URL = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def queue(app, monkeypatch):
-    import redis
-    from rq import Queue
-
-    try:
-        redis.Redis.from_url(URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    monkeypatch.setattr(jobs, "QUEUE", "ipx-test-" + secrets.token_hex(4))  # a queue of this test alone
-    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", URL)
-    monkeypatch.setattr(jobs, "_worker_app", None)  # work() binds the app; forget it after the test
-    q = Queue(jobs.QUEUE, connection=redis.Redis.from_url(URL))
-    yield q
-    q.delete(delete_jobs=True)
 
 
 def _listing_and_need():
@@ -41,19 +19,19 @@ def _listing_and_need():
     return listing, need
 
 
-def test_a_match_refresh_waits_on_the_queue_for_a_worker(app, db, queue, monkeypatch):
+def test_a_match_refresh_waits_on_the_queue_for_a_worker(app, db, job_queue, monkeypatch):
     monkeypatch.setitem(app.config, "MATCH_REFRESH", "thread")  # the production setting
     listing, need = _listing_and_need()
-    assert queue.count >= 1  # the commits queued refreshes; nothing ran in this process
+    assert job_queue.count >= 1  # the commits queued refreshes; nothing ran in this process
     assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
     jobs.work(burst=True)  # `flask worker --burst`
     db.session.expire_all()
     match = db.session.scalar(sa.select(Match).where(Match.need_id == need.id))
-    assert match is not None and match.listing_id == listing.id and queue.count == 0
+    assert match is not None and match.listing_id == listing.id and job_queue.count == 0
     assert "石墨烯" in {f["factor"]: f for f in match.explanation}["text"]["shared_terms"]
 
 
-def test_search_index_writes_wait_on_the_queue_for_a_worker(app, db, queue, monkeypatch, tmp_path):
+def test_search_index_writes_wait_on_the_queue_for_a_worker(app, db, job_queue, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "MATCH_REFRESH", "off")
     saved = {k: app.config[k] for k in ("SEARCH_BACKEND", "SEARCH_WRITER", "SEARCH_INDEX_DIR")}
     app.config.update(SEARCH_BACKEND="whoosh", SEARCH_WRITER="queue", SEARCH_INDEX_DIR=str(tmp_path / "index"))
@@ -61,7 +39,7 @@ def test_search_index_writes_wait_on_the_queue_for_a_worker(app, db, queue, monk
     try:
         listing, _ = _listing_and_need()
         request = SearchRequest(parse("石墨烯导热膜"), filters={"kind": ["listing"]})
-        assert queue.count >= 1 and backend().search(request).total == 0  # not written by the web process
+        assert job_queue.count >= 1 and backend().search(request).total == 0  # not written by the web process
         jobs.work(burst=True)
         backend().refresh()
         hits = backend().search(request).hits
