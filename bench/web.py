@@ -2,6 +2,7 @@
 
     python bench/web.py [--workers 3] [--concurrency 8] [--seconds 10] [--deals 200] [--patents 2400]
                         [--page-cache-seconds 10]   # 0: every page rendered (no public page cache)
+                        [--redis redis://127.0.0.1:6379/13]  # the deployment shape: see below
 
 1. creates a throwaway PostgreSQL database (tests/pg.py), runs `flask db upgrade`, `flask seed-demo`
    and `flask search-reindex` on it;
@@ -12,6 +13,13 @@
 4. closes deals concurrently through the HTTP API (POST /api/v1/deals/{id}/actions/complete, every deal
    twice with the same Idempotency-Key from two threads) and checks the counts are exact: every deal
    completed once, one target event per patent, the center's yearly count, a balanced ledger.
+
+With ``--redis URL`` the server runs as it would on several machines: rate limits, the page cache and
+the job queue in that Redis database (emptied first: give one of its own), and a ``flask worker`` beside
+gunicorn that runs the match refreshes, search index writes and other jobs the requests queue; the
+run then also publishes --needs needs through the API (the requests only commit; their match refreshes
+and search index writes are queued), waits for the worker to drain the queue, and checks that every
+need reached the search index and how many got matches.
 
 Prints one JSON line per page, one for the deal run and a last summary line. Drops the database.
 """
@@ -102,12 +110,13 @@ def load(port: int, path: str, *, concurrency: int, seconds: float, headers: dic
     """Fixed concurrency for a fixed time; every thread keeps one connection open."""
     latencies: list[float] = []
     errors: list[int] = []
+    hits = [0]  # answers served from the page cache (X-Page-Cache: hit)
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, bad = [], []
+        mine, bad, cached = [], [], 0
         while time.perf_counter() < stop:
             t = time.perf_counter()
             try:
@@ -115,6 +124,7 @@ def load(port: int, path: str, *, concurrency: int, seconds: float, headers: dic
                 response = conn.getresponse()
                 response.read()
                 status = response.status
+                cached += response.getheader("X-Page-Cache") == "hit"
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -126,6 +136,7 @@ def load(port: int, path: str, *, concurrency: int, seconds: float, headers: dic
         with lock:
             latencies.extend(mine)
             errors.extend(bad)
+            hits[0] += cached
 
     start = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -135,7 +146,7 @@ def load(port: int, path: str, *, concurrency: int, seconds: float, headers: dic
         t.join()
     elapsed = time.perf_counter() - start
     return {"requests": len(latencies), "errors": len(errors), "req_s": round(len(latencies) / elapsed, 1),
-            "p50_ms": pct(latencies, 0.5), "p95_ms": pct(latencies, 0.95)}
+            "p50_ms": pct(latencies, 0.5), "p95_ms": pct(latencies, 0.95), "cache_hits": hits[0]}
 
 
 # ---- the deal run --------------------------------------------------------------------------------
@@ -262,6 +273,67 @@ def close_deals_over_http(port: int, ids: list[int], token: str, concurrency: in
             "other_statuses": sorted({c for codes in statuses.values() for c in codes} - {200})}
 
 
+NEED_TOPICS = [("石墨烯导热膜", "用于动力电池热管理"), ("碳纤维复合材料", "用于无人机机身减重"),
+               ("锂电池负极材料", "提高快充性能"), ("煤矸石建材", "用于墙体材料生产")]
+
+
+def post_needs(port: int, token: str, n: int) -> tuple[list[int], dict]:
+    """Publish ``n`` needs through the API, one after another; the request only commits (the match
+    refresh and the index write are queued for the worker)."""
+    ids, latencies = [], []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for i in range(n):
+        tech, use = NEED_TOPICS[i % len(NEED_TOPICS)]
+        body = json.dumps({"title": f"寻求{tech}技术（基准{i}）", "description": f"{use}，希望获得许可。",
+                           "industry": "carbon_materials", "ipc_hints": ["C01B"], "publish": True})
+        t = time.perf_counter()
+        conn.request("POST", "/api/v1/needs", body=body, headers={"Authorization": f"Bearer {token}",
+                                                                 "Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+        latencies.append(time.perf_counter() - t)
+        if response.status != 201:
+            raise SystemExit(f"POST /api/v1/needs answered {response.status}: {data[:200]!r}")
+        ids.append(json.loads(data)["id"])
+    conn.close()
+    return ids, {"needs_posted": n, "post_p50_ms": pct(latencies, 0.5), "post_p95_ms": pct(latencies, 0.95)}
+
+
+def check_needs(url: str, ids: list[int]) -> dict:
+    """What the worker made of the posted needs: their stored matches and their search documents."""
+    import sqlalchemy as sa
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Match, SearchDocument
+
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, AUDIT_LOG=None, SECRET_KEY=BENCH_SECRET, ESCROW_SECRET=BENCH_SECRET)
+    with app.app_context():
+        matched = db.session.scalar(sa.select(sa.func.count(sa.distinct(Match.need_id))).where(Match.need_id.in_(ids)))
+        indexed = db.session.scalar(sa.select(sa.func.count(SearchDocument.id)).where(
+            SearchDocument.kind == "need", SearchDocument.object_id.in_(ids)))
+        db.session.remove()
+        db.engine.dispose()
+    return {"needs_with_matches": matched, "needs_in_search_index": indexed}
+
+
+def drain(url: str, timeout: float = 300) -> dict:
+    """Wait until the worker has run every queued job; how long that took and what ran."""
+    import redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
+
+    from app import jobs
+
+    conn = redis.Redis.from_url(url)
+    queue = Queue(jobs.QUEUE, connection=conn)
+    started, deadline = time.perf_counter(), time.time() + timeout
+    while (queue.count or StartedJobRegistry(queue=queue).count) and time.time() < deadline:
+        time.sleep(0.2)
+    return {"drained_s": round(time.perf_counter() - started, 1), "left": queue.count,
+            "finished": FinishedJobRegistry(queue=queue).count, "failed": FailedJobRegistry(queue=queue).count}
+
+
 # ---- main ----------------------------------------------------------------------------------------
 
 
@@ -275,6 +347,9 @@ def main() -> None:
     parser.add_argument("--search-backend", default="postgres", choices=("postgres", "whoosh"))
     parser.add_argument("--page-cache-seconds", type=int, default=10,
                         help="PAGE_CACHE_SECONDS of the server; 0 measures rendering every page")
+    parser.add_argument("--redis", default="", help="a Redis database of this run's own (emptied first): limits, "
+                        "page cache and job queue there, with a `flask worker` beside gunicorn")
+    parser.add_argument("--needs", type=int, default=40, help="with --redis: needs published through the API")
     args = parser.parse_args()
 
     from tests import pg
@@ -282,14 +357,16 @@ def main() -> None:
     url = pg.create()
     sa_url = url.replace("postgresql://", "postgresql+psycopg://")
     tmp = tempfile.mkdtemp(prefix="ipx-bench-")
-    env = {**os.environ, "FLASK_APP": "wsgi", "APP_CONFIG": "production", "SECRET_KEY": BENCH_SECRET, "ESCROW_SECRET": BENCH_SECRET, "DATABASE_URL": url,
+    env = {**os.environ, "FLASK_APP": "wsgi", "APP_CONFIG": "production", "ESCROW_SECRET": BENCH_SECRET, "DATABASE_URL": url,
            "SECRET_KEY": "bench-" + os.urandom(8).hex(), "COOKIE_SECURE": "0", "SEARCH_BACKEND": args.search_backend,
            "SEARCH_INDEX_DIR": os.path.join(tmp, "search"), "UPLOAD_DIR": os.path.join(tmp, "uploads"),
            "AUDIT_LOG": os.path.join(tmp, "audit.log"), "GUNICORN_ACCESS_LOG": "",
            "PAGE_CACHE_SECONDS": str(args.page_cache_seconds)}
-    env.pop("REDIS_URL", None)
+    env.pop("REDIS_URL", None)  # the setup commands run without a queue; the server and worker get --redis
+    for name in ("JOB_QUEUE_URL", "PAGE_CACHE_URL", "RATELIMIT_STORAGE_URI"):
+        env.pop(name, None)
     os.environ.update({k: env[k] for k in ("SEARCH_BACKEND", "SEARCH_INDEX_DIR", "UPLOAD_DIR")})  # in-process apps too
-    server = None
+    server = worker = None
     try:
         setup = {"upgrade_s": round(flask(env, "db", "upgrade"), 1),
                  "seed_s": round(flask(env, "seed-demo", "--patents", str(args.patents)), 1),
@@ -301,6 +378,13 @@ def main() -> None:
         before = counts_now(sa_url, center_id)
 
         port = free_port()
+        if args.redis:
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
+            env["REDIS_URL"] = args.redis
+            worker = subprocess.Popen([str(BIN / "flask"), "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=open(os.path.join(tmp, "worker.log"), "w"), start_new_session=True)
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(args.workers),
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
@@ -331,15 +415,22 @@ def main() -> None:
                  and checks["center_count_added"] == len(ids) and checks["ledger_unbalanced"] == 0
                  and checks["recount_matches"] and deal_run["deals_answered_200_twice"] == len(ids))
         print(json.dumps({"deal_close_over_http": {**deal_run, "deals": len(ids), **checks, "exact": exact}}))
+        if args.redis:  # needs posted through the API: their matches and index entries come from the worker
+            need_ids, posting = post_needs(port, token, args.needs)
+            queued = drain(args.redis)
+            made = check_needs(sa_url, need_ids) if args.search_backend == "postgres" else {}
+            print(json.dumps({"job_queue": {**posting, **queued, **made}}))
+            exact = exact and queued["failed"] == 0 and made.get("needs_in_search_index", len(need_ids)) == len(need_ids)
         hello = results["hello (/healthz)"]["req_s"]
         print(json.dumps({"summary": {name: r["share_of_hello"] for name, r in results.items()},
                           "target": "list/search >= 50 % of hello", "counts_exact": exact}, ensure_ascii=False))
         if not exact:
             sys.exit(1)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        for process in (server, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
         pg.drop(url)
         shutil.rmtree(tmp, ignore_errors=True)
 
