@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_login import current_user
 
 from .extensions import db

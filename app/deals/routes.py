@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..domain.deals import DealAction, DealKind, DealTransitionError, allowed_actions
+from ..domain.deals import DealAction, DealTransitionError, allowed_actions
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain

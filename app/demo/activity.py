@@ -14,8 +14,7 @@ from ..domain import targets as target_rules
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..models import (AllianceMembership, Center, Listing, MembershipStatus, Organisation, OrgKind, Patent, Pool,
-                      PoolMemberStatus, Role, User)
+from ..models import (AllianceMembership, Center, Listing, MembershipStatus, Organisation, OrgKind, Patent, Role, User)
 from ..services import deals as ds
 from ..services import grading
 from ..services import pools as ps

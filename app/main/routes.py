@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.lifecycle import PublicationStatus

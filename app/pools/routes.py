@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 
 from app.domain import credit_code
 from app.extensions import db
-from app.models import AllianceMembership, Deal, Role, User
+from app.models import AllianceMembership, Deal, Role
 from tests.conftest import PASSWORD, make_center, make_listing, make_org, make_patent, make_user
 
 
@@ -35,8 +34,8 @@ def test_sme_buys_a_licence_and_the_center_count_rises(page, browser, live_serve
     owner = make_user(org=make_org("university", name="太原理工大学"))
     db.session.add(AllianceMembership(center_id=center.id, org_id=owner.org_id, status="approved"))
     db.session.commit()
-    listing = make_listing(owner.org, [make_patent(owner.org), make_patent(owner.org)], title="石墨烯导热膜技术许可",
-                           offers_ordinary=True, price_fen=30_000_000)
+    make_listing(owner.org, [make_patent(owner.org), make_patent(owner.org)], title="石墨烯导热膜技术许可",
+               offers_ordinary=True, price_fen=30_000_000)
 
     # an SME registers
     page.goto(f"{base}/auth/register")

@@ -1,6 +1,5 @@
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from app.models import AllianceMembership, ApiToken, Deal, Role

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
 from app.models import Center, Listing, Need, Organisation, OrgKind, Patent, User
-from tests.conftest import PASSWORD, make_listing, make_user
+from tests.conftest import make_user
 
 # Babel resolves zh_CN to zh_Hans_CN, and the catalog directory is named so
 CATALOG = Path(__file__).resolve().parents[2] / "app" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.errors import DomainError
-from app.models import AllianceMembership, LedgerEntry, PatentGrade, PoolAlert, Role, RoyaltyShare
+from app.models import PatentGrade, PoolAlert, Role, RoyaltyShare
 from app.services import deals as ds
 from app.services import grading
 from app.services import pools as ps

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.domain import patent_numbers
 from app.extensions import db
-from app.models import Industry, Listing, Need, Patent, PatentApplicant, PatentIPC
+from app.models import Industry, Patent, PatentApplicant, PatentIPC
 from app.search import maintenance, state
 from app.search.backend import SearchRequest
 from app.search.query import parse
