@@ -1,6 +1,7 @@
 """Search at scale: import, index build, query latency, add-to-visible, memory; tuned vs plain Whoosh.
 
     python bench/search.py [--patents 100000] [--queries 600] [--procs 2] [--seed 20261125]
+                           [--backend postgres]   # the PostgreSQL full-text backend on a throwaway database
 
 1. Writes a realistic Chinese patent CSV of N rows (valid CN application numbers, titles and
    abstracts from the demo industry vocabulary, applicants, IPC codes, types, dates, legal
@@ -17,6 +18,9 @@
 6. Builds a plain Whoosh baseline from the same rows in the same run (stock jieba
    ChineseAnalyzer on title/abstract/applicant, one default writer, facets by FieldFacet) and
    runs the same queries against it.
+
+With ``--backend postgres`` steps 2–5 run on a fresh PostgreSQL database (tests/pg.py; dropped at the
+end) with the PostgreSQL backend (tsvector over jieba-segmented text, GIN); the baseline is skipped.
 
 Prints readable lines, then one JSON line last (peak RSS from getrusage). Targets at 100k:
 query p95 ≤ 30 ms, index ≥ 2,000 docs/s, add_visible ≤ 1 s, RSS ≤ 1 GB.
@@ -338,12 +342,44 @@ class BaselineSearch:
 
 
 def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: bool = True,
-        say=print) -> dict:
+        say=print, backend_name: str = "whoosh") -> dict:
+    from app import create_app
+    from app.extensions import db
+
+    result: dict = {"patents": n, "backend": backend_name}
+    csv_path = workdir / "patents.csv"
+    t = time.perf_counter()
+    meta = generate_csv(csv_path, n, seed)
+    say(f"corpus: {n} rows ({meta['bad_rows']} bad on purpose), {csv_path.stat().st_size / 1e6:.1f} MB CSV "
+        f"in {time.perf_counter() - t:.1f} s")
+
+    pg_url = None
+    if backend_name == "postgres":
+        from tests import pg
+
+        pg_url = pg.create()
+        database = pg_url.replace("postgresql://", "postgresql+psycopg://")
+        baseline = False
+    else:
+        database = f"sqlite:///{workdir}/bench.sqlite3"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database,
+                     SEARCH_BACKEND=backend_name, SEARCH_INDEX_DIR=str(workdir / "index"), SEARCH_WRITER="off",
+                     SEARCH_BUILD_PROCS=procs, UPLOAD_DIR=str(workdir / "uploads"))
+    try:
+        return _run(app, result, n, queries_n, procs, seed, workdir, baseline, say, meta)
+    finally:
+        if pg_url:
+            with app.app_context():
+                db.engine.dispose()
+            pg.drop(pg_url)
+
+
+def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: bool, say,
+         meta: dict) -> dict:
     import sqlalchemy as sa
     from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
 
-    from app import create_app
     from app.domain import credit_code
     from app.extensions import db
     from app.models import ImportJob, ImportKind, Organisation, OrgKind, Patent, Role, User
@@ -353,16 +389,7 @@ def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: 
     from app.services import imports, listings
     from app.services import search as search_service
 
-    result: dict = {"patents": n}
     csv_path = workdir / "patents.csv"
-    t = time.perf_counter()
-    meta = generate_csv(csv_path, n, seed)
-    say(f"corpus: {n} rows ({meta['bad_rows']} bad on purpose), {csv_path.stat().st_size / 1e6:.1f} MB CSV "
-        f"in {time.perf_counter() - t:.1f} s")
-
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir}/bench.sqlite3",
-                     SEARCH_BACKEND="whoosh", SEARCH_INDEX_DIR=str(workdir / "index"), SEARCH_WRITER="off",
-                     SEARCH_BUILD_PROCS=procs, UPLOAD_DIR=str(workdir / "uploads"))
     with app.app_context():
         upgrade()
         analysis.ensure_ready()
@@ -409,8 +436,14 @@ def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: 
         backend = st.backend
         backend.refresh()
         assert backend.count() == docs, (backend.count(), docs)
-        say(f"index (tuned, procs={procs}): {docs} documents in {index_s:.1f} s = {result['index_docs_per_s']:.0f} docs/s "
-            f"(caught up {outcome['caught_up']}); index {_du(backend.index_dir()):.0f} MB")
+        if backend.name == "whoosh":
+            size_mb = _du(backend.index_dir())
+        else:
+            size_mb = db.session.scalar(sa.text("SELECT (pg_total_relation_size('search_documents') "
+                                                "+ pg_total_relation_size('search_facets')) / 1e6"))
+            db.session.remove()
+        say(f"index ({backend.name}, procs={procs}): {docs} documents in {index_s:.1f} s = "
+            f"{result['index_docs_per_s']:.0f} docs/s (caught up {outcome['caught_up']}); index {size_mb:.0f} MB")
 
         # -- queries
         queries = make_queries(meta, queries_n, seed)
@@ -531,6 +564,8 @@ def main(argv: list[str] | None = None, say=print) -> dict:
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1), help="writer processes for the rebuild")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain Whoosh baseline")
+    parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"),
+                        help="the tuned backend measured (postgres: on a throwaway PostgreSQL database, no baseline)")
     parser.add_argument("--workdir", default=None, help="keep the CSV, database and indexes here (default: a temp dir)")
     args = parser.parse_args(argv)
 
@@ -542,10 +577,12 @@ def main(argv: list[str] | None = None, say=print) -> dict:
         if workdir.exists():
             shutil.rmtree(workdir)
         workdir.mkdir(parents=True)
-        result = run(args.patents, args.queries, args.procs, args.seed, workdir, not args.no_baseline, say)
+        result = run(args.patents, args.queries, args.procs, args.seed, workdir, not args.no_baseline, say,
+                     args.backend)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-            result = run(args.patents, args.queries, args.procs, args.seed, Path(tmp), not args.no_baseline, say)
+            result = run(args.patents, args.queries, args.procs, args.seed, Path(tmp), not args.no_baseline, say,
+                         args.backend)
     say(json.dumps(result, ensure_ascii=False))
     return result
 

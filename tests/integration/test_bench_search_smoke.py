@@ -20,3 +20,23 @@ def test_search_bench_runs_small(tmp_path):
     assert result["queries"] == 20 and result["queries_without_hits"] < 20
     assert 0 < result["add_visible_ms"] < 30_000
     assert lines[-1].startswith("{") and '"query_p95_ms"' in lines[-1]
+
+
+def test_search_bench_runs_small_on_postgresql(tmp_path):
+    import pytest
+
+    from tests import pg
+
+    try:
+        pg.drop(pg.create())
+    except Exception as err:  # noqa: BLE001 - no server here: the Whoosh run above still ran
+        pytest.skip(f"no PostgreSQL: {err}")
+    spec = importlib.util.spec_from_file_location("bench_search", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    lines: list[str] = []
+    result = bench.main(["--patents", "200", "--queries", "20", "--procs", "1", "--backend", "postgres",
+                         "--workdir", str(tmp_path / "bench")], say=lines.append)
+    assert result["backend"] == "postgres" and result["index_docs_per_s"] > 0
+    assert result["queries_without_hits"] < 20 and 0 < result["add_visible_ms"] < 30_000
+    assert "baseline" not in result
