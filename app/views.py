@@ -1,10 +1,13 @@
-"""Small helpers every blueprint's routes use: load-or-404, permission errors as HTTP."""
+"""Small helpers every blueprint's routes use: load-or-404, permission errors as HTTP, and the
+edit and status-change steps that listings and needs share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import abort, request
+from flask import abort, flash, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .extensions import db
@@ -38,3 +41,42 @@ def page_arg() -> int:
         return max(1, min(int(request.args.get("page", 1)), 100000))
     except ValueError:
         return 1
+
+
+def save_edit(form, item, save: Callable[[], None], change_status: Callable, detail_url: str):
+    """Save a listing's or need's edit form (``save()`` writes it) and publish a draft when the form
+    asks to. A redirect to ``detail_url``, or None after a rule refused it (the error is on the form
+    and nothing was kept)."""
+    from .domain.errors import DomainError
+    from .domain.lifecycle import PublicationStatus
+    from .formkit import apply_error
+
+    with permission_errors():
+        try:
+            save()
+            if form.publish.data and item.status == PublicationStatus.DRAFT:
+                change_status(current_user, item, PublicationStatus.PUBLISHED)
+        except DomainError as err:
+            db.session.rollback()
+            apply_error(form, err)
+            return None
+    flash(_("Saved."), "success")
+    return redirect(detail_url)
+
+
+def status_change(item, change_status: Callable, target: str, detail_url: str):
+    """The POST that publishes, closes, withdraws or redrafts a listing or need (CSRF checked)."""
+    from .auth.forms import EmptyForm
+    from .domain.errors import DomainError
+    from .formkit import translate_domain
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with permission_errors():
+        try:
+            change_status(current_user, item, target)
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(detail_url), 303
+    flash(_("Status changed."), "success")
+    return redirect(detail_url)

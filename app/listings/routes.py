@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,12 +10,12 @@ from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
+from ..formkit import apply_error
 from ..labels import choices
 from ..models import Industry, Listing, Patent
 from ..services import listings as listing_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors
+from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import ListingForm
 
@@ -132,17 +132,10 @@ def edit(listing_id: int):
         form.price.data = listing.price_fen
         form.industry.data = listing.industry.value
     if form.validate_on_submit():
-        with permission_errors():
-            try:
-                listing_service.update_listing(current_user, listing, _data(form))
-                if form.publish.data and listing.status == PublicationStatus.DRAFT:
-                    listing_service.change_status(current_user, listing, PublicationStatus.PUBLISHED)
-            except DomainError as err:
-                db.session.rollback()
-                apply_error(form, err)
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("listings.detail", listing_id=listing.id))
+        done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)), listing_service.change_status,
+                         url_for("listings.detail", listing_id=listing.id))
+        if done is not None:
+            return done
     return render_template("listings/form.html", form=form, listing=listing)
 
 
@@ -150,13 +143,4 @@ def edit(listing_id: int):
 @login_required
 def change_status(listing_id: int, target: str):
     listing = get_or_404(Listing, listing_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with permission_errors():
-        try:
-            listing_service.change_status(current_user, listing, target)
-        except DomainError as err:
-            flash(translate_domain(err), "danger")
-            return redirect(url_for("listings.detail", listing_id=listing.id)), 303
-    flash(_("Status changed."), "success")
-    return redirect(url_for("listings.detail", listing_id=listing.id))
+    return status_change(listing, listing_service.change_status, target, url_for("listings.detail", listing_id=listing.id))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,12 +9,12 @@ from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
+from ..formkit import apply_error
 from ..labels import choices
 from ..models import Industry, Need
 from ..services import listings as need_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors
+from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import NeedForm
 
@@ -96,17 +96,10 @@ def edit(need_id: int):
         form.industry.data = need.industry.value
         form.kinds_wanted.data = [k for k in (need.kinds_wanted or "").split(",") if k]
     if form.validate_on_submit():
-        with permission_errors():
-            try:
-                need_service.update_need(current_user, need, _data(form))
-                if form.publish.data and need.status == PublicationStatus.DRAFT:
-                    need_service.change_status(current_user, need, PublicationStatus.PUBLISHED)
-            except DomainError as err:
-                db.session.rollback()
-                apply_error(form, err)
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("needs.detail", need_id=need.id))
+        done = save_edit(form, need, lambda: need_service.update_need(current_user, need, _data(form)), need_service.change_status,
+                         url_for("needs.detail", need_id=need.id))
+        if done is not None:
+            return done
     return render_template("needs/form.html", form=form, need=need)
 
 
@@ -114,13 +107,4 @@ def edit(need_id: int):
 @login_required
 def change_status(need_id: int, target: str):
     need = get_or_404(Need, need_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with permission_errors():
-        try:
-            need_service.change_status(current_user, need, target)
-        except DomainError as err:
-            flash(translate_domain(err), "danger")
-            return redirect(url_for("needs.detail", need_id=need.id)), 303
-    flash(_("Status changed."), "success")
-    return redirect(url_for("needs.detail", need_id=need.id))
+    return status_change(need, need_service.change_status, target, url_for("needs.detail", need_id=need.id))
