@@ -50,6 +50,12 @@ def test_register_bad_credit_code_rerenders_and_keeps_input(client, db):
 def test_register_refuses_common_password_and_duplicates(client, db):
     response = client.post("/auth/register", data=register_form(password="password123", password2="password123"))
     assert response.status_code == 200 and count(db, User) == 0
+    from app.domain import passwords
+
+    assert len(passwords.common_passwords()) > 30_000  # zxcvbn's list and ours
+    for common in ("baberuth", "blackhawk", "woaini1314"):  # far down the leaked lists; a Chinese favourite
+        response = client.post("/auth/register", data=register_form(password=common, password2=common))
+        assert response.status_code == 200 and count(db, User) == 0
     existing = make_user(email="wangfang@jincai.cn")
     response = client.post("/auth/register", data=register_form())
     assert response.status_code == 200
