@@ -439,8 +439,7 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         if backend.name == "whoosh":
             size_mb = _du(backend.index_dir())
         else:
-            size_mb = db.session.scalar(sa.text("SELECT (pg_total_relation_size('search_documents') "
-                                                "+ pg_total_relation_size('search_facets')) / 1e6"))
+            size_mb = db.session.scalar(sa.text("SELECT pg_total_relation_size('search_documents') / 1e6"))
             db.session.remove()
         say(f"index ({backend.name}, procs={procs}): {docs} documents in {index_s:.1f} s = "
             f"{result['index_docs_per_s']:.0f} docs/s (caught up {outcome['caught_up']}); index {size_mb:.0f} MB")

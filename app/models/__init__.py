@@ -68,7 +68,7 @@ from .pool import (
 
 from .import_job import ImportJob, ImportKind, ImportRowError, ImportStatus  # noqa: E402
 from .report_file import ReportFile, ReportFormat, ReportStatus  # noqa: E402
-from .search_document import SearchDocument, SearchFacet  # noqa: E402
+from .search_document import SearchDocument  # noqa: E402
 from .trademark import Trademark  # noqa: E402
 
 __all__ = [
@@ -84,7 +84,6 @@ __all__ = [
     "ReportFormat",
     "ReportStatus",
     "SearchDocument",
-    "SearchFacet",
     "Trademark",
     "ApplicationDocument",
     "ApplicationStatus",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 TSVECTOR = sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql")
+KEYS = sa.JSON().with_variant(postgresql.ARRAY(sa.Text()), "postgresql")  # text[] where it matters
 
 
 class SearchDocument(db.Model):
@@ -21,6 +22,7 @@ class SearchDocument(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("kind", "object_id", name="uq_search_documents_kind_object"),
         sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        sa.Index("ix_search_documents_keys", "keys", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,15 +36,7 @@ class SearchDocument(db.Model):
     sort_date: Mapped[date | None] = mapped_column(index=True)
     # jieba-segmented title (weight A) and body (weight B) in the 'simple' configuration
     tsv: Mapped[str] = mapped_column(TSVECTOR, default="")
-
-
-class SearchFacet(db.Model):
-    """One facet value of a document (a patent has several applicants and IPC classes)."""
-
-    __tablename__ = "search_facets"
-    __table_args__ = (sa.Index("ix_search_facets_field_value", "field", "value"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(sa.ForeignKey("search_documents.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(sa.String(20))
-    value: Mapped[str] = mapped_column(sa.String(200))
+    # "type=invention", "applicant=…" …: counted for the facets, read where the matches are read
+    facets: Mapped[list[str]] = mapped_column(KEYS, default=list)
+    # the facets and the keyword values ("ipc=H01M10", "number=cn…"): what filters test with && (GIN)
+    keys: Mapped[list[str]] = mapped_column(KEYS, default=list)
