@@ -9,7 +9,8 @@ Settings (environment variables of the same name override the defaults):
 ``SEARCH_BACKEND`` whoosh | postgres; ``SEARCH_INDEX_DIR`` (instance/search; a fresh temporary
 directory under TESTING); ``SEARCH_WRITER`` queue | thread | sync | off (off under TESTING; queue when JOB_QUEUE_URL is set,
 else thread);
-``SEARCH_BUILD_PROCS`` writer processes for a rebuild.
+``SEARCH_BUILD_PROCS`` processes for a rebuild (Whoosh: writer processes; PostgreSQL: jieba
+segmentation processes).
 """
 
 from __future__ import annotations

@@ -101,6 +101,9 @@ class SearchBackend(abc.ABC):
     """An index of :class:`SearchDoc`; derived data that can always be rebuilt from the database."""
 
     name = "base"
+    # Whether a rebuild gains from segmenting in worker processes: not when the backend's own
+    # writer already keeps the cores busy (Whoosh's writer processes).
+    parallel_segmentation = False
 
     @abc.abstractmethod
     def apply(self, docs: list[SearchDoc], deleted: list[str]) -> None:

@@ -154,9 +154,11 @@ def db_count(session: Session) -> int:
     return sum(session.scalar(sa.select(sa.func.count(model.id))) or 0 for model in MODELS.values())
 
 
-def iter_all(session: Session, batch: int = 2000) -> Iterator[SearchDoc]:
-    """Every document, patents first, read in id order with plain queries (fast for 100k rows)."""
-    yield from iter_patents(session, batch)
+def iter_all(session: Session, batch: int = 2000, procs: int = 1) -> Iterator[SearchDoc]:
+    """Every document, patents first, read in id order with plain queries (fast for 100k rows).
+    ``procs`` > 1: the patents' texts are segmented by that many worker processes (jieba is the
+    ceiling of a rebuild: about 1,700 patents a second on one core)."""
+    yield from (iter_patents_parallel(session, batch, procs) if procs > 1 else iter_patents(session, batch))
     for kind in ("listing", "need"):
         model = MODELS[kind]
         last = 0
@@ -210,6 +212,31 @@ def iter_patent_values(session: Session, batch: int = 2000) -> Iterator[dict]:
 def iter_patents(session: Session, batch: int = 2000) -> Iterator[SearchDoc]:
     for values in iter_patent_values(session, batch):
         yield patent_doc_from_values(**values)
+
+
+def _patent_docs(values: list[dict]) -> list[SearchDoc]:
+    return [patent_doc_from_values(**v) for v in values]
+
+
+def _batches(values: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for v in values:
+        batch.append(v)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def iter_patents_parallel(session: Session, batch: int = 2000, procs: int = 2) -> Iterator[SearchDoc]:
+    """:func:`iter_patents` with the segmentation in ``procs`` spawned processes, in order. Spawned, not
+    forked: a forked child would share this process's database connections."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(procs, initializer=analysis.ensure_ready) as pool:
+        for docs in pool.imap(_patent_docs, _batches(iter_patent_values(session, batch), 250), chunksize=1):
+            yield from docs
 
 
 def _chunks(items: list, size: int):

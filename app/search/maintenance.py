@@ -34,8 +34,9 @@ def reindex(progress: Callable[[int], None] | None = None) -> dict:
     st = state()
     st.indexer.flush(timeout=30)
     started = utcnow() - timedelta(seconds=1)
+    procs = int(st.app.config.get("SEARCH_BUILD_PROCS", 1)) if st.backend.parallel_segmentation else 1
     with Session(db.engine) as session:
-        n = st.backend.rebuild(documents.iter_all(session), progress=progress)
+        n = st.backend.rebuild(documents.iter_all(session, procs=procs), progress=progress)
     caught_up = sync(changed_since=started)
     return {"documents": n, "caught_up": caught_up}
 

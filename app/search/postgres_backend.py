@@ -117,6 +117,7 @@ def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org
 
 class PostgresBackend(SearchBackend):
     name = "postgres"
+    parallel_segmentation = True
 
     def __init__(self, engine_getter: Callable[[], sa.Engine] = _engine):
         self._engine = engine_getter

@@ -246,6 +246,24 @@ def test_check_and_reindex_equal_the_database(corpus):
     assert state().backend.keys() == {f"patent:{p.id}" for p in db.session.scalars(sa.select(Patent))}
 
 
+def test_documents_segmented_in_worker_processes_equal_those_of_one(corpus, app, monkeypatch):
+    """A PostgreSQL rebuild segments the patents in SEARCH_BUILD_PROCS spawned processes: same documents,
+    same order; and the rebuilt index answers as before."""
+    from sqlalchemy.orm import Session
+
+    from app.search import documents
+
+    with Session(db.engine) as session:
+        one = list(documents.iter_all(session))
+    with Session(db.engine) as session:
+        two = list(documents.iter_all(session, batch=3, procs=2))
+    assert [d.key for d in two] == [d.key for d in one] and two == one
+    monkeypatch.setitem(app.config, "SEARCH_BUILD_PROCS", 2)
+    before = ids(run("钒电池 OR 碳纤维"))
+    assert maintenance.reindex()["documents"] == len(one)
+    assert maintenance.check().ok and ids(run("钒电池 OR 碳纤维")) == before
+
+
 def test_cli_reindex_and_check(corpus, app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["search-reindex"])
