@@ -28,13 +28,15 @@ def register(app: Flask) -> None:
     register_patentdb(app)
 
     @app.cli.command("worker")
-    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-    def worker_command(burst: bool) -> None:
-        """Run background jobs (imports) from the Redis queue at JOB_QUEUE_URL / REDIS_URL."""
+    @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+    @click.option("--queue", "queues", multiple=True, type=click.Choice(["ipx", "ipx-long"]),
+                  help="Only these queues: ipx (refreshes, index writes, reports), ipx-long (imports). Default: both.")
+    def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
+        """Run background jobs from the Redis queues at JOB_QUEUE_URL / REDIS_URL."""
         from . import jobs
 
         try:
-            jobs.work(burst=burst)
+            jobs.work(burst=burst, queues=list(queues) or None)
         except RuntimeError as err:
             raise click.ClickException(str(err)) from err
 

@@ -18,7 +18,8 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-QUEUE = "ipx"
+QUEUE = "ipx"  # short tasks: match refreshes, index writes, report files
+LONG_QUEUE = "ipx-long"  # imports, which may take an hour: they must not hold up the short tasks
 IMPORT_TIMEOUT = 6 * 3600  # seconds; a million-row file takes well under an hour
 DEFAULT_TIMEOUT = 600
 
@@ -27,11 +28,11 @@ def queue_url(app: Flask) -> str:
     return app.config.get("JOB_QUEUE_URL") or ""
 
 
-def _queue(url: str):
+def _queue(url: str, name: str | None = None):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE, connection=Redis.from_url(url))
+    return Queue(name or QUEUE, connection=Redis.from_url(url))
 
 
 def _task(name: str):
@@ -82,8 +83,8 @@ def enqueue_import(app: Flask, job_id: int) -> None:
 
         imports.start_in_background(app, job_id)
         return
-    _queue(url).enqueue(run_import, job_id, job_timeout=IMPORT_TIMEOUT, result_ttl=3600,
-                        description=f"import job {job_id}")
+    _queue(url, LONG_QUEUE).enqueue(run_import, job_id, job_timeout=IMPORT_TIMEOUT, result_ttl=3600,
+                                    description=f"import job {job_id}")
 
 
 _worker_app: Flask | None = None
@@ -122,9 +123,11 @@ def run_import(job_id: int) -> None:
             db.session.remove()
 
 
-def work(burst: bool = False) -> None:
-    """Run jobs from the queue until stopped (``burst``: until the queue is empty). Jobs run in this
-    process one after another (no fork per job: the app, its database pool and search index stay)."""
+def work(burst: bool = False, queues: list[str] | None = None) -> None:
+    """Run jobs from ``queues`` (default: the short tasks' queue first, then the imports') until stopped
+    (``burst``: until they are empty). Jobs run in this process one after another (no fork per job:
+    the app, its database pool and search index stay). While a worker runs an import it runs nothing
+    else: give the short queue a worker of its own (``flask worker --queue ipx``)."""
     from redis import Redis
     from rq import SimpleWorker
 
@@ -135,4 +138,5 @@ def work(burst: bool = False) -> None:
         raise RuntimeError("set JOB_QUEUE_URL or REDIS_URL to the Redis that holds the queue")
     _worker_app = app
     # the scheduler puts retried tasks back on the queue when their pause is over
-    SimpleWorker([QUEUE], connection=Redis.from_url(url)).work(burst=burst, with_scheduler=not burst)
+    SimpleWorker(queues or [QUEUE, LONG_QUEUE], connection=Redis.from_url(url)).work(burst=burst,
+                                                                                  with_scheduler=not burst)

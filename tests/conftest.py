@@ -102,8 +102,9 @@ def db():
 
 @pytest.fixture
 def job_queue(app, monkeypatch):
-    """The RQ queue in a real Redis (127.0.0.1:6379, database 15), of this test alone: jobs wait there
-    until the test runs ``jobs.work(burst=True)`` (`flask worker --burst`). Skips without Redis."""
+    """The RQ queues in a real Redis (127.0.0.1:6379, database 15), of this test alone: the short tasks'
+    queue (its ``long`` attribute: the imports' queue). Jobs wait there until the test runs
+    ``jobs.work(burst=True)`` (`flask worker --burst`). Skips without Redis."""
     import secrets
 
     import redis
@@ -116,12 +117,17 @@ def job_queue(app, monkeypatch):
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.exceptions.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    monkeypatch.setattr(jobs, "QUEUE", "ipx-test-" + secrets.token_hex(4))
+    name = "ipx-test-" + secrets.token_hex(4)
+    monkeypatch.setattr(jobs, "QUEUE", name)
+    monkeypatch.setattr(jobs, "LONG_QUEUE", name + "-long")
     monkeypatch.setitem(app.config, "JOB_QUEUE_URL", url)
     monkeypatch.setattr(jobs, "_worker_app", None)  # work() binds the app; forget it after the test
-    queue = Queue(jobs.QUEUE, connection=redis.Redis.from_url(url))
+    connection = redis.Redis.from_url(url)
+    queue, long_queue = Queue(name, connection=connection), Queue(name + "-long", connection=connection)
+    queue.long = long_queue  # the imports' queue
     yield queue
     queue.delete(delete_jobs=True)
+    long_queue.delete(delete_jobs=True)
 
 
 @pytest.fixture

@@ -39,11 +39,24 @@ def test_without_a_queue_an_import_runs_in_a_thread(app, db):
 def test_with_redis_the_worker_runs_the_queued_import(app, db, job_queue):
     job = _job(db)
     jobs.enqueue_import(app, job.id)
-    queue = job_queue
-    assert queue.count == 1
+    assert job_queue.long.count == 1 and job_queue.count == 0  # imports wait on a queue of their own
     db.session.expire_all()
     assert db.session.get(ImportJob, job.id).status.value == "queued"  # nothing ran in this process
-    jobs.work(burst=True)  # `flask worker --burst`
+    jobs.work(burst=True)  # `flask worker --burst`: both queues
     db.session.expire_all()
     done = db.session.get(ImportJob, job.id)
-    assert done.created_rows == 1 and queue.count == 0
+    assert done.created_rows == 1 and job_queue.long.count == 0
+
+
+def test_a_worker_of_the_short_queue_leaves_imports_alone(app, db, job_queue):
+    """`flask worker --queue ipx` keeps refreshes, index writes and reports moving while imports run elsewhere."""
+    job = _job(db)
+    jobs.enqueue_import(app, job.id)
+    jobs.enqueue(app, "app.services.matching:refresh_keys", [])
+    assert (job_queue.count, job_queue.long.count) == (1, 1)
+    jobs.work(burst=True, queues=[jobs.QUEUE])
+    assert (job_queue.count, job_queue.long.count) == (0, 1)
+    db.session.expire_all()
+    assert db.session.get(ImportJob, job.id).status.value == "queued"
+    result = app.test_cli_runner().invoke(args=["worker", "--burst", "--queue", "nonsense"])
+    assert result.exit_code == 2 and "ipx-long" in result.output
