@@ -40,6 +40,7 @@ class ReportFile(db.Model):
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     size_bytes: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(sa.Text, default="")  # English, translated when shown
+    locale: Mapped[str] = mapped_column(sa.String(16), default="zh_CN")  # the language the file is written in
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

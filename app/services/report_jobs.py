@@ -5,8 +5,9 @@ shared disk.
 
 Who may ask for a file is the caller's check (whoever may see the report page). A second request for
 the same center, year and format while one is queued or running gets that one: a double click does
-the work once. Files are written in the platform's default language: the worker has no request to
-take a language from, and one file serves everyone who asked for it.
+the work once. The worker has no request to take a language from, so each file is written in the
+language of the user who asked for it (kept on its row); a request in another language makes a file
+of its own.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale
+from flask import current_app, has_request_context
+from flask_babel import force_locale, get_locale
 
 from .. import jobs
 from ..domain.errors import N_
@@ -57,19 +58,33 @@ def reports_for(center: Center, year: int) -> list[ReportFile]:
 
 
 def newest_done(center: Center, year: int, fmt: ReportFormat) -> ReportFile | None:
-    return db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.status == ReportStatus.DONE)
-                             .order_by(ReportFile.finished_at.desc(), ReportFile.id.desc()).limit(1))
+    """The newest finished file of ``fmt``, in the reader's language when there is one."""
+    done = _of(center, year).where(ReportFile.fmt == fmt, ReportFile.status == ReportStatus.DONE)
+    mine = sa.case((ReportFile.locale == _locale(), 0), else_=1)
+    return db.session.scalar(done.order_by(mine, ReportFile.finished_at.desc(), ReportFile.id.desc()).limit(1))
+
+
+def _locale() -> str:
+    """The asking user's language as one of config LANGUAGES' keys (the default outside a request)."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    current = str(get_locale() or default)
+    return next((key for key in current_app.config["LANGUAGES"] if key.split("_")[0] == current.split("_")[0]),
+                default)
 
 
 def request_report(user: User, center: Center, year: int, fmt: ReportFormat | str) -> ReportFile:
     """Queue a file of ``center``'s evaluation of project ``year``, or return the one on its way."""
-    fmt = ReportFormat(fmt)
+    fmt, locale = ReportFormat(fmt), _locale()
     _give_up_stale(center, year)
-    pending = db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.status.in_(PENDING))
+    pending = db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.locale == locale,
+                                                        ReportFile.status.in_(PENDING))
                                 .order_by(ReportFile.id.desc()).limit(1))
     if pending is not None:
         return pending
-    row = ReportFile(center_id=center.id, year=year, fmt=fmt, status=ReportStatus.QUEUED, requested_by_id=user.id)
+    row = ReportFile(center_id=center.id, year=year, fmt=fmt, status=ReportStatus.QUEUED, requested_by_id=user.id,
+                     locale=locale)
     db.session.add(row)
     db.session.flush()
     report_id = row.id
@@ -100,7 +115,7 @@ def build(report_id: int) -> None:
 
 
 def _render(row: ReportFile) -> bytes:
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(row.locale):
         ev = evaluation.evaluate(row.center, row.year)
         return evaluation.to_pdf(ev) if row.fmt == ReportFormat.PDF else evaluation.to_xlsx(ev)
 

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('content', sa.LargeBinary(), nullable=True),
     sa.Column('size_bytes', sa.Integer(), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('locale', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),

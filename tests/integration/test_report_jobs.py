@@ -81,6 +81,22 @@ def test_an_xlsx_is_made_in_the_background_and_downloaded(app, db, world):
     assert old.status_code == 302 and old.headers["Location"].endswith(download_url)
 
 
+def test_a_file_is_written_in_the_language_of_who_asked(app, db, world):
+    center, people = world
+    staff = client_for(app, people["staff"])
+    staff.post(files_url(center), data={"fmt": "xlsx"})
+    staff.get("/lang/en")
+    staff.post(files_url(center), data={"fmt": "xlsx"})  # not the Chinese one: a file of its own
+    chinese, english = rows(db)
+    assert (chinese.locale, english.locale) == ("zh_CN", "en")
+    title = lambda row: load_workbook(io.BytesIO(row.content))["tasks"]["B1"].value  # noqa: E731
+    assert title(english) == "Yearly evaluation" and title(chinese) != "Yearly evaluation"
+    page = staff.get(f"/program/centers/{center.id}/report/2").get_data(as_text=True)
+    assert "XLSX · English" in page and "XLSX · 中文" in page
+    old = staff.get(f"/program/centers/{center.id}/report/2.xlsx")  # the newest in the reader's language
+    assert old.headers["Location"].endswith(f"{files_url(center)}/{english.id}")
+
+
 def test_a_pdf_is_made_too(app, db, world):
     center, people = world
     bureau = client_for(app, people["bureau"])  # the bureau sees every center's report, and makes files of it
