@@ -16,7 +16,3 @@ class DismissForm(FlaskForm):
     reason = SelectField(_l("Why does it not fit?"), choices=REASONS, validators=[DataRequired()])
     note = StringField(_l("A word more (needed for “Other”)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Dismiss"))
-
-
-class PlainForm(FlaskForm):
-    submit = SubmitField(_l("Save"))

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error
@@ -11,7 +12,8 @@ from ..models import Listing, Match, Need
 from ..services import matching as service
 from ..views import get_or_404, permission_errors
 from . import bp
-from .forms import REASONS, DismissForm, PlainForm
+from .forms import REASONS, DismissForm
+
 
 def factor_labels() -> dict[str, str]:
     return {
@@ -35,7 +37,7 @@ def _need_page(need: Need, bad_form: DismissForm | None = None, bad_match_id: in
     forms = {m.id: (bad_form if m.id == bad_match_id else DismissForm(prefix=f"m{m.id}")) for m in matches}
     return render_template("matching/need.html", need=need, matches=matches, forms=forms,
                            dismissed=service.matches_for_need(need, dismissed=True), labels=factor_labels(),
-                           reasons=dict(REASONS), plain=PlainForm()), status
+                           reasons=dict(REASONS), plain=EmptyForm()), status
 
 
 @bp.route("/matches/<int:match_id>/dismiss", methods=["POST"])
@@ -63,7 +65,7 @@ def restore(match_id: int):
     match = get_or_404(Match, match_id)
     if not service.can_see_need_matches(current_user, match.need):
         abort(404)
-    if not PlainForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
         service.restore(current_user, match)
@@ -87,13 +89,13 @@ def listing_matches(listing_id: int):
 @login_required
 def notifications():
     return render_template("matching/notifications.html", items=service.notifications_for(current_user),
-                           plain=PlainForm())
+                           plain=EmptyForm())
 
 
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
 def notifications_read():
-    if not PlainForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     service.mark_all_read(current_user)
     return redirect(url_for("matching.notifications"))

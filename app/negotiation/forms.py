@@ -64,7 +64,3 @@ class ConfidentialForm(FlaskForm):
     body = TextAreaField(_l("Confidential details"), validators=[Optional(), Length(max=20000)],
                          description=_l("Shown only to organisations whose NDA you accept in a negotiation."))
     submit = SubmitField(_l("Save"))
-
-
-class ButtonForm(FlaskForm):
-    """An empty form: its CSRF token protects a POST button."""

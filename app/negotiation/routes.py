@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
@@ -16,7 +17,7 @@ from ..services import uploads
 from ..services.permissions import can_view_published_item, require_edit
 from ..views import get_or_404, permission_errors
 from . import bp
-from .forms import ButtonForm, ConfidentialForm, MessageForm, NdaForm, OfferForm, StartForm
+from .forms import ConfidentialForm, MessageForm, NdaForm, OfferForm, StartForm
 
 
 def _load(thread_id: int) -> Thread:
@@ -46,7 +47,7 @@ def _render(thread: Thread, **forms):
     forms.setdefault("offer_form", _offer_form(thread))
     forms.setdefault("nda_form", NdaForm(prefix="nda"))
     return render_template(
-        "negotiation/thread.html", thread=thread, button=ButtonForm(),
+        "negotiation/thread.html", thread=thread, button=EmptyForm(),
         can_act=service.can_act(current_user, thread), side=thread.side_of(current_user.org_id),
         open_offer=service.open_offer(thread),
         may_reveal=service.may_read_confidential(current_user, thread),
@@ -158,7 +159,7 @@ def make_offer(thread_id: int):
 @login_required
 def decide_offer(thread_id: int, offer_id: int, action: str):
     thread = _load(thread_id)
-    if not ButtonForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
         try:
@@ -177,7 +178,7 @@ def decide_offer(thread_id: int, offer_id: int, action: str):
 @login_required
 def close(thread_id: int):
     thread = _load(thread_id)
-    if not ButtonForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
         try:
@@ -211,7 +212,7 @@ def request_nda(thread_id: int):
 @login_required
 def decide_nda(thread_id: int, decision: str):
     thread = _load(thread_id)
-    if not ButtonForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
         try:
@@ -229,7 +230,7 @@ def decide_nda(thread_id: int, decision: str):
 def reveal_confidential(thread_id: int):
     """Show the listing's confidential details in the thread page; each showing is audited."""
     thread = _load(thread_id)
-    if not ButtonForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
         text = service.reveal_confidential(current_user, thread)
