@@ -41,10 +41,10 @@ def _task(name: str):
 
 
 def enqueue(app: Flask, name: str, *args, timeout: int = DEFAULT_TIMEOUT, description: str = "",
-            retries: int = 0) -> None:
-    """Run task ``name(*args)`` outside the request: on the queue when there is one, else in a thread
-    of this process (``JOBS_WITHOUT_QUEUE = "thread"``, the default) or at once (``"sync"``).
-    ``retries``: how many more times the queue runs a task that raised, with growing pauses."""
+            retries: int = 0, queue: str | None = None) -> None:
+    """Run task ``name(*args)`` outside the request: on ``queue`` (default QUEUE) when there is a queue,
+    else in a thread of this process (``JOBS_WITHOUT_QUEUE = "thread"``, the default) or at once
+    (``"sync"``). ``retries``: how many more times the queue runs a task that raised, with growing pauses."""
     url = queue_url(app)
     if not url:
         if app.config.get("JOBS_WITHOUT_QUEUE", "thread") == "sync":
@@ -56,8 +56,8 @@ def enqueue(app: Flask, name: str, *args, timeout: int = DEFAULT_TIMEOUT, descri
 
     retry = Retry(max=retries, interval=[1, 5, 30, 120][: max(retries, 1)]) if retries else None
     try:
-        _queue(url).enqueue(run_task, name, *args, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400,
-                            description=description or name, retry=retry)
+        _queue(url, queue).enqueue(run_task, name, *args, job_timeout=timeout, result_ttl=3600,
+                                   failure_ttl=7 * 86400, description=description or name, retry=retry)
     except Exception:  # noqa: BLE001 - Redis is away: the work is not lost, this process does it
         log.warning("could not queue %s; running it in this process", name, exc_info=True)
         threading.Thread(target=_call, args=(app, name, args), name=f"job-{name}", daemon=True).start()
@@ -76,15 +76,9 @@ def _call(app: Flask, name: str, args: tuple) -> None:
 
 
 def enqueue_import(app: Flask, job_id: int) -> None:
-    """Run import job ``job_id`` outside the request."""
-    url = queue_url(app)
-    if not url:
-        from .services import imports
-
-        imports.start_in_background(app, job_id)
-        return
-    _queue(url, LONG_QUEUE).enqueue(run_import, job_id, job_timeout=IMPORT_TIMEOUT, result_ttl=3600,
-                                    description=f"import job {job_id}")
+    """Run import job ``job_id`` outside the request, on the imports' own queue."""
+    enqueue(app, "app.services.imports:run_job", job_id, timeout=IMPORT_TIMEOUT, queue=LONG_QUEUE,
+            description=f"import job {job_id}")
 
 
 _worker_app: Flask | None = None
@@ -107,18 +101,6 @@ def run_task(name: str, *args) -> None:
     with _app().app_context():
         try:
             _task(name)(*args)
-        finally:
-            db.session.remove()
-
-
-def run_import(job_id: int) -> None:
-    """The queued function of an import: runs in a worker, with the worker's app."""
-    from .extensions import db
-    from .services import imports
-
-    with _app().app_context():
-        try:
-            imports.run_job(job_id)
         finally:
             db.session.remove()
 

@@ -3,8 +3,9 @@
 A job reads the file as a stream (csv.reader / openpyxl read-only), checks each row with
 app.domain.patent_import, upserts good rows in batches by application (registration) number
 and keeps every bad cell as an ImportRowError. Bad rows never stop a job; re-importing the
-same file changes nothing. The web page runs the job in a background thread and polls its
-progress; `flask import-patents` runs it in the foreground with a progress bar.
+same file changes nothing. The web page hands the job to app.jobs (the imports' queue, or a
+thread without one) and polls its progress; `flask import-patents` runs it in the foreground
+with a progress bar.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import io
 import logging
 import os
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -203,21 +203,6 @@ def create_job(by: User, kind: str, upload: FileStorage, center: Center | None) 
     db.session.add(job)
     db.session.commit()
     return job
-
-
-def start_in_background(app: Flask, job_id: int) -> threading.Thread:
-    """Run the job outside the request, in a thread with its own app context and session."""
-
-    def work():
-        with app.app_context():
-            try:
-                run_job(job_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
 
 
 def run_job(job_id: int, progress: Callable[[int], None] | None = None, batch_size: int = BATCH) -> ImportJob:

@@ -21,7 +21,8 @@ def _job(db):
     return imports.create_job(staff, "patents", upload, center)
 
 
-def test_without_a_queue_an_import_runs_in_a_thread(app, db):
+def test_without_a_queue_an_import_runs_in_a_thread(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_WITHOUT_QUEUE", "thread")  # the tests' default runs it at once
     job = _job(db)
     assert jobs.queue_url(app) == ""
     jobs.enqueue_import(app, job.id)
