@@ -10,7 +10,11 @@ from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .auth.forms import EmptyForm
+from .domain.errors import DomainError
+from .domain.lifecycle import PublicationStatus
 from .extensions import db
+from .formkit import apply_error, translate_domain
 from .services.permissions import Forbidden, NotFound
 
 
@@ -47,10 +51,6 @@ def save_edit(form, item, save: Callable[[], None], change_status: Callable, det
     """Save a listing's or need's edit form (``save()`` writes it) and publish a draft when the form
     asks to. A redirect to ``detail_url``, or None after a rule refused it (the error is on the form
     and nothing was kept)."""
-    from .domain.errors import DomainError
-    from .domain.lifecycle import PublicationStatus
-    from .formkit import apply_error
-
     with permission_errors():
         try:
             save()
@@ -66,10 +66,6 @@ def save_edit(form, item, save: Callable[[], None], change_status: Callable, det
 
 def status_change(item, change_status: Callable, target: str, detail_url: str):
     """The POST that publishes, closes, withdraws or redrafts a listing or need (CSRF checked)."""
-    from .auth.forms import EmptyForm
-    from .domain.errors import DomainError
-    from .formkit import translate_domain
-
     if not EmptyForm().validate_on_submit():
         abort(400)
     with permission_errors():
