@@ -6,15 +6,22 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup db run test test-sqlite test-pg translations lint clean
+.PHONY: setup setup-dev db run test test-sqlite test-pg translations lint clean
 
+# What `make run` needs (requirements.txt); the tests and linters add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
+$(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
 setup: $(BIN)/.installed
+
+setup-dev: $(BIN)/.dev-installed
 
 db: setup
 	$(BIN)/flask db upgrade
@@ -24,16 +31,16 @@ run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # The suite on SQLite, then the same suite on a fresh PostgreSQL database when one is reachable.
-test: setup lint test-sqlite test-pg
+test: setup-dev lint test-sqlite test-pg
 
 # Static security analysis: no finding of high severity in the application (about 4 s).
-lint: setup
+lint: setup-dev
 	$(BIN)/bandit -q -r app -lll
 
-test-sqlite: setup
+test-sqlite: setup-dev
 	$(BIN)/python -m pytest -q
 
-test-pg: setup
+test-pg: setup-dev
 	@url=$$($(BIN)/python -m tests.pg create) || { echo "SKIPPED the PostgreSQL run: $$url"; exit 0; }; \
 	echo "PostgreSQL run on $$url"; \
 	TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -q; rc=$$?; \

@@ -7,7 +7,6 @@ and the exit monitor."""
 
 from __future__ import annotations
 
-import importlib.resources
 import io
 import os
 from dataclasses import dataclass, field
@@ -199,9 +198,10 @@ def to_xlsx(ev: Evaluation) -> bytes:
 # ---- PDF ------------------------------------------------------------------------------------
 
 FONT_NAME = "ProgramCJK"
-# Where a CJK TrueType font is looked for, in order. The PyPI package paperang-p2-fonts-cjk
-# (pinned in requirements.txt) ships WenQuanYi Micro Hei; Debian's fonts-wqy-microhei /
-# fonts-wqy-zenhei are the fallbacks. PDF_CJK_FONT (config or environment) overrides them all.
+# Where a CJK TrueType font is looked for, in order: PDF_CJK_FONT (config or environment), the
+# WenQuanYi Micro Hei shipped in app/fonts/ (Apache-2.0 or GPL-3+ with the font exception, see its
+# README), then Debian's fonts-wqy-microhei / fonts-wqy-zenhei.
+SHIPPED_FONT = Path(__file__).resolve().parent.parent / "fonts" / "wqy-microhei.ttc"
 DEBIAN_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -217,10 +217,7 @@ def font_candidates() -> list[Path]:
     configured = (current_app.config.get("PDF_CJK_FONT") if has_app_context() else None) or os.environ.get("PDF_CJK_FONT")
     if configured:
         paths.append(Path(configured))
-    try:
-        paths.append(Path(str(importlib.resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc")))
-    except ModuleNotFoundError:
-        pass
+    paths.append(SHIPPED_FONT)
     paths.extend(Path(p) for p in DEBIAN_FONTS)
     return paths
 
@@ -230,8 +227,8 @@ def find_cjk_font() -> Path:
         if path.is_file():
             return path
     raise FontMissing(
-        "no CJK TrueType font found for the PDF report; install the requirements (paperang-p2-fonts-cjk), "
-        "or `apt-get install fonts-wqy-microhei`, or set PDF_CJK_FONT to a .ttf/.ttc file. Looked in: "
+        "no CJK TrueType font found for the PDF report (app/fonts/wqy-microhei.ttc is missing); "
+        "`apt-get install fonts-wqy-microhei`, or set PDF_CJK_FONT to a .ttf/.ttc file. Looked in: "
         + ", ".join(str(p) for p in font_candidates())
     )
 
