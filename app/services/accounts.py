@@ -86,6 +86,31 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def warn_of_failed_logins(email: str, attempts: int) -> None:
+    """Tell the account's holder (an e-mail in their language, through the outbox) that log-ins to it failed
+    ``attempts`` times in a row and that attempts now have to wait. Nothing for an unknown address."""
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    from ..models import OutboxEmail
+    from .clock import local_now
+
+    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email), User.active.is_(True)))
+    if user is None:
+        return
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = gettext("Failed log-ins to your account")
+        body = gettext(
+            "Someone tried to log in to your account %(email)s with a wrong password %(count)d times in a row "
+            "(last at %(time)s, Beijing time). Further attempts now have to wait longer each time.\n\n"
+            "If this was you, wait a little and try again. If it was not, your password was not given away; "
+            "consider changing it to a longer one on your profile page.",
+            email=user.email, count=attempts, time=local_now().strftime("%Y-%m-%d %H:%M"),
+        )
+    db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject, body=body))
+    db.session.commit()
+
+
 def invitable_roles(org: Organisation) -> tuple[Role, ...]:
     return INVITABLE_ROLES.get(org.kind, DEFAULT_INVITABLE)
 
@@ -156,18 +181,28 @@ def update_profile(user: User, *, name: str, phone: str, title: str, locale: str
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str, *, hash_method: str) -> None:
+def change_password(user: User, current: str, new: str, *, hash_method: str, revoke_tokens: bool = False) -> int:
+    """Set a new password; every session ends (the caller logs this one in again). Returns the number of
+    API tokens revoked."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(N_("the current password is not right"), field="current_password")
     passwords.check(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new, hash_method)
-    user.session_version += 1  # other sessions end
-    db.session.commit()
+    return end_all_sessions(user, revoke_tokens=revoke_tokens)
 
 
-def end_all_sessions(user: User) -> None:
+def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
+    """Every session cookie of the user stops working (the session version they carry is bumped); with
+    ``revoke_tokens`` the API tokens too. Logout, logout-everywhere and a password change all come here.
+    Returns the number of tokens revoked."""
+    from . import audit, tokens
+
     user.session_version += 1
+    revoked = tokens.revoke_all(user) if revoke_tokens else 0
+    if revoked:
+        audit.record(user, "api_token.revoked_all", "user", user.id, count=revoked)
     db.session.commit()
+    return revoked
 
 
 def set_user_active(by: User, user: User, active: bool) -> None:
