@@ -14,11 +14,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
+PASSWORD_HELP = _l("At least 8 characters; common or easy-to-guess passwords are refused.")
+
+
 class PasswordFields:
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=8, max=128)],
-        description=_l("At least 8 characters; common passwords are refused."),
+        description=PASSWORD_HELP,
     )
     password2 = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ"))]
@@ -67,7 +70,8 @@ class LogoutEverywhereForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)],
+                             description=PASSWORD_HELP)
     password2 = PasswordField(
         _l("Repeat new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ"))]
     )

@@ -103,8 +103,8 @@ def warn_of_failed_logins(email: str, attempts: int) -> None:
         body = gettext(
             "Someone tried to log in to your account %(email)s with a wrong password %(count)d times in a row "
             "(last at %(time)s, Beijing time). Further attempts now have to wait longer each time.\n\n"
-            "If this was you, wait a little and try again. If it was not, your password was not given away; "
-            "consider changing it to a longer one on your profile page.",
+            "If this was you, wait a little and try again. If it was not, none of these attempts got in; "
+            "consider changing your password to a longer one on your profile page.",
             email=user.email, count=attempts, time=local_now().strftime("%Y-%m-%d %H:%M"),
         )
     db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject, body=body))
