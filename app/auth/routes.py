@@ -5,16 +5,16 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import format_timedelta, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
+from ..domain.login_throttle import starts_delay
 from ..extensions import db, limiter
 from ..formkit import apply_error
 from ..main.routes import safe_next
 from ..models import ApiToken
-from ..domain.login_throttle import starts_delay
 from ..services import accounts, audit, login_throttle, tokens
 from . import bp
 from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, LogoutEverywhereForm,

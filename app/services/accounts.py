@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, gettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import credit_code, passwords
 from ..domain.errors import DomainError, N_
 from ..extensions import db
-from ..models import Invitation, Organisation, OrgKind, Role, User
+from ..models import Invitation, Organisation, OrgKind, OutboxEmail, Role, User
 from ..models._types import utcnow
+from . import audit, tokens
+from .clock import local_now
 from ..models.org import DEFAULT_INVITABLE, INVITABLE_ROLES, SELF_REGISTER_KINDS
 
 # Checked against when the e-mail is unknown, so a login takes as long either way.
@@ -89,12 +93,6 @@ def authenticate(email: str, password: str) -> User | None:
 def warn_of_failed_logins(email: str, attempts: int) -> None:
     """Tell the account's holder (an e-mail in their language, through the outbox) that log-ins to it failed
     ``attempts`` times in a row and that attempts now have to wait. Nothing for an unknown address."""
-    from flask import current_app
-    from flask_babel import force_locale, gettext
-
-    from ..models import OutboxEmail
-    from .clock import local_now
-
     user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email), User.active.is_(True)))
     if user is None:
         return
@@ -195,8 +193,6 @@ def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
     """Every session cookie of the user stops working (the session version they carry is bumped); with
     ``revoke_tokens`` the API tokens too. Logout, logout-everywhere and a password change all come here.
     Returns the number of tokens revoked."""
-    from . import audit, tokens
-
     user.session_version += 1
     revoked = tokens.revoke_all(user) if revoke_tokens else 0
     if revoked:

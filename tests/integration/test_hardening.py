@@ -382,3 +382,22 @@ def test_api_errors_keep_their_headers_and_only_documented_codes(client, db):
         assert response.status_code == 422 and response.json["error"]["fields"][0]["path"] == "body"
         assert "422" in document()["paths"]["/api/v1/needs"]["post"]["responses"]
     assert "400" not in str(document()["paths"])
+
+
+def test_the_app_trusts_the_same_proxies_as_gunicorn(monkeypatch):
+    import importlib
+    import runpy
+    from pathlib import Path
+
+    import config
+
+    conf = str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py")
+    monkeypatch.setenv("APP_CONFIG", "testing")
+    for value in (None, "10.0.0.2,10.0.0.3"):
+        if value is None:
+            monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+        else:
+            monkeypatch.setenv("FORWARDED_ALLOW_IPS", value)
+        assert importlib.reload(config).Config.FORWARDED_ALLOW_IPS == runpy.run_path(conf)["forwarded_allow_ips"]
+    monkeypatch.undo()
+    importlib.reload(config)  # as the environment has it
