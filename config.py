@@ -42,6 +42,22 @@ class Config:
     # machine set REDIS_URL (or RATELIMIT_STORAGE_URI) so that every worker counts against one limit.
     RATELIMIT_STORAGE_URI = _ratelimit_storage_uri()
     RATELIMIT_HEADERS_ENABLED = True
+    # A store that cannot be reached never refuses a request: the limiter logs it, counts in the process's
+    # memory until the store answers again (it looks now and then), and gives up on a dead store quickly.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    # The proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
+    # networks, "*" for any), the same setting gunicorn.conf.py reads; from anyone else they are ignored.
+    FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    # Per account (on top of the per-address LOGIN_RATE_LIMIT): the first LOGIN_ACCOUNT_FREE_ATTEMPTS
+    # failures in a row cost nothing, then each further attempt waits twice as long as the one before,
+    # from LOGIN_ACCOUNT_BASE_DELAY up to LOGIN_ACCOUNT_MAX_DELAY seconds; LOGIN_ACCOUNT_FORGET_AFTER
+    # seconds without an attempt forget them. Counted in RATELIMIT_STORAGE_URI when it is Redis, so
+    # shared by all workers; in the process's memory otherwise or while Redis is unreachable.
+    LOGIN_ACCOUNT_FREE_ATTEMPTS = int(os.environ.get("LOGIN_ACCOUNT_FREE_ATTEMPTS", "5"))
+    LOGIN_ACCOUNT_BASE_DELAY = float(os.environ.get("LOGIN_ACCOUNT_BASE_DELAY", "2"))
+    LOGIN_ACCOUNT_MAX_DELAY = float(os.environ.get("LOGIN_ACCOUNT_MAX_DELAY", "900"))
+    LOGIN_ACCOUNT_FORGET_AFTER = int(os.environ.get("LOGIN_ACCOUNT_FORGET_AFTER", "3600"))
     # Public pages anonymous visitors see alike, kept this many seconds (0: off); see app/page_cache.py.
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
     # Weights of the match factors (app/domain/matching.py documents each); any left out keep their

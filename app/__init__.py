@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
             if app.config[key] in ("", dev_value):
                 raise RuntimeError(f"set {key} in the environment: production refuses the development value")
     os.makedirs(app.instance_path, exist_ok=True)
+    from .proxy import TrustedProxies
+
+    app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"])
 
     register_extensions(app)
     register_converters(app)
@@ -82,6 +85,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    from .services import login_throttle
+
+    login_throttle.init_app(app)
     login_manager.init_app(app)
     from .search import init_app as init_search  # the index follows database commits
 

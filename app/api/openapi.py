@@ -27,8 +27,11 @@ def _json(model, description="OK") -> dict:
 
 ERRORS = {"401": _json(schemas.Error, "no or bad token"), "404": _json(schemas.Error, "not found"),
           "422": _json(schemas.Error, "invalid request; error.fields has paths")}
-PAGE_PARAMS = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
-               {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
+PAGE_PARAMS = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": schemas.MAX_PAGE}},
+               {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": schemas.MAX_PER_PAGE}}]
+
+MINE = {"name": "mine", "in": "query", "description": "1: every one of my organisation's, drafts included",
+        "schema": {"type": "string", "enum": ["0", "1"]}}
 
 
 def _id(name):
@@ -51,10 +54,12 @@ def document() -> dict:
             {"name": "q", "in": "query", "schema": {"type": "string"}},
             {"name": "ipc", "in": "query", "schema": {"type": "string"}}])},
         "/api/v1/patents/{patent_id}": {"get": get(schemas.PatentOut, "One patent", [_id("patent_id")])},
-        "/api/v1/listings": {"get": get(schemas.Page[schemas.ListingOut], "Published listings (mine=1: my organisation's)", PAGE_PARAMS),
+        "/api/v1/listings": {"get": get(schemas.Page[schemas.ListingOut], "Published listings (mine=1: my organisation's)",
+                                             PAGE_PARAMS + [MINE]),
                              "post": post(schemas.ListingIn, schemas.ListingOut, "Create a listing")},
         "/api/v1/listings/{listing_id}": {"get": get(schemas.ListingOut, "One listing", [_id("listing_id")])},
-        "/api/v1/needs": {"get": get(schemas.Page[schemas.NeedOut], "Published needs", PAGE_PARAMS),
+        "/api/v1/needs": {"get": get(schemas.Page[schemas.NeedOut], "Published needs (mine=1: my organisation's)",
+                                          PAGE_PARAMS + [MINE]),
                           "post": post(schemas.NeedIn, schemas.NeedOut, "Post a need")},
         "/api/v1/needs/{need_id}": {"get": get(schemas.NeedOut, "One need", [_id("need_id")])},
         "/api/v1/needs/{need_id}/matches": {"get": get(
@@ -76,7 +81,10 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "IP Alliance Exchange API", "version": "1.0.0",
-                 "description": "Money in integer fen. Errors: {error: {code, message, fields: [{path, message}]}}."},
+                 "description": "Money in integer fen. Instants (e.g. published_at) are RFC 3339 date-times in UTC, "
+                                "written with their offset (…Z); dates are plain YYYY-MM-DD days (Beijing). "
+                                "Errors: {error: {code, message, fields: [{path, message}]}}; 401 answers carry "
+                                "WWW-Authenticate: Bearer, 405 answers an Allow header."},
         "servers": [{"url": "/"}],
         "components": {"schemas": components,
                        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},

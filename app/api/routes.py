@@ -81,22 +81,26 @@ def token_required(view):
 def body(model: type[BaseModel]) -> BaseModel:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "the body must be a JSON object")
+        raise ApiError(422, "the body must be a JSON object", [{"path": "body", "message": "a JSON object"}])
     return model.model_validate(data)
 
 
-MAX_PAGE = 100_000  # as on the web pages; the offset of a larger page overflows the database's integers
+def _query_int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ApiError(422, f"{name} is an integer from {low} to {high}",
+                       [{"path": name, "message": f"an integer from {low} to {high}"}])
+    return value
 
 
 def paging() -> tuple[int, int]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(100, max(1, int(request.args.get("per_page", 20))))
-    except ValueError as err:
-        raise ApiError(422, "page and per_page are integers", [{"path": "page", "message": "not an integer"}]) from err
-    if page > MAX_PAGE:
-        raise ApiError(422, "page is too large", [{"path": "page", "message": f"at most {MAX_PAGE}"}])
-    return page, per_page
+    return _query_int("page", 1, 1, schemas.MAX_PAGE), _query_int("per_page", 20, 1, schemas.MAX_PER_PAGE)
 
 
 def page_of(stmt, convert) -> dict:
@@ -183,7 +187,10 @@ def patent(patent_id: int):
 
 def _published_page(model, convert):
     """Published listings or needs; ``mine=1``: every one of the caller's organisation, drafts included."""
-    if request.args.get("mine") == "1":
+    mine = request.args.get("mine", "0")
+    if mine not in ("0", "1"):
+        raise ApiError(422, "mine is 0 or 1", [{"path": "mine", "message": "0 or 1"}])
+    if mine == "1":
         stmt = sa.select(model).where(model.org_id == g.api_user.org_id)
     else:
         stmt = sa.select(model).where(model.status == PublicationStatus.PUBLISHED)

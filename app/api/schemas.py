@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 # An id as the database stores it (integer keys are 32-bit on PostgreSQL).
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+MAX_PAGE = 100_000  # as on the web pages; the offset of a larger page overflows the database's integers
+MAX_PER_PAGE = 100
+
+
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# An instant: stored as naive UTC, sent as RFC 3339 in UTC with its offset written out ("…Z"), so that a client
+# never has to guess the zone; pages show the same instant in Beijing time.
+Instant = Annotated[datetime, AfterValidator(_as_utc),
+                    Field(json_schema_extra={"format": "date-time", "pattern": r"(Z|[+-]\d{2}:\d{2})$",
+                                             "description": "RFC 3339, UTC (ends in Z)"})]
 
 Industry = Literal["carbon_materials", "high_end_equipment", "new_energy_vehicles", "it_innovation", "semiconductors",
                    "special_steel", "energy_environment", "biomedicine", "hydrogen"]
@@ -100,7 +115,7 @@ class ListingOut(BaseModel):
     region: str
     is_tech_offer: bool
     patent_ids: list[int]
-    published_at: datetime | None
+    published_at: Instant | None
 
 
 class NeedIn(In):

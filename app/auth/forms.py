@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..formkit import credit_code_validator
@@ -14,11 +14,14 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
+PASSWORD_HELP = _l("At least 8 characters; common or easy-to-guess passwords are refused.")
+
+
 class PasswordFields:
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=8, max=128)],
-        description=_l("At least 8 characters; common passwords are refused."),
+        description=PASSWORD_HELP,
     )
     password2 = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ"))]
@@ -55,12 +58,24 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+def revoke_tokens_field() -> BooleanField:
+    return BooleanField(_l("Also revoke my API tokens"), default=True,
+                        description=_l("Programs using them stop working until you give them a new token."))
+
+
+class LogoutEverywhereForm(FlaskForm):
+    revoke_tokens = revoke_tokens_field()
+    submit = SubmitField(_l("Log out everywhere"))
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)],
+                             description=PASSWORD_HELP)
     password2 = PasswordField(
         _l("Repeat new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ"))]
     )
+    revoke_tokens = revoke_tokens_field()
     submit = SubmitField(_l("Change password"))
 
 

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
+from ..domain.login_throttle import starts_delay
 from ..extensions import db, limiter
 from ..formkit import apply_error
 from ..main.routes import safe_next
 from ..models import ApiToken
-from ..services import accounts, audit, tokens
+from ..services import accounts, audit, login_throttle, tokens
 from . import bp
-from .forms import AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, ProfileForm, RegisterForm
+from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, LogoutEverywhereForm,
+                    ProfileForm, RegisterForm)
 
 
 def _login_limit() -> str:
@@ -34,11 +40,21 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        throttle = login_throttle.throttle()
+        decision = throttle.attempt(form.email.data)
+        if not decision.allowed:  # the password is not even looked at while the account's delay runs
+            audit.log_line("login.delayed", email=form.email.data[:254], ip=request.remote_addr)
+            wait = format_timedelta(timedelta(seconds=math.ceil(decision.wait)), threshold=1.5)
+            flash(_("Too many failed log-ins to this account. Try again in %(wait)s.", wait=wait), "danger")
+            return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             audit.log_line("login.failed", email=form.email.data[:254], ip=request.remote_addr)
+            if starts_delay(decision.state.attempts, throttle.policy):
+                accounts.warn_of_failed_logins(form.email.data, decision.state.attempts)
             flash(_("E-mail or password is not right."), "danger")
         else:
+            throttle.succeeded(form.email.data)
             login_user(user)
             audit.log_line("login", user_id=user.id, ip=request.remote_addr)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -50,18 +66,26 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        accounts.end_all_sessions(current_user)  # a copy of this cookie must not outlive the logout
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
 
+def _tell_tokens_revoked(count: int) -> None:
+    if count:
+        flash(ngettext("%(num)d API token was revoked.", "%(num)d API tokens were revoked.", count), "info")
+
+
 @bp.route("/logout-everywhere", methods=["POST"])
 @login_required
 def logout_everywhere():
-    if EmptyForm().validate_on_submit():
-        accounts.end_all_sessions(current_user)
+    form = LogoutEverywhereForm()
+    if form.validate_on_submit():
+        revoked = accounts.end_all_sessions(current_user, revoke_tokens=form.revoke_tokens.data)
         logout_user()
         flash(_("All your sessions have ended."), "info")
+        _tell_tokens_revoked(revoked)
     return redirect(url_for("main.index"))
 
 
@@ -140,7 +164,7 @@ def _profile_page(form, password_form, token_form=None, new_token: str | None = 
     ).all()
     return render_template(
         "auth/profile.html", form=form, password_form=password_form, token_form=token_form or ApiTokenForm(prefix="tok"),
-        api_tokens=api_tokens, new_token=new_token, revoke_form=EmptyForm(),
+        api_tokens=api_tokens, new_token=new_token, revoke_form=EmptyForm(), logout_form=LogoutEverywhereForm(),
     ), status
 
 
@@ -185,9 +209,9 @@ def change_password():
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:
-            accounts.change_password(
+            revoked = accounts.change_password(
                 current_user, password_form.current_password.data, password_form.password.data,
-                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"], revoke_tokens=password_form.revoke_tokens.data,
             )
         except DomainError as err:
             apply_error(password_form, err)
@@ -195,5 +219,6 @@ def change_password():
             # the real user, not the proxy: g._login_user = current_user would point the proxy at itself
             login_user(current_user._get_current_object())  # keep this session, with the new version
             flash(_("Password changed. Your other sessions have ended."), "success")
+            _tell_tokens_revoked(revoked)
             return redirect(url_for("auth.profile"))
     return _profile_page(form, password_form, status=400)

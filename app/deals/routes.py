@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..domain.files import download_name
 from ..domain.deals import DealAction, DealTransitionError, allowed_actions
 from ..domain.errors import DomainError
 from ..extensions import db
@@ -180,7 +181,7 @@ def download_contract(deal_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=deal.contract_filename or path.name)
+    return send_file(path, as_attachment=True, download_name=download_name(deal.contract_filename, path.name))
 
 
 @bp.route("/<int:deal_id>/center", methods=["POST"])

@@ -21,3 +21,11 @@ def sniff(head: bytes) -> tuple[str, str]:
         if head.startswith(magic):
             return mime, ext
     raise FileTypeError(N_("only PDF, PNG or JPEG files are accepted"), field="contract")
+
+
+def download_name(original: str | None, stored: str) -> str:
+    """The name a stored file is downloaded under: the uploaded name without its extension, and the extension
+    of the type the content was found to be (kept in the stored name), so "x.html" holding a PDF is x.pdf."""
+    ext = stored.rsplit(".", 1)[1] if "." in stored else ""
+    stem = (original or "").rsplit(".", 1)[0].strip() or stored.rsplit(".", 1)[0]
+    return f"{stem}.{ext}" if ext else stem

@@ -1,7 +1,8 @@
-"""Password rules (OWASP ASVS 2.1): length, not a commonly used password."""
+"""Password rules (OWASP ASVS 2.1): length, not a commonly used password, not easy to guess (zxcvbn)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .errors import DomainError, N_
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+MIN_SCORE = 2  # zxcvbn's 0..4: below 2 a password falls to an online attack that is throttled only a little
+_SCORED_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters decide
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
@@ -41,3 +44,14 @@ def check(password: str, *, email: str = "", name: str = "") -> None:
     local = email.split("@")[0].lower()
     if local and len(local) >= 4 and lowered == local:
         raise PasswordError(N_("the password must not be your e-mail name"), field="password")
+    if score(password, email=email, name=name) < MIN_SCORE:
+        raise PasswordError(N_("this password is too easy to guess: make it longer, or use several unrelated words"),
+                            field="password")
+
+
+def score(password: str, *, email: str = "", name: str = "") -> int:
+    """zxcvbn's strength score 0..4, with the user's e-mail address, its parts and name as known words."""
+    from zxcvbn import zxcvbn
+
+    inputs = [x for x in {email, *re.split(r"[@._+-]", email), name, *name.split()} if x]
+    return zxcvbn(password[:_SCORED_LENGTH], user_inputs=inputs)["score"]

@@ -44,7 +44,13 @@ def register(app: Flask) -> None:
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         code = err.code or 500
-        return render(code, titles.get(code, err.name), messages.get(code, err.description or ""))
+        body, status = render(code, titles.get(code, err.name), messages.get(code, err.description or ""))
+        response = app.make_response((body, status))
+        # the exception's own headers: Allow on a 405, WWW-Authenticate on a 401, Retry-After on a 429 …
+        for name, value in err.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def server_error(err: Exception):

@@ -10,6 +10,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..domain.files import download_name
 from ..domain import program as rules
 from ..domain.errors import DomainError
 from ..extensions import db
@@ -254,7 +255,7 @@ def product_evidence(center_id: int, record_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=product.evidence_filename or path.name)
+    return send_file(path, as_attachment=True, download_name=download_name(product.evidence_filename, path.name))
 
 
 # ---- the yearly report ----------------------------------------------------------------------

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, gettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import credit_code, passwords
 from ..domain.errors import DomainError, N_
 from ..extensions import db
-from ..models import Invitation, Organisation, OrgKind, Role, User
+from ..models import Invitation, Organisation, OrgKind, OutboxEmail, Role, User
 from ..models._types import utcnow
+from . import audit, tokens
+from .clock import local_now
 from ..models.org import DEFAULT_INVITABLE, INVITABLE_ROLES, SELF_REGISTER_KINDS
 
 # Checked against when the e-mail is unknown, so a login takes as long either way.
@@ -84,6 +88,25 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def warn_of_failed_logins(email: str, attempts: int) -> None:
+    """Tell the account's holder (an e-mail in their language, through the outbox) that log-ins to it failed
+    ``attempts`` times in a row and that attempts now have to wait. Nothing for an unknown address."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email), User.active.is_(True)))
+    if user is None:
+        return
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = gettext("Failed log-ins to your account")
+        body = gettext(
+            "Someone tried to log in to your account %(email)s with a wrong password %(count)d times in a row "
+            "(last at %(time)s, Beijing time). Further attempts now have to wait longer each time.\n\n"
+            "If this was you, wait a little and try again. If it was not, none of these attempts got in; "
+            "consider changing your password to a longer one on your profile page.",
+            email=user.email, count=attempts, time=local_now().strftime("%Y-%m-%d %H:%M"),
+        )
+    db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject, body=body))
+    db.session.commit()
 
 
 def invitable_roles(org: Organisation) -> tuple[Role, ...]:
@@ -156,18 +179,26 @@ def update_profile(user: User, *, name: str, phone: str, title: str, locale: str
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str, *, hash_method: str) -> None:
+def change_password(user: User, current: str, new: str, *, hash_method: str, revoke_tokens: bool = False) -> int:
+    """Set a new password; every session ends (the caller logs this one in again). Returns the number of
+    API tokens revoked."""
     if not check_password_hash(user.password_hash, current):
         raise DomainError(N_("the current password is not right"), field="current_password")
     passwords.check(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new, hash_method)
-    user.session_version += 1  # other sessions end
-    db.session.commit()
+    return end_all_sessions(user, revoke_tokens=revoke_tokens)
 
 
-def end_all_sessions(user: User) -> None:
+def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
+    """Every session cookie of the user stops working (the session version they carry is bumped); with
+    ``revoke_tokens`` the API tokens too. Logout, logout-everywhere and a password change all come here.
+    Returns the number of tokens revoked."""
     user.session_version += 1
+    revoked = tokens.revoke_all(user) if revoke_tokens else 0
+    if revoked:
+        audit.record(user, "api_token.revoked_all", "user", user.id, count=revoked)
     db.session.commit()
+    return revoked
 
 
 def set_user_active(by: User, user: User, active: bool) -> None:

@@ -38,6 +38,14 @@ def revoke(user: User, token_id: int) -> None:
     db.session.commit()
 
 
+def revoke_all(user: User) -> int:
+    """Revoke every live token of the user in the current transaction (the caller commits); how many."""
+    rows = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at = utcnow()
+    return len(rows)
+
+
 def authenticate(token: str) -> User | None:
     if not token or not token.startswith(PREFIX):
         return None

@@ -72,7 +72,8 @@ def test_create_listing_errors_have_field_paths(client, db):
                                                                  "deal_kinds": ["sole"], "trl": 5,
                                                                  "industry": "carbon_materials", "publish": True})
     assert ok.status_code == 201 and ok.json["status"] == "published" and ok.json["price_fen"] is None
-    assert client.post("/api/v1/listings", headers=headers, data="not json").status_code == 400
+    not_json = client.post("/api/v1/listings", headers=headers, data="not json")
+    assert not_json.status_code == 422 and not_json.json["error"]["fields"][0]["path"] == "body"  # as documented
 
 
 def test_drafts_are_404_for_others(client):
