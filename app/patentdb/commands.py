@@ -1,4 +1,4 @@
-"""`flask import-patents`, `flask import-trademarks`, `flask search-reindex`, `flask search-check`."""
+"""`flask import-patents`, `flask import-trademarks`, `flask search-reindex`, `flask search-check`, `flask search-dict`."""
 
 from __future__ import annotations
 
@@ -77,6 +77,16 @@ def register(app: Flask) -> None:
         with click.progressbar(length=max(total, 1), label=f"indexing ({st.backend.name})", show_pos=True) as bar:
             result = maintenance.reindex(progress=bar.update)
         click.echo(f"{result['documents']} documents indexed; {result['caught_up']} caught up after the swap")
+
+    @app.cli.command("search-dict")
+    @click.option("--out", default=None, help="Directory for vocab.txt and mined.txt (default app/search/dict).")
+    def search_dict_command(out):
+        """Rewrite the analyser's generated word lists (demo vocabulary, frequent title compounds);
+        then `flask search-reindex`, as the analysis changed."""
+        from ..search import analysis, dictionary
+
+        counts = dictionary.write_lists(db.session, out or analysis.DICT_DIR)
+        click.echo(f"{counts['vocab']} vocabulary terms, {counts['mined']} title compounds written; run flask search-reindex")
 
     @app.cli.command("search-check")
     @click.option("--fix", is_flag=True, help="Write the missing documents and remove the extra ones.")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.lifecycle import PUBLIC
+from ..domain.lifecycle import SEARCHABLE
 from ..models import Listing, Need, Patent, PatentApplicant, PatentIPC
 from . import analysis
 from .backend import KINDS, SearchDoc, parse_key
@@ -79,7 +79,7 @@ def listing_doc(item: Listing) -> SearchDoc:
     return SearchDoc(
         kind="listing",
         object_id=item.id,
-        public=item.status in PUBLIC,
+        public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
         title_seg=analysis.segment(item.title),
@@ -100,7 +100,7 @@ def need_doc(item: Need) -> SearchDoc:
     return SearchDoc(
         kind="need",
         object_id=item.id,
-        public=item.status in PUBLIC,
+        public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
         title_seg=analysis.segment(item.title),

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 from ..models import SearchDocument
 from . import analysis
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
-from .query import AnyOf, Clause, ParsedQuery
+from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 D = SearchDocument.__table__
 MAX_POS = 16383
@@ -93,11 +93,33 @@ def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool):
     return _keyword_expr(clause)
 
 
-def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None):
-    """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked."""
+def _at_least_expr(group: AtLeast, rank_parts: list[str], needed: int):
+    """Any of the words (the GIN index finds those rows), and at least ``needed`` of them."""
+    matched = [_clause_expr(c, rank_parts, False) for c in group.clauses]
+    count = sum((sa.case((m, 1), else_=0) for m in matched[1:]), sa.case((matched[0], 1), else_=0))
+    return sa.and_(sa.or_(*matched), count >= needed)
+
+
+def words_present(conn, group: AtLeast) -> int:
+    """How many of a best-match group's words some document holds (one index probe a word)."""
+    n = 0
+    for clause in group.clauses:
+        tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
+        n += bool(conn.scalar(sa.select(D.c.id).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)).limit(1)))
+    return n
+
+
+def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None,
+                  needed: dict[int, int] | None = None):
+    """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked.
+    ``needed``: for each best-match group (by its position in ``parsed.groups``), how many of its words
+    a row must hold (default: :meth:`AtLeast.needed` of all its words)."""
     conds = []
     rank_parts: list[str] = []
-    for group in parsed.groups:
+    for i, group in enumerate(parsed.groups):
+        if isinstance(group, AtLeast):
+            conds.append(_at_least_expr(group, rank_parts, (needed or {}).get(i, group.needed(len(group.clauses)))))
+            continue
         if isinstance(group, AnyOf):
             expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated) for c in group.clauses])
         else:
@@ -178,11 +200,13 @@ class PostgresBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
-        where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id)
-        if where is None:
-            return result
         with self._engine().connect() as conn:
             self._check_dialect(conn)
+            needed = {i: g.needed(words_present(conn, g)) for i, g in enumerate(request.query.groups)
+                      if isinstance(g, AtLeast)}
+            where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id, needed)
+            if where is None:
+                return result
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
                 result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:

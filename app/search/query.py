@@ -67,9 +67,23 @@ class AnyOf:
 
 
 @dataclass
+class AtLeast:
+    """Best match: one-word clauses of which at least :meth:`needed` must match; ranked by BM25 over all."""
+
+    clauses: list[Clause]
+    share: float = 0.5
+    negated: bool = False  # never; the groups' common interface
+
+    def needed(self, present: int) -> int:
+        """How many clauses a document must match, when ``present`` of them occur in the index at all
+        (a word no document uses cannot count against the others)."""
+        return max(1, -(-round(max(present, 1) * self.share * 100) // 100))
+
+
+@dataclass
 class ParsedQuery:
     text: str
-    groups: list[Clause | AnyOf] = field(default_factory=list)  # AND-ed
+    groups: list[Clause | AnyOf | AtLeast] = field(default_factory=list)  # AND-ed
     warnings: list[tuple[str, dict]] = field(default_factory=list)  # (English template, params)
 
     @property
@@ -86,10 +100,37 @@ class ParsedQuery:
         for group in self.groups:
             if group.negated:
                 continue
-            for clause in group.clauses if isinstance(group, AnyOf) else [group]:
+            for clause in group.clauses if isinstance(group, AnyOf | AtLeast) else [group]:
                 if clause.field is None or clause.field in TEXT_FIELDS:
                     terms.update(clause.tokens)
         return sorted(terms, key=lambda t: (-len(t), t))
+
+
+# Best match: at least this share of the loose words (rounded up) must be in a document.
+MIN_SHARE = 0.5
+
+
+def relax(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The query as best match, or None when nothing can be relaxed.
+
+    The plain words typed into the box (``采煤机 截齿 磨损 太快``) need no longer all be there: at least
+    :data:`MIN_SHARE` of them must. What the user spelled out stays as written: a quoted phrase, a
+    ``field:`` clause, ``OR`` and ``-`` exclusions. One-character Chinese words count when nothing
+    longer was typed (``磨`` in ``截齿磨得快`` says little)."""
+    loose: list[Clause] = []
+    kept: list = []
+    for group in parsed.groups:
+        if isinstance(group, Clause) and group.field is None and not group.phrase and not group.negated and group.tokens:
+            for token in group.tokens:
+                alt = group.alternatives.get(token)
+                loose.append(Clause(field=None, tokens=[token], alternatives={token: alt} if alt else {}))
+        else:
+            kept.append(group)
+    strong = [c for c in loose if len(c.tokens[0]) > 1 or c.tokens[0].isascii()]
+    words = strong or loose
+    if len(words) < 2:
+        return None
+    return ParsedQuery(text=parsed.text, groups=[*kept, AtLeast(words, MIN_SHARE)], warnings=parsed.warnings)
 
 
 _TOKEN = re.compile(

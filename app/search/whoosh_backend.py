@@ -34,7 +34,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
-from .query import AnyOf, Clause, ParsedQuery
+from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], df: DocFre
     must: list[wq.Query] = []
     must_not: list[wq.Query] = []
     for group in parsed.groups:
-        if isinstance(group, AnyOf):
+        if isinstance(group, AnyOf | AtLeast):  # how many of an AtLeast must match: short_of_needed
             q = _or([_clause_query(c, df, scoring) for c in group.clauses])
         else:
             q = _clause_query(group, df, scoring if not group.negated else False)
@@ -214,6 +214,18 @@ def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], df: DocFre
         must.append(wq.Every())
     q = _and(must)
     return wq.AndNot(q, _or(must_not)) if must_not else q
+
+
+def short_of_needed(searcher, parsed: ParsedQuery, df: DocFrequency | None = None) -> set[int]:
+    """The documents that match some of a best-match group's words but fewer than it needs; a search
+    subtracts them like the hidden ones (Whoosh's Or has no working minimum-match)."""
+    out: set[int] = set()
+    for group in parsed.groups:
+        if isinstance(group, AtLeast):
+            sets = [set(searcher.docs_for_query(_clause_query(c, df, scoring=False))) for c in group.clauses]
+            needed = group.needed(sum(1 for docs in sets if docs))
+            out |= {d for d, n in Counter(chain.from_iterable(sets)).items() if n < needed}
+    return out
 
 
 def hidden_query(viewer_org_id: int | None) -> wq.Query:
@@ -330,6 +342,7 @@ class WhooshBackend(SearchBackend):
                 return result
             matches = compile_query(request.query, request.filters, df=reader.doc_frequency, scoring=False)
             hidden = set(s.docs_for_query(hidden_query(request.viewer_org_id)))
+            hidden |= short_of_needed(s, request.query, reader.doc_frequency)
             kwargs = {}
             if request.sort == "date":
                 kwargs["sortedby"] = FieldFacet("date", reverse=True)

@@ -107,8 +107,10 @@ def test_phrase_negation_and_subwords(corpus):
 
 
 def test_english_is_stemmed(corpus):
-    assert ids(run("batteries")) == [corpus["cathode"].id]
     assert ids(run("CATHODES")) == [corpus["cathode"].id]
+    # the glossary: "batteries" stands for 电池, so the Chinese battery patents are found too
+    hits = ids(run("batteries"))
+    assert set(hits) == {corpus["cathode"].id, corpus["separator"].id, corpus["hydrogen"].id}
 
 
 def test_field_syntax(corpus):
