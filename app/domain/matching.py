@@ -1,17 +1,26 @@
 """Scoring a technology need against an offer (a listing or a university technology offer).
 
 Plain Python, no Flask: the service builds a :class:`Profile` for each side and calls :func:`score`.
-Every factor is a number in [0, 1]; the score is the weighted mean of the factors, and the
-explanation keeps each factor's weight, value, contribution and the evidence behind it (shared
-terms, shared IPC codes, price against budget), so a user sees why a match was made.
+Every factor is a number in [0, 1]. Two of them are **technical evidence** (text, IPC); the others are
+**context** (industry, alliance, region, licence kind, price, stage). A score is
+
+    evidence × (1 − CONTEXT_SHARE + CONTEXT_SHARE × context)
+
+with evidence and context the weighted means of their factors: context reorders offers that are
+technically relevant but cannot make an irrelevant one relevant (no evidence, no score). A match is
+kept only with evidence ≥ MIN_EVIDENCE and notifies only with evidence ≥ NOTIFY_EVIDENCE and text in
+common (IPC codes alone never notify). The explanation keeps each factor's weight within its group,
+value, contribution and the evidence behind it (shared terms, shared IPC codes, price against budget).
 
 Factors and default weights (``MATCH_WEIGHTS`` in config.py overrides any of them):
 
 ========== ====== ===============================================================================
-text        0.35  BM25 of the need's terms (jieba words, as the search index segments them) in the
-                  offer's text, over all published offers; 1.0 when every term is there at the offers'
-                  average length (see :func:`bm25`)
-ipc         0.25  the closest IPC pair: same main group 1.0, same subclass 0.6, same class 0.3
+text        0.35  BM25 of the need's terms (the search analyser's words, title words counting double,
+                  sub-words half) in the offer's text, over all published offers; 1.0 when the need's
+                  TEXT_TERMS_CAP heaviest terms are there at the offers' average length (see :func:`bm25`)
+ipc         0.25  the closest IPC pair (see :func:`ipc_level`): same subgroup 1.0, a main group and a code in
+                  it 0.8, other subgroups of one main group 0.5, same subclass 0.3 (0.5 when the need named
+                  only the subclass), same class 0.1
 industry    0.10  same industry 1.0
 alliance    0.05  both organisations belong to the same center's alliance 1.0
 region      0.05  same city 1.0, same province 0.5
@@ -32,7 +41,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "region": 0.05, "licence": 0.05, "budget": 0.10, "stage": 0.05,
 }
 FACTORS = tuple(DEFAULT_WEIGHTS)
-TEXT_TERMS_CAP = 12  # a need with more terms than this reaches 1.0 with that many of them (by weight)
+EVIDENCE = ("text", "ipc")  # the technical factors; the others are context
+CONTEXT_SHARE = 0.25  # context moves a score by at most this share of its evidence
+MIN_EVIDENCE = 0.15  # weaker technical evidence is no match
+NOTIFY_EVIDENCE = 0.45  # evidence this strong (with words in common) notifies both organisations
+NOTIFY_TEXT = 0.3  # ... and at least this text factor: IPC codes alone never notify
+TEXT_TERMS_CAP = 12  # the need's heaviest terms, this many, make a perfect text factor
 NEUTRAL = 0.5
 BM25_K1 = 1.2  # term-frequency saturation (as Whoosh's and Lucene's BM25F default)
 BM25_B = 0.75  # length normalisation
@@ -43,7 +57,8 @@ class Profile:
     """One side of a match, as the scorer sees it."""
 
     terms: frozenset[str] = frozenset()
-    tf: Mapping[str, int] = field(default_factory=dict)  # offer: how often each term occurs (1 if absent)
+    tf: Mapping[str, float] = field(default_factory=dict)  # offer: how often each term occurs (1 if absent);
+    # need: each term's weight (1 if absent; title words more, sub-words less)
     length: int = 0  # offer: its text's length in terms (0: the average)
     ipc: tuple[str, ...] = ()  # normalised codes ("H01M 10/052") or subclasses ("H01M")
     industry: str = ""
@@ -70,14 +85,50 @@ class Factor:
 @dataclass
 class Match:
     score: float
-    factors: list[Factor]
+    factors: list[Factor]  # weights normalised within their group (evidence, context)
+
+    def _mean(self, evidence: bool) -> float:
+        return sum(f.contribution for f in self.factors if (f.name in EVIDENCE) == evidence)
+
+    @property
+    def evidence(self) -> float:
+        return self._mean(True)
+
+    @property
+    def context(self) -> float:
+        return self._mean(False)
+
+    @property
+    def text(self) -> float:
+        return next((f.value for f in self.factors if f.name == "text"), 0.0)
+
+    @property
+    def relevant(self) -> bool:
+        """Enough technical evidence to be a match at all."""
+        return self.evidence >= MIN_EVIDENCE
+
+    @property
+    def strong(self) -> bool:
+        """Evidence strong enough, words in common included, to tell both organisations."""
+        return self.evidence >= NOTIFY_EVIDENCE and self.text >= NOTIFY_TEXT
 
     def explanation(self) -> list[dict]:
         return [
-            {"factor": f.name, "weight": round(f.weight, 4), "value": round(f.value, 4),
+            {"factor": f.name, "group": "evidence" if f.name in EVIDENCE else "context",
+             "weight": round(f.weight, 4), "value": round(f.value, 4),
              "contribution": round(f.contribution, 4), **f.detail}
             for f in self.factors
         ]
+
+
+def combine(evidence: float, context: float) -> float:
+    """The score: evidence, moved by context by at most CONTEXT_SHARE of it."""
+    return evidence * (1 - CONTEXT_SHARE + CONTEXT_SHARE * context)
+
+
+def _group_totals(weights: dict[str, float]) -> tuple[float, float]:
+    ev = sum(weights[n] for n in EVIDENCE)
+    return ev, sum(weights.values()) - ev
 
 
 def weights_from(config: dict | None) -> dict[str, float]:
@@ -89,22 +140,40 @@ def weights_from(config: dict | None) -> dict[str, float]:
         if float(value) < 0:
             raise ValueError(f"match weight {name} is negative")
         weights[name] = float(value)
-    if sum(weights.values()) <= 0:
-        raise ValueError("match weights sum to zero")
+    if sum(weights[n] for n in EVIDENCE) <= 0:
+        raise ValueError("the text and ipc weights sum to zero: a match needs technical evidence")
     return weights
 
 
+def _parts(code: str) -> tuple[str, str, str]:
+    """(subclass, main group number, subgroup digits) of ``H01M 10/0525``; a bare subclass gives ('H01M', '', '')."""
+    code = code.replace(" ", "")
+    sub, _, rest = code[:4], None, code[4:]
+    group, _, subgroup = rest.partition("/")
+    return sub, group, subgroup
+
+
 def ipc_level(a: str, b: str) -> float:
-    """1.0 same main group, 0.6 same subclass, 0.3 same class, else 0 (a bare subclass matches at 0.6)."""
+    """How close two IPC codes are, 0–1. The same main group is not a full match: its subgroups are
+    different techniques (H01M 10/54 recycling, H01M 10/48 battery monitoring).
+
+    1.0 the same subgroup, or one below the other (10/052 and 10/0525: the longer extends the shorter);
+    0.8 a main group (x/00) and a code in it; 0.5 other subgroups of one main group, or a bare subclass
+    hint and a code in it; 0.3 the same subclass; 0.1 the same class; else 0."""
     if not a or not b:
         return 0.0
-    if "/" in a and "/" in b and a.split("/")[0] == b.split("/")[0]:
-        return 1.0
-    if a[:4] == b[:4]:
-        return 0.6
-    if a[:3] == b[:3]:
+    (sa_, ga, ka), (sb, gb, kb) = _parts(a), _parts(b)
+    if sa_ != sb:
+        return 0.1 if a[:3] == b[:3] else 0.0
+    if not ga or not gb:
+        return 0.5  # a subclass named alone: the user knew the field, not the group
+    if ga != gb:
         return 0.3
-    return 0.0
+    if ka == kb or (len(ka) > 2 and len(kb) > 2 and (ka.startswith(kb) or kb.startswith(ka))):
+        return 1.0
+    if ka.strip("0") == "" or kb.strip("0") == "":
+        return 0.8
+    return 0.5
 
 
 def _ipc(need: Profile, offer: Profile) -> Factor:
@@ -141,15 +210,17 @@ NO_STATS = TextStats()
 
 
 def bm25(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> tuple[float, list[str]]:
-    """The text factor: BM25 of the need's terms in the offer, divided by what an offer with each of the
-    need's terms once, at the average length, would score (Σ idf), capped at 1; and the shared terms.
+    """The text factor: BM25 of the need's terms in the offer, divided by what an offer holding the need's
+    TEXT_TERMS_CAP heaviest terms once, at the average length, would score; capped at 1; and the shared terms.
 
-    BM25(q, d) = Σ_{t in q∩d} idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·len/avg_len)).
-    A need with more than TEXT_TERMS_CAP terms is held to the cap: the ideal is Σ idf · cap / terms."""
+    BM25(q, d) = Σ_{t in q∩d} w(t) · idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·len/avg_len)), with w(t) the
+    need's weight of the term (``need.tf``, 1 when absent)."""
     if not need.terms:
         return 0.0, []
     shared = sorted(need.terms & offer.terms)
-    ideal = sum(stats.idf(t) for t in need.terms) * min(1.0, TEXT_TERMS_CAP / len(need.terms))
+    weight = need.tf.get
+    heaviest = sorted((weight(t, 1) * stats.idf(t) for t in need.terms), reverse=True)[:TEXT_TERMS_CAP]
+    ideal = sum(heaviest)
     if not shared or ideal <= 0:
         return 0.0, shared
     norm = 1.0
@@ -158,7 +229,7 @@ def bm25(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> tuple[fl
     total = 0.0
     for t in shared:
         tf = offer.tf.get(t, 1)
-        total += stats.idf(t) * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
+        total += weight(t, 1) * stats.idf(t) * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
     return min(1.0, total / ideal), shared
 
 
@@ -233,10 +304,13 @@ def score(need: Profile, offer: Profile, weights: dict[str, float] | None = None
         _budget(need, offer),
         _stage(need, offer),
     ]
-    total = sum(weights.values())
+    ev_total, ctx_total = _group_totals(weights)
     for f in factors:
-        f.weight = weights[f.name] / total
-    return Match(score=sum(f.contribution for f in factors), factors=factors)
+        total = ev_total if f.name in EVIDENCE else ctx_total
+        f.weight = weights[f.name] / total if total else 0.0
+    m = Match(score=0.0, factors=factors)
+    m.score = combine(m.evidence, m.context)
+    return m
 
 
 class OfferIndex:
@@ -300,12 +374,14 @@ class OfferIndex:
 
 def quick_score(need: Profile, offer: Profile, weights: dict[str, float], stats: TextStats = NO_STATS) -> float:
     """The same number as ``score(need, offer, weights, stats).score``, without building the explanation."""
-    total = sum(weights.values())
+    ev_total, ctx_total = _group_totals(weights)
     text = bm25(need, offer, stats)[0]
     ipc = max((ipc_level(a, b) for a in need.ipc for b in offer.ipc), default=0.0)
-    value = (weights["text"] * text + weights["ipc"] * ipc
-             + weights["industry"] * (1.0 if need.industry and need.industry == offer.industry else 0.0)
-             + weights["alliance"] * (1.0 if need.centers & offer.centers else 0.0)
-             + weights["region"] * _region(need, offer).value + weights["licence"] * _licence(need, offer).value
-             + weights["budget"] * _budget(need, offer).value + weights["stage"] * _stage(need, offer).value)
-    return value / total
+    evidence = (weights["text"] * text + weights["ipc"] * ipc) / ev_total
+    if not evidence:
+        return 0.0
+    context = (weights["industry"] * (1.0 if need.industry and need.industry == offer.industry else 0.0)
+               + weights["alliance"] * (1.0 if need.centers & offer.centers else 0.0)
+               + weights["region"] * _region(need, offer).value + weights["licence"] * _licence(need, offer).value
+               + weights["budget"] * _budget(need, offer).value + weights["stage"] * _stage(need, offer).value)
+    return combine(evidence, context / ctx_total if ctx_total else 0.0)

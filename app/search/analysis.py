@@ -100,11 +100,23 @@ def ensure_ready() -> None:
         for name in USER_DICTS:
             if (DICT_DIR / name).exists():
                 jieba.load_userdict(str(DICT_DIR / name))
+                _terms.update(fold(line.split()[0]) for line in _lines(DICT_DIR / name))
         for term in ipc_terms():
             if not term.isascii() and not jieba.dt.FREQ.get(term):
                 jieba.add_word(term)
+            _terms.add(fold(term))
         _load_glossary()
+        _terms.update(_phrases.values())
         _ready = True
+
+
+_terms: set[str] = set()  # the technical terms our word lists name (not jieba's general dictionary)
+
+
+def is_term(token: str) -> bool:
+    """Whether a token (index form) is one of the industries' technical terms, a glossary term included."""
+    ensure_ready()
+    return token in _terms
 
 
 def fold(text: str) -> str:
@@ -141,6 +153,12 @@ def _subwords(word: str) -> list[str]:
     return out
 
 
+def subwords(token: str) -> list[str]:
+    """The dictionary words inside a token, in index form (what :func:`segment` adds at its position)."""
+    ensure_ready()
+    return _with_subwords(token, token)[1:]
+
+
 def _with_subwords(word: str, main: str) -> list[str]:
     if len(word) > 2 and not word.isascii():
         return [main, *(s for s in (normalize(x) for x in _subwords(word)) if s and s != main)]
@@ -163,6 +181,8 @@ def _load_glossary() -> None:
             continue
         for phrase in (p.strip() for p in en.split(";")):
             key = tuple(t for t in (normalize(w) for w in jieba.cut(fold(phrase.lower()), HMM=False)) if t)
+            if len(key) == 1 and len(key[0]) == 1:
+                continue  # "太热" without its stop word is 热: one character stands for too much
             if key and key != (zh,) and key not in _phrases:  # the first term listed for a phrase wins
                 _phrases[key] = zh
                 _longest = max(_longest, len(key))

@@ -70,8 +70,8 @@ def patent_doc(p: Patent) -> SearchDoc:
 def listing_doc(item: Listing) -> SearchDoc:
     patents = list(item.patents)
     org_name = item.org.name if item.org else ""
-    body = "\n".join(
-        [item.description or "", item.tech_summary or ""] + [p.title for p in patents]
+    body = "\n".join(  # the patents' titles and abstracts: most of what the technology is
+        [item.description or "", item.tech_summary or ""] + [p.title for p in patents] + [p.abstract or "" for p in patents]
     )
     codes = [c for p in patents for c in p.ipc_list]
     numbers = [n for p in patents for n in number_forms(p.application_number, p.publication_number)]

@@ -93,32 +93,35 @@ def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool):
     return _keyword_expr(clause)
 
 
-def _at_least_expr(group: AtLeast, rank_parts: list[str], needed: int):
-    """Any of the words (the GIN index finds those rows), and at least ``needed`` of them."""
+def _at_least_expr(group: AtLeast, rank_parts: list[str], weights: list[float]):
+    """Any of the words (the GIN index finds those rows), holding enough of their weight."""
     matched = [_clause_expr(c, rank_parts, False) for c in group.clauses]
-    count = sum((sa.case((m, 1), else_=0) for m in matched[1:]), sa.case((matched[0], 1), else_=0))
-    return sa.and_(sa.or_(*matched), count >= needed)
+    rank_parts.extend(_text_tsquery(c) for c in group.ranking)
+    held = sum((sa.case((m, w), else_=0.0) for m, w in zip(matched, weights)), sa.literal(0.0))
+    return sa.and_(sa.or_(*matched), held >= group.enough(weights))
 
 
-def words_present(conn, group: AtLeast) -> int:
-    """How many of a best-match group's words some document holds (one index probe a word)."""
-    n = 0
+def word_weights(conn, group: AtLeast) -> list[float]:
+    """Each of a best-match group's words' weight (:meth:`AtLeast.weight`) from its document count."""
+    docs = conn.scalar(sa.select(sa.func.count()).select_from(D)) or 0
+    out = []
     for clause in group.clauses:
         tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
-        n += bool(conn.scalar(sa.select(D.c.id).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)).limit(1)))
-    return n
+        df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)))
+        out.append(group.weight(docs, df or 0))
+    return out
 
 
 def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None,
-                  needed: dict[int, int] | None = None):
+                  weights: dict[int, list[float]] | None = None):
     """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked.
-    ``needed``: for each best-match group (by its position in ``parsed.groups``), how many of its words
-    a row must hold (default: :meth:`AtLeast.needed` of all its words)."""
+    ``weights``: for each best-match group (by its position in ``parsed.groups``), its words' weights
+    (:func:`word_weights`; default: all the same)."""
     conds = []
     rank_parts: list[str] = []
     for i, group in enumerate(parsed.groups):
         if isinstance(group, AtLeast):
-            conds.append(_at_least_expr(group, rank_parts, (needed or {}).get(i, group.needed(len(group.clauses)))))
+            conds.append(_at_least_expr(group, rank_parts, (weights or {}).get(i, [1.0] * len(group.clauses))))
             continue
         if isinstance(group, AnyOf):
             expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated) for c in group.clauses])
@@ -202,9 +205,8 @@ class PostgresBackend(SearchBackend):
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
         with self._engine().connect() as conn:
             self._check_dialect(conn)
-            needed = {i: g.needed(words_present(conn, g)) for i, g in enumerate(request.query.groups)
-                      if isinstance(g, AtLeast)}
-            where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id, needed)
+            weights = {i: word_weights(conn, g) for i, g in enumerate(request.query.groups) if isinstance(g, AtLeast)}
+            where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id, weights)
             if where is None:
                 return result
             if request.facets:  # every document has one kind: the kinds' counts add up to the total

@@ -15,6 +15,7 @@ No Flask import here.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -68,16 +69,27 @@ class AnyOf:
 
 @dataclass
 class AtLeast:
-    """Best match: one-word clauses of which at least :meth:`needed` must match; ranked by BM25 over all."""
+    """Best match: one-word clauses ranked by BM25 over all of them, of which a document must hold enough:
+    words carrying at least ``share`` of the query's weight (see :meth:`enough`)."""
 
     clauses: list[Clause]
     share: float = 0.5
+    ranking: list[Clause] = field(default_factory=list)  # words that only add to the rank, never required
     negated: bool = False  # never; the groups' common interface
 
-    def needed(self, present: int) -> int:
-        """How many clauses a document must match, when ``present`` of them occur in the index at all
-        (a word no document uses cannot count against the others)."""
-        return max(1, -(-round(max(present, 1) * self.share * 100) // 100))
+    @staticmethod
+    def weight(docs: int, df: int) -> float:
+        """A word's weight: its idf, ln(1 + N / df); 0 for a word no document holds."""
+        return math.log(1 + docs / df) if df else 0.0
+
+    def enough(self, weights: list[float]) -> float:
+        """The weight a document's matched words must reach, given each clause's weight. A sentence's
+        filler words (发现, 及时) are common and weigh little; a word no document holds weighs nothing,
+        so it cannot count against the others. Always at least the lightest present word's weight."""
+        present = [w for w in weights if w > 0]
+        if not present:
+            return 0.0
+        return max(min(present), self.share * sum(present)) - 1e-9
 
 
 @dataclass
@@ -106,15 +118,17 @@ class ParsedQuery:
         return sorted(terms, key=lambda t: (-len(t), t))
 
 
-# Best match: at least this share of the loose words (rounded up) must be in a document.
-MIN_SHARE = 0.5
+# Best match: a document must hold words carrying at least this share of the loose words' weight (idf).
+MIN_SHARE = 0.4
 
 
 def relax(parsed: ParsedQuery) -> ParsedQuery | None:
     """The query as best match, or None when nothing can be relaxed.
 
-    The plain words typed into the box (``采煤机 截齿 磨损 太快``) need no longer all be there: at least
-    :data:`MIN_SHARE` of them must. What the user spelled out stays as written: a quoted phrase, a
+    The plain words typed into the box (``采煤机 截齿 磨损 太快``) need no longer all be there: the ones
+    a document holds must carry :data:`MIN_SHARE` of their weight (:meth:`AtLeast.enough`). When some
+    are the industries' technical terms (:func:`analysis.is_term`), only those count; the rest of the
+    sentence (``一个班 要 换 好几次``) still adds to the rank. What the user spelled out stays as written: a quoted phrase, a
     ``field:`` clause, ``OR`` and ``-`` exclusions. One-character Chinese words count when nothing
     longer was typed (``磨`` in ``截齿磨得快`` says little)."""
     loose: list[Clause] = []
@@ -126,10 +140,15 @@ def relax(parsed: ParsedQuery) -> ParsedQuery | None:
                 loose.append(Clause(field=None, tokens=[token], alternatives={token: alt} if alt else {}))
         else:
             kept.append(group)
+    if len(loose) < 2:
+        return None
     strong = [c for c in loose if len(c.tokens[0]) > 1 or c.tokens[0].isascii()]
     words = strong or loose
-    if len(words) < 2:
-        return None
+    technical = [c for c in words if analysis.is_term(c.tokens[0])]
+    if technical:  # the words the field knows decide; the rest of the sentence only ranks
+        rest = [c for c in words if c not in technical]
+        return ParsedQuery(text=parsed.text, groups=[*kept, AtLeast(technical, MIN_SHARE, ranking=rest)],
+                           warnings=parsed.warnings)
     return ParsedQuery(text=parsed.text, groups=[*kept, AtLeast(words, MIN_SHARE)], warnings=parsed.warnings)
 
 

@@ -200,7 +200,10 @@ def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], df: DocFre
     must: list[wq.Query] = []
     must_not: list[wq.Query] = []
     for group in parsed.groups:
-        if isinstance(group, AnyOf | AtLeast):  # how many of an AtLeast must match: short_of_needed
+        if isinstance(group, AtLeast):  # how much of it must match: short_of_needed
+            ranking = group.ranking if scoring else []
+            q = _or([_clause_query(c, df, scoring) for c in group.clauses + ranking])
+        elif isinstance(group, AnyOf):
             q = _or([_clause_query(c, df, scoring) for c in group.clauses])
         else:
             q = _clause_query(group, df, scoring if not group.negated else False)
@@ -223,8 +226,15 @@ def short_of_needed(searcher, parsed: ParsedQuery, df: DocFrequency | None = Non
     for group in parsed.groups:
         if isinstance(group, AtLeast):
             sets = [set(searcher.docs_for_query(_clause_query(c, df, scoring=False))) for c in group.clauses]
-            needed = group.needed(sum(1 for docs in sets if docs))
-            out |= {d for d, n in Counter(chain.from_iterable(sets)).items() if n < needed}
+            weights = [group.weight(searcher.doc_count(), len(docs)) for docs in sets]
+            enough = group.enough(weights)
+            held: Counter[int] = Counter()
+            for docs, w in zip(sets, weights):
+                for d in docs:
+                    held[d] += w
+            out |= {d for d, w in held.items() if w < enough}
+            for clause in group.ranking:  # a ranking word alone does not make a match
+                out |= set(searcher.docs_for_query(_clause_query(clause, df, scoring=False))) - held.keys()
     return out
 
 
