@@ -78,43 +78,54 @@ def _notifies(m) -> bool:
 
 
 def evaluate(url: str, backend: str = "whoosh") -> dict:
-    import sqlalchemy as sa
-
+    """The figures against the demo data in the database at ``url`` (search index rebuilt in a temporary place)."""
     from app import create_app
-    from app.extensions import db
-    from app.models import Industry, Listing, Need, Organisation
     from app.search import maintenance
-    from app.services import matching
-    from app.services import search as search_service
 
     index_dir = tempfile.mkdtemp(prefix="ipx-judged-")
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, SEARCH_BACKEND=backend, SEARCH_INDEX_DIR=index_dir,
                      SEARCH_WRITER="off", MATCH_REFRESH="off")
     with app.app_context():
-        titles = dict(db.session.execute(sa.select(Listing.id, Listing.title)).all())
-        changed = {i: t for i, t in J.LISTING_TITLES.items() if titles.get(i) != t}
-        if changed:
-            raise SystemExit(f"the demo listings differ from the judged ones ({len(changed)} titles): re-judge the set")
         maintenance.reindex()
-        buyer = db.session.scalar(sa.select(Organisation).where(Organisation.kind == "sme").order_by(Organisation.id))
-        match_rows, search_rows, notified, notified_bad, none_needs = [], [], 0, 0, []
-        for item in J.NEEDS:
-            need = Need(org_id=buyer.id, title=item["title"], description=item.get("description", ""),
-                        industry=Industry(item["industry"]), ipc_hints=item.get("ipc", ""), region=buyer.region or "",
-                        kinds_wanted="", budget_max_fen=None, min_trl=None)
-            shown = [(listing.id, m) for listing, m in matching.rank_listings(db.session, need) if _kept(m)][:matching.KEEP]
-            grades = item["grades"]
-            for key, m in shown:
-                if _notifies(m):
-                    notified += 1
-                    notified_bad += grades.get(key, 0) == 0
-            if not grades:
-                none_needs.append({"title": item["title"], "shown": len(shown),
-                                   "notifying": sum(1 for _, m in shown if _notifies(m)),
-                                   "best": round(max((m.score for _, m in shown), default=0.0), 3)})
-            match_rows.append(([key for key, _ in shown], grades))
-            page = search_service.search(None, item["title"], filters={"kind": ["listing"]}, per_page=10, facets=False)
-            search_rows.append(([f.obj.id for f in page.items], grades))
+        return evaluate_here()
+
+
+def evaluate_here() -> dict:
+    """The figures in the current app context: its database holds the demo data, its index is current.
+    The judged listings' ids are the demo's ids in a fresh database; an older one may number from further
+    on (the titles are checked either way)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Industry, Listing, Need, Organisation
+    from app.services import matching
+    from app.services import search as search_service
+
+    titles = dict(db.session.execute(sa.select(Listing.id, Listing.title)).all())
+    offset = min(titles, default=1) - 1
+    changed = {i: t for i, t in J.LISTING_TITLES.items() if titles.get(i + offset) != t}
+    if changed:
+        raise SystemExit(f"the demo listings differ from the judged ones ({len(changed)} titles): re-judge the set")
+    buyer = db.session.scalar(sa.select(Organisation).where(Organisation.kind == "sme").order_by(Organisation.id))
+    match_rows, search_rows, notified, notified_bad, none_needs = [], [], 0, 0, []
+    for item in J.NEEDS:
+        need = Need(org_id=buyer.id, title=item["title"], description=item.get("description", ""),
+                    industry=Industry(item["industry"]), ipc_hints=item.get("ipc", ""), region=buyer.region or "",
+                    kinds_wanted="", budget_max_fen=None, min_trl=None)
+        shown = [(listing.id - offset, m) for listing, m in matching.rank_listings(db.session, need) if _kept(m)]
+        shown = shown[:matching.KEEP]
+        grades = item["grades"]
+        for key, m in shown:
+            if _notifies(m):
+                notified += 1
+                notified_bad += grades.get(key, 0) == 0
+        if not grades:
+            none_needs.append({"title": item["title"], "shown": len(shown),
+                               "notifying": sum(1 for _, m in shown if _notifies(m)),
+                               "best": round(max((m.score for _, m in shown), default=0.0), 3)})
+        match_rows.append(([key for key, _ in shown], grades))
+        page = search_service.search(None, item["title"], filters={"kind": ["listing"]}, per_page=10, facets=False)
+        search_rows.append(([f.obj.id - offset for f in page.items], grades))
     return {
         "matcher": {**figures(match_rows), "notified": notified,
                     "notified_not_relevant": round(notified_bad / notified, 3) if notified else 0.0},

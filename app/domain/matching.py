@@ -145,6 +145,11 @@ def weights_from(config: dict | None) -> dict[str, float]:
     return weights
 
 
+def _group_key(code: str) -> str:
+    """``H01M 10/052`` -> ``H01M10``."""
+    return code.replace(" ", "").split("/")[0]
+
+
 def _parts(code: str) -> tuple[str, str, str]:
     """(subclass, main group number, subgroup digits) of ``H01M 10/0525``; a bare subclass gives ('H01M', '', '')."""
     code = code.replace(" ", "")
@@ -209,6 +214,21 @@ class TextStats:
 NO_STATS = TextStats()
 
 
+_last_ideal: tuple = (None, None, 0.0)  # (need, stats, value): a ranking asks once per candidate
+
+
+def ideal_text(need: Profile, stats: TextStats) -> float:
+    """What an offer holding the need's TEXT_TERMS_CAP heaviest terms once, at the average length, scores."""
+    global _last_ideal
+    last_need, last_stats, value = _last_ideal
+    if last_need is need and last_stats is stats:
+        return value
+    weight = need.tf.get
+    value = sum(sorted((weight(t, 1) * stats.idf(t) for t in need.terms), reverse=True)[:TEXT_TERMS_CAP])
+    _last_ideal = (need, stats, value)
+    return value
+
+
 def bm25(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> tuple[float, list[str]]:
     """The text factor: BM25 of the need's terms in the offer, divided by what an offer holding the need's
     TEXT_TERMS_CAP heaviest terms once, at the average length, would score; capped at 1; and the shared terms.
@@ -218,10 +238,11 @@ def bm25(need: Profile, offer: Profile, stats: TextStats = NO_STATS) -> tuple[fl
     if not need.terms:
         return 0.0, []
     shared = sorted(need.terms & offer.terms)
+    if not shared:
+        return 0.0, shared
     weight = need.tf.get
-    heaviest = sorted((weight(t, 1) * stats.idf(t) for t in need.terms), reverse=True)[:TEXT_TERMS_CAP]
-    ideal = sum(heaviest)
-    if not shared or ideal <= 0:
+    ideal = ideal_text(need, stats)
+    if ideal <= 0:
         return 0.0, shared
     norm = 1.0
     if offer.length and stats.avg_length:
@@ -309,28 +330,35 @@ def score(need: Profile, offer: Profile, weights: dict[str, float] | None = None
         total = ev_total if f.name in EVIDENCE else ctx_total
         f.weight = weights[f.name] / total if total else 0.0
     m = Match(score=0.0, factors=factors)
-    m.score = combine(m.evidence, m.context)
+    m.score = combine(m.evidence, m.context) if ctx_total else m.evidence  # no context weighed: evidence alone
     return m
 
 
-class OfferIndex:
-    """Offers' profiles with an inverted index on terms and IPC classes.
+IPC_CANDIDATE = 0.5  # an IPC pair this close (the same main group, or a subclass hint) brings a candidate
 
-    A match needs evidence about the technology: at least one shared term or one IPC pair in the same
-    class. The index finds exactly those offers, so a need is scored against its candidates only,
-    not against every offer (industry, region and price alone never make a match)."""
+
+class OfferIndex:
+    """Offers' profiles with an inverted index on terms, IPC main groups and subclasses.
+
+    A match needs evidence about the technology: at least one shared term or one IPC pair at
+    IPC_CANDIDATE or closer. The index finds exactly those offers, so a need is scored against its
+    candidates only, not against every offer (industry, region and price alone never make a match)."""
 
     def __init__(self, offers: list[tuple[int, Profile]]) -> None:
         self.offers = dict(offers)
         self.by_term: dict[str, set[int]] = {}
-        self.by_class: dict[str, set[int]] = {}
+        self.by_group: dict[str, set[int]] = {}
         self.by_subclass: dict[str, set[int]] = {}
+        self.by_bare_subclass: dict[str, set[int]] = {}  # offers giving only a subclass
         for key, p in offers:
             for t in p.terms:
                 self.by_term.setdefault(t, set()).add(key)
             for code in p.ipc:
-                self.by_class.setdefault(code[:3], set()).add(key)
                 self.by_subclass.setdefault(code[:4], set()).add(key)
+                if "/" in code:
+                    self.by_group.setdefault(_group_key(code), set()).add(key)
+                else:
+                    self.by_bare_subclass.setdefault(code[:4], set()).add(key)
         lengths = [p.length or len(p.terms) for _, p in offers]
         self.stats = TextStats(docs=len(offers), df={t: len(keys) for t, keys in self.by_term.items()},
                                avg_length=sum(lengths) / len(lengths) if lengths else 0.0)
@@ -347,10 +375,11 @@ class OfferIndex:
     def candidates(self, need: Profile) -> set[int]:
         rare = self._rare(need)
         out: set[int] = set().union(*(self.by_term.get(t, set()) for t in (rare or need.terms)))
-        # with rare words, IPC-only candidates must share the subclass; without, the class is enough
-        table, width = (self.by_subclass, 4) if rare else (self.by_class, 3)
-        for code in need.ipc:
-            out |= table.get(code[:width], set())
+        for code in need.ipc:  # a main group's codes, or a subclass hint's
+            if "/" in code:
+                out |= self.by_group.get(_group_key(code), set()) | self.by_bare_subclass.get(code[:4], set())
+            else:
+                out |= self.by_subclass.get(code[:4], set())
         return out
 
     def has_evidence(self, need: Profile, offer: Profile) -> bool:
@@ -358,30 +387,40 @@ class OfferIndex:
         rare = self._rare(need)
         if (rare or need.terms) & offer.terms:
             return True
-        width = 4 if rare else 3
-        return any(a[:width] == b[:width] for a in need.ipc for b in offer.ipc)
+        return any(ipc_level(a, b) >= IPC_CANDIDATE for a in need.ipc for b in offer.ipc)
 
     def rank(self, need: Profile, weights: dict[str, float] | None = None, limit: int | None = None,
-             exclude: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, Match]]:
-        """Candidates by :func:`quick_score`; the full explained :func:`score` only for the ones returned."""
+             exclude: set[int] | frozenset[int] = frozenset(), min_evidence: float = MIN_EVIDENCE) -> list[tuple[int, Match]]:
+        """Candidates with technical evidence ≥ ``min_evidence``, by :func:`quick_score`; the full explained
+        :func:`score` only for the ones returned."""
         weights = weights or DEFAULT_WEIGHTS
-        keys = self.candidates(need) - set(exclude)
-        quick = sorted(((quick_score(need, self.offers[key], weights, self.stats), key) for key in keys),
-                       key=lambda pair: (-pair[0], pair[1]))
+        quick = []
+        for key in self.candidates(need) - set(exclude):
+            evidence, value = _quick(need, self.offers[key], weights, self.stats, min_evidence)
+            if evidence >= min_evidence:
+                quick.append((value, key))
+        quick.sort(key=lambda pair: (-pair[0], pair[1]))
         kept = quick[:limit] if limit else quick
         return [(key, score(need, self.offers[key], weights, self.stats)) for _, key in kept]
 
 
-def quick_score(need: Profile, offer: Profile, weights: dict[str, float], stats: TextStats = NO_STATS) -> float:
-    """The same number as ``score(need, offer, weights, stats).score``, without building the explanation."""
+def _quick(need: Profile, offer: Profile, weights: dict[str, float], stats: TextStats,
+           min_evidence: float = 0.0) -> tuple[float, float]:
+    """(evidence, score) as :func:`score` computes them, without the explanation (the score is not
+    computed, 0, when the evidence is below ``min_evidence``)."""
     ev_total, ctx_total = _group_totals(weights)
     text = bm25(need, offer, stats)[0]
     ipc = max((ipc_level(a, b) for a in need.ipc for b in offer.ipc), default=0.0)
     evidence = (weights["text"] * text + weights["ipc"] * ipc) / ev_total
-    if not evidence:
-        return 0.0
+    if evidence < min_evidence or not evidence or not ctx_total:
+        return evidence, (0.0 if evidence < min_evidence else evidence)
     context = (weights["industry"] * (1.0 if need.industry and need.industry == offer.industry else 0.0)
                + weights["alliance"] * (1.0 if need.centers & offer.centers else 0.0)
                + weights["region"] * _region(need, offer).value + weights["licence"] * _licence(need, offer).value
                + weights["budget"] * _budget(need, offer).value + weights["stage"] * _stage(need, offer).value)
-    return combine(evidence, context / ctx_total if ctx_total else 0.0)
+    return evidence, combine(evidence, context / ctx_total)
+
+
+def quick_score(need: Profile, offer: Profile, weights: dict[str, float], stats: TextStats = NO_STATS) -> float:
+    """The same number as ``score(need, offer, weights, stats).score``, without building the explanation."""
+    return _quick(need, offer, weights, stats)[1]

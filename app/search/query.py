@@ -235,6 +235,8 @@ def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery)
             else:
                 result.warnings.append((N_("“{value}” is not an IPC code; try ipc:H01M or ipc:\"H01M 10/052\""), {"value": value}))
                 return None
+        if code.endswith("/00"):  # a main group: every code in it (the index keeps H01M10 for H01M 10/052)
+            code = code.split("/")[0]
         return Clause(field="ipc", value=ipc_key(code))
     if fname == "number":
         try:

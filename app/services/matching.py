@@ -265,7 +265,7 @@ def refresh_need(session: Session, need_id: int) -> int:
     pairs = []
     if need is not None and need.status == PublicationStatus.PUBLISHED:
         w = weights()
-        pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w) if m.relevant][:KEEP]
+        pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w, limit=KEEP)]  # all relevant
     created = _store(session, pairs, existing)
     _notify(session, created)
     session.commit()

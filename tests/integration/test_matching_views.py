@@ -62,11 +62,14 @@ def test_editing_refreshes_and_dismissals_survive(db, client):
     login(client, owner)
     page = client.get(f"/matching/listings/{good.id}").get_data(as_text=True)
     assert "太贵" in page and buyer.org.name not in page.split("Why matched needs passed")[-1]
-    # withdrawing the listing removes its undismissed matches on the next refresh
-    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 1
-    other.status = "withdrawn"
-    db.session.commit()
+    # an offer sharing only the industry and the alliance is no match: no technical evidence
     assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 0
+    # withdrawing a listing removes its undismissed matches on the next refresh
+    second = make_listing(owner.org, title="石墨烯导热膜卷对卷涂布工艺", description="石墨烯导热膜的连续涂布与石墨化。")
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == second.id)) == 1
+    second.status = "withdrawn"
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == second.id)) == 0
 
 
 def test_match_pages_are_private(db, client):
