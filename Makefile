@@ -19,6 +19,7 @@ setup: $(BIN)/.installed
 db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search-reindex --if-stale
 
 run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

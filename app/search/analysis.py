@@ -238,11 +238,17 @@ def index_tokens(text: str) -> list[str]:
     return [token for _, token in iter_positions(segment(text))]
 
 
-def query_tokens(text: str) -> list[str]:
+def query_tokens(text: str, glossary: bool = True) -> list[str]:
     """A query's words in index form, in order (precise mode, no sub-words); a glossary phrase (English,
     or a colloquial Chinese word) becomes its term."""
     ensure_ready()
     tokens = [main for _, main in _cut(_SPACE.sub(" ", text or ""))]
+    return apply_glossary(tokens) if glossary else tokens
+
+
+def apply_glossary(tokens: list[str]) -> list[str]:
+    """Index-form tokens with each glossary phrase replaced by its term (``fuel cell`` -> 燃料电池)."""
+    ensure_ready()
     out, i = [], 0
     for start, n, term in _glossary_runs(tokens):
         out += tokens[i:start] + [term]

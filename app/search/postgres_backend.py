@@ -12,6 +12,7 @@ tsquery without a dictionary: both sides hold the same index-form words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -23,6 +24,7 @@ from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 D = SearchDocument.__table__
 MAX_POS = 16383
+REBUILD_LOCK_KEY = 0x1F_5EA2C4  # pg_try_advisory_lock key of a running rebuild
 WEIGHT_OF_FIELD = {None: "", "title": "A", "abstract": "B", "content": "", "applicant": "C"}
 
 
@@ -193,11 +195,35 @@ class PostgresBackend(SearchBackend):
             n += len(batch)
             if progress and batch:
                 progress(len(batch))
+            self._record_version(conn)
         return n
 
     def clear(self) -> None:
         with self._engine().begin() as conn:
             conn.execute(D.delete())
+            self._record_version(conn)
+
+    # The analysis version lives in the table's comment: no schema change, and it commits with the rows.
+    @staticmethod
+    def _record_version(conn) -> None:
+        conn.execute(sa.text(f"COMMENT ON TABLE {D.name} IS 'analysis={analysis.VERSION}'"))  # nosec B608 - a hex digest
+
+    def analysis_version(self) -> str | None:
+        with self._engine().connect() as conn:
+            self._check_dialect(conn)
+            comment = conn.scalar(sa.text(f"SELECT obj_description('{D.name}'::regclass, 'pg_class')"))  # nosec B608
+        return comment.removeprefix("analysis=") if comment and comment.startswith("analysis=") else None
+
+    @contextmanager
+    def rebuild_lock(self):
+        """A session-level advisory lock, held on a connection of its own while the rebuild runs."""
+        with self._engine().connect() as conn:
+            got = bool(conn.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY}))
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": REBUILD_LOCK_KEY})
 
     # -- reading
 

@@ -204,7 +204,37 @@ def parse(text: str) -> ParsedQuery:
         else:
             result.groups.append(clause)
         pending_or = False
+    result.groups = _glossary_across_words(result.groups)
     return result
+
+
+def _plain(group) -> bool:
+    return isinstance(group, Clause) and group.field is None and not group.phrase and not group.negated and bool(group.tokens)
+
+
+def _glossary_across_words(groups: list) -> list:
+    """Plain words get the glossary here, read together: ``stainless steel`` typed as two words is one
+    phrase (不锈钢); a run of words holding a phrase becomes one clause."""
+    out, run = [], []
+    for group in [*groups, None]:
+        if group is not None and _plain(group):
+            run.append(group)
+            continue
+        if run:
+            tokens = [t for c in run for t in c.tokens]
+            merged = analysis.apply_glossary(tokens)
+            if merged != tokens:
+                alternatives = {k: v for c in run for k, v in c.alternatives.items() if k in merged}
+                for token in merged:
+                    alt = analysis.split_alternative(token) if token not in tokens else None
+                    if alt:
+                        alternatives[token] = alt
+                run = [Clause(field=None, tokens=merged, alternatives=alternatives)]
+        out += run
+        run = []
+        if group is not None:
+            out.append(group)
+    return out
 
 
 def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery) -> Clause | None:
@@ -214,7 +244,8 @@ def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery)
     if fname is None or fname in TEXT_FIELDS:
         if is_phrase:  # "锂离子 电池" means the characters side by side: cut them as one text
             value = _CJK_SPACE.sub("", value)
-        tokens = analysis.query_tokens(value)
+        plain = fname is None and not is_phrase  # a plain word's glossary phrase may span the next words
+        tokens = analysis.query_tokens(value, glossary=not plain)
         if not tokens:
             return None
         phrase = is_phrase and len(tokens) > 1

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -33,12 +34,14 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
+from . import analysis
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
 from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
 
 FACET_SEP = b"\x1f"
+VERSION_FILE = "ANALYSIS"  # in each index directory: the analysis version its documents were segmented with
 EPOCH = date(1970, 1, 1)
 # facet field -> index field holding its values
 FACET_INDEX_FIELD = {"kind": "kind", "type": "type", "status": "status", "industry": "industry", "year": "year",
@@ -293,6 +296,7 @@ class WhooshBackend(SearchBackend):
         name = f"ix-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
         (self.base / name).mkdir()
         index.create_in(str(self.base / name), self.schema)
+        (self.base / name / VERSION_FILE).write_text(analysis.VERSION)  # the analysis its documents get
         return name
 
     def _point_to(self, name: str) -> None:
@@ -302,6 +306,30 @@ class WhooshBackend(SearchBackend):
 
     def index_dir(self) -> Path:
         return self.base / self._current_name()
+
+    def analysis_version(self) -> str | None:
+        try:
+            return (self.index_dir() / VERSION_FILE).read_text().strip()
+        except FileNotFoundError:
+            return None
+
+    @contextmanager
+    def rebuild_lock(self):
+        """A lock file next to CURRENT; one left by a crashed rebuild expires after 6 hours."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        path = self.base / "REBUILDING"
+        if path.exists() and _older_than(path, 6 * 3600):
+            path.unlink(missing_ok=True)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            yield False
+            return
+        os.close(fd)
+        try:
+            yield True
+        finally:
+            path.unlink(missing_ok=True)
 
     def _index(self):
         name = self._current_name()

@@ -11,6 +11,7 @@ from ..domain.lifecycle import SEARCHABLE
 from ..extensions import db
 from ..models import Listing, Need, Patent, User
 from ..search import backend as search_backend
+from ..search import state as search_state
 from ..search import highlight
 from ..search.backend import FACET_FIELDS, SORTS, SearchRequest, SearchResult
 from ..search.query import ParsedQuery, parse, relax
@@ -105,6 +106,7 @@ def search(viewer: User | None, text: str, *, filters: dict[str, list[str]] | No
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(page, MAX_PAGE))
     org_id = viewer.org_id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+    search_state().check_analysis()
     request = SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort, page=page,
                             per_page=per_page, facets=facets)
     result = search_backend().search(request)
