@@ -56,7 +56,8 @@ KEEP = 20  # matches kept per need (and per listing, from its side); only releva
 # Words every patent text or need uses; they say nothing about the technology.
 GENERIC_WORDS = frozenset("""技术 方法 一种 装置 系统 寻求 需求 用于 提供 相关 实现 进行 具有 可以 以及 本发明 所述 包括 提高
     降低 应用 产品 工艺 设备 研究 开发 合作 转让 许可 专利 企业 公司 单位 简介 内容 指标 方式 要求 我公司 本院 有限公司
-    需求内容 单位简介 技术指标 合作方式 联合 委托 优先 考虑 均可 实施例 制备 制备方法 生产 结构 效果 问题 现有 能够 采用 显著""".split())
+    需求内容 单位简介 技术指标 合作方式 联合 委托 优先 考虑 均可 实施例 制备 制备方法 生产 结构 效果 问题 现有 能够 采用 显著
+    独占 排他 普通 作价 入股 授权 保护期 年费 缴纳 剩余 审查 实质审查 资料 指导 现场 登记 备案""".split())
 
 
 def _keep(token: str) -> bool:
