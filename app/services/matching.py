@@ -71,11 +71,6 @@ def _words(text: str) -> list[str]:
     return [t for t in index_tokens(text or "") if _keep(t)]
 
 
-def terms(text: str) -> frozenset[str]:
-    """The words the text is about, as the search index holds them, two characters or more."""
-    return frozenset(_words(text))
-
-
 TITLE_BOOST = 2  # a word of an offer's title counts as this many occurrences (the search index boosts titles too)
 SUBWORD_WEIGHT = 0.5  # a need's word found only inside one of its longer words weighs this much
 
