@@ -26,6 +26,7 @@ setup-dev: $(BIN)/.dev-installed
 db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search-reindex --if-stale
 
 run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

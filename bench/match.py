@@ -1,11 +1,18 @@
 """Matching quality and latency.
 
     python bench/match.py [--listings 10000] [--patents 100000] [--quality-listings 600] [--needs 150]
+                          [--judged-db sqlite:////tmp/ipx-judged.sqlite3 | --no-judged]
 
-Quality: a labelled set generated from the demo vocabulary (app/demo/vocab.py). Every listing is about
-one product of one topic; every need asks for one product, in other words than the listings use
-(need titles and uses, not the listings' claims). Ground truth: the listings about the same product
-of the same topic are relevant. Prints precision@5 and recall@10 (macro averages over the needs).
+Quality, two sets:
+- generated from the demo vocabulary (app/demo/vocab.py). Every listing is about one product of one
+  topic; every need asks for one product, in other words than the listings use (need titles and uses,
+  not the listings' claims). Ground truth: the listings about the same product of the same topic are
+  relevant. Prints precision@5 and recall@10 (macro averages over the needs). It shares its words with
+  the demo data, so it cannot show how people's own words fare:
+- hand-written and hand-judged (bench/judged_needs.py, run by bench/judged.py against the demo data
+  in a throwaway database): nDCG@10, P@5, R@10, zero@5 and the share of notifying matches that are not
+  relevant for the matcher, the same figures for site search with the need's title as typed, and how
+  many needs with nothing relevant still get a (notifying) match.
 
 Latency: one need against --listings published offers, through the same code path as the service
 (profiles as the service caches them, the inverted index, the scorer, the ranking), p50/p95 over the
@@ -24,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app.demo import vocab as V  # noqa: E402
 from app.domain import matching as rules  # noqa: E402
@@ -50,13 +58,13 @@ def make_listing(rng: random.Random, industry: str, topic: dict, product: str) -
                       price_fen=rng.choice([None, rng.randint(5, 300) * 1_000_000]), trl=rng.randint(3, 9))
 
 
-def make_need(rng: random.Random, industry: str, topic: dict, product: str) -> tuple[str, dict]:
+def make_need(rng: random.Random, industry: str, topic: dict, product: str) -> tuple[str, str, dict]:
     title = rng.choice(V.NEED_TITLES).format(tech=product)
     use = rng.choice(topic.get("uses") or [""])
     cut = rng.choice(topic.get("cuts") or [""])
-    text = f"{title} 用于{use}，希望降低{cut}。"
+    text = f"用于{use}，希望降低{cut}。"
     hints = (topic["ipc"][0][:4],) if rng.random() < 0.6 else ()
-    return text, dict(ipc=hints, industry=industry, region=rng.choice(REGIONS),
+    return title, text, dict(ipc=hints, industry=industry, region=rng.choice(REGIONS),
                       kinds=frozenset(rng.sample(KINDS, k=rng.randint(0, 2))),
                       budget_max_fen=rng.choice([None, rng.randint(20, 400) * 1_000_000]), trl=rng.choice([None, 4, 5, 6]))
 
@@ -77,7 +85,7 @@ def build_offers(n: int, rng: random.Random) -> tuple[list[tuple[int, rules.Prof
 
 def quality(n_listings: int, n_needs: int, rng: random.Random) -> tuple[float, float, int]:
     """(precision@5, recall@10, labelled pairs) on a generated set with known relevant offers."""
-    from app.services.matching import terms
+    from app.services.matching import need_terms
 
     all_topics = topics()
     offers, by_product = build_offers(n_listings, rng)
@@ -87,8 +95,8 @@ def quality(n_listings: int, n_needs: int, rng: random.Random) -> tuple[float, f
     for _ in range(n_needs):
         topic_key, product = rng.choice(asked)
         industry, topic = next((i, t) for i, t in all_topics if t["key"] == topic_key)
-        text, fields = make_need(rng, industry, topic, product)
-        need = rules.Profile(terms=terms(text), **fields)
+        title, text, fields = make_need(rng, industry, topic, product)
+        need = rules.Profile(**need_terms(title, text), **fields)
         relevant = by_product[(topic_key, product)]
         pairs += len(relevant)
         ranked = [key for key, _ in index.rank(need, rules.DEFAULT_WEIGHTS, limit=10)]
@@ -104,9 +112,12 @@ def main() -> None:
     parser.add_argument("--quality-listings", type=int, default=600)
     parser.add_argument("--needs", type=int, default=150)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--judged-db", default=None, help="a database with the demo data for the hand-judged set "
+                        "(default: a throwaway SQLite file, seeded when missing)")
+    parser.add_argument("--no-judged", action="store_true", help="skip the hand-judged set")
     args = parser.parse_args()
 
-    from app.services.matching import terms  # jieba words, as the service computes them
+    from app.services.matching import need_terms  # the search analyser's words, as the service computes them
 
     rng = random.Random(args.seed)
     all_topics = topics()
@@ -130,10 +141,10 @@ def main() -> None:
     latencies = []
     for _ in range(100):
         industry, topic = rng.choice(all_topics)
-        text, fields = make_need(rng, industry, topic, rng.choice(topic["products"]))
+        title, text, fields = make_need(rng, industry, topic, rng.choice(topic["products"]))
         t0 = time.perf_counter()
-        need = rules.Profile(terms=terms(text), **fields)
-        index.rank(need, weights, limit=20)
+        need = rules.Profile(**need_terms(title, text), **fields)
+        index.rank(need, weights, limit=20)  # the relevant ones, as refresh_need keeps them
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
 
@@ -158,6 +169,19 @@ def main() -> None:
         "match_p50_ms": round(latencies[len(latencies) // 2], 1), "match_p95_ms": round(latencies[int(len(latencies) * 0.95)], 1),
         "patents": args.patents, "likely_buyers_ms": round(buyers_ms, 1),
     }
+    if not args.no_judged:
+        import judged
+
+        url = args.judged_db or judged.DEFAULT_DB
+        if args.judged_db is None and not Path(url.removeprefix("sqlite:///")).exists():
+            judged.seed(url)
+        hand = judged.evaluate(url)
+        result["judged"] = {k: v for k, v in hand.items() if k != "nothing_relevant"}
+        result["judged"]["nothing_relevant"] = {k: v for k, v in hand["nothing_relevant"].items() if k != "detail"}
+        for name in ("matcher", "search_as_typed"):
+            print(f"hand-judged set, {name}: " + ", ".join(f"{k} {v}" for k, v in hand[name].items()))
+        print("hand-judged set, needs with nothing relevant: " + ", ".join(
+            f"{k} {v}" for k, v in result["judged"]["nothing_relevant"].items()))
     print(f"quality on {pairs} labelled need→offer pairs: precision@5 {result['precision_at_5']}, recall@10 {result['recall_at_10']}")
     print(f"one need against {args.listings} listings: p50 {result['match_p50_ms']} ms, p95 {result['match_p95_ms']} ms")
     print(json.dumps(result))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import DomainError, N_
 
 _FULL = re.compile(r"^([A-H])(\d{2})([A-Z])\s*(\d{1,4})/(\d{2,6})$")
 _SUBCLASS = re.compile(r"^([A-H])(\d{2})([A-Z])$")
+_MAIN_GROUP = re.compile(r"^([A-H])(\d{2})([A-Z])\s*(\d{1,4})$")  # "C01B 32": a main group without /00
 
 SECTIONS = {
     "A": "Human necessities",
@@ -26,14 +28,21 @@ class IPCError(DomainError):
 
 
 def normalize(text: str, *, allow_subclass: bool = False) -> str:
-    """``h01m10/052`` -> ``H01M 10/052``; a bare subclass when allowed."""
-    code = re.sub(r"\s+", " ", str(text or "").strip().upper())
+    """``h01m10/052`` -> ``H01M 10/052``; when hints are allowed (``allow_subclass``) also a bare subclass
+    and a main group written as people type it: ``C01B 32``, ``c01b32`` -> ``C01B 32/00``. Full-width
+    characters and spaces around the slash are accepted (``Ｃ01Ｂ 32 / 05``)."""
+    code = unicodedata.normalize("NFKC", str(text or "")).strip().upper()
+    code = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", code))
     m = _FULL.match(code)
     if m:
         section, cls, sub, group, subgroup = m.groups()
         return f"{section}{cls}{sub} {int(group)}/{subgroup}"
     if allow_subclass and _SUBCLASS.match(code.replace(" ", "")):
         return code.replace(" ", "")
+    m = _MAIN_GROUP.match(code) if allow_subclass else None
+    if m:
+        section, cls, sub, group = m.groups()
+        return f"{section}{cls}{sub} {int(group)}/00"
     if allow_subclass:
         raise IPCError(N_("“{code}” is not an IPC code like H01M 10/052 or a subclass such as H01M"), code=text)
     raise IPCError(N_("“{code}” is not an IPC code like H01M 10/052"), code=text)

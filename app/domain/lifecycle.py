@@ -23,6 +23,8 @@ TRANSITIONS: dict[PublicationStatus, frozenset[PublicationStatus]] = {
 
 EDITABLE = frozenset({PublicationStatus.DRAFT, PublicationStatus.PUBLISHED})
 PUBLIC = frozenset({PublicationStatus.PUBLISHED, PublicationStatus.CLOSED})
+# What search and matching offer to other organisations: open listings and needs only.
+SEARCHABLE = frozenset({PublicationStatus.PUBLISHED})
 
 
 class TransitionError(DomainError):

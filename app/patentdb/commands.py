@@ -1,4 +1,4 @@
-"""`flask import-patents`, `flask import-trademarks`, `flask search-reindex`, `flask search-check`."""
+"""`flask import-patents`, `flask import-trademarks`, `flask search-reindex`, `flask search-check`, `flask search-dict`."""
 
 from __future__ import annotations
 
@@ -64,19 +64,34 @@ def register(app: Flask) -> None:
 
     @app.cli.command("search-reindex")
     @click.option("--procs", default=None, type=int, help="Whoosh writer processes (default SEARCH_BUILD_PROCS).")
-    def search_reindex_command(procs):
+    @click.option("--if-stale", is_flag=True, help="Only when the index was built with another analysis "
+                  "(dictionaries, glossary, stop words) than this code's.")
+    def search_reindex_command(procs, if_stale):
         """Rebuild the search index from the database into a new directory and swap it in."""
-        from ..search import maintenance, state
+        from ..search import analysis, maintenance, state
         from ..search.documents import db_count
 
         st = state()
         if procs:
             app.config["SEARCH_BUILD_PROCS"] = procs
             st.reset_backend()
+        if if_stale and not maintenance.is_stale():
+            click.echo(f"search index is current (analysis {analysis.VERSION})")
+            return
         total = db_count(db.session)
         with click.progressbar(length=max(total, 1), label=f"indexing ({st.backend.name})", show_pos=True) as bar:
             result = maintenance.reindex(progress=bar.update)
         click.echo(f"{result['documents']} documents indexed; {result['caught_up']} caught up after the swap")
+
+    @app.cli.command("search-dict")
+    @click.option("--out", default=None, help="Directory for vocab.txt and mined.txt (default app/search/dict).")
+    def search_dict_command(out):
+        """Rewrite the analyser's generated word lists (demo vocabulary, frequent title compounds);
+        then `flask search-reindex`, as the analysis changed."""
+        from ..search import analysis, dictionary
+
+        counts = dictionary.write_lists(db.session, out or analysis.DICT_DIR)
+        click.echo(f"{counts['vocab']} vocabulary terms, {counts['mined']} title compounds written; run flask search-reindex")
 
     @app.cli.command("search-check")
     @click.option("--fix", is_flag=True, help="Write the missing documents and remove the extra ones.")
@@ -91,7 +106,13 @@ def register(app: Flask) -> None:
             click.echo(f"  missing {key}")
         for key in report.extra[:20]:
             click.echo(f"  extra {key}")
+        if report.stale:
+            click.echo("  the index was built with another analysis (dictionaries, glossary …): run flask search-reindex")
         if not report.ok:
+            if fix and report.stale:
+                result = maintenance.reindex()
+                click.echo(f"rebuilt: {result['documents']} documents indexed")
+                return
             if fix:
                 n = maintenance.sync()
                 click.echo(f"fixed: {n} documents written or removed")

@@ -33,6 +33,7 @@ class SearchState:
 
         self.app = app
         self._backend: SearchBackend | None = None
+        self._analysis_checked = False
         self.indexer = Indexer(app, self)
 
     @property
@@ -40,6 +41,26 @@ class SearchState:
         if self._backend is None:
             self._backend = make_backend(self.app.config)
         return self._backend
+
+    def check_analysis(self) -> None:
+        """Searches call this: an index built by an older analysis is rebuilt in the background (checked
+        once per process; the rebuild lock keeps other processes from doing the same); until the swap
+        searches use the old one."""
+        if self._analysis_checked or self.app.testing or self.app.config.get("SEARCH_WRITER") in ("off", "sync"):
+            return
+        self._analysis_checked = True
+        try:
+            from . import analysis
+
+            if self.backend.count() and self.backend.analysis_version() != analysis.VERSION:
+                from .. import jobs
+
+                jobs.enqueue(self.app, "app.search.maintenance:reindex_if_stale", queue=jobs.LONG_QUEUE,
+                             timeout=jobs.IMPORT_TIMEOUT, description="search index rebuild (analysis changed)")
+        except Exception:  # noqa: BLE001 - a search must not fail because the check could not run
+            import logging
+
+            logging.getLogger(__name__).warning("could not check the search index's analysis version", exc_info=True)
 
     def reset_backend(self) -> None:
         """Forget the backend (tests switch SEARCH_BACKEND)."""

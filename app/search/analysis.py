@@ -1,9 +1,19 @@
-"""Text analysis for the index: jieba for Chinese, Porter stems for English.
+"""Text analysis for the index and the matcher: jieba for Chinese, Porter stems for English.
 
 Text is segmented once, when a document is indexed, into a compact string that both backends
-read: tokens separated by spaces, and the sub-words jieba's search mode finds inside a long word
-joined to it with ``|`` so they share its position (``锂离子|离子 电池``). A query is cut in
-jieba's precise mode, so ``电池`` finds ``锂电池`` and a quoted phrase still matches positions.
+read: tokens separated by spaces, and the sub-words found inside a long word joined to it with
+``|`` so they share its position (``燃料电池电堆|燃料电池|电池|电堆``). A query is cut in jieba's
+precise mode, so ``电池`` finds ``锂电池`` and a quoted phrase still matches positions.
+
+What the analyser knows (the files in ``dict/``, see :mod:`.dictionary`): the industries' technical
+terms (kept whole: 截齿, 高首效, 预氧化), chatty words dropped like stop words (我们, 有没有, 怎么办),
+and a glossary: an English phrase or a colloquial word stands for its Chinese technical term, in
+documents (the term is added at the phrase's position) and in queries (the phrase becomes the term),
+so an English need finds Chinese listings and the reverse, and 皮带机 finds 带式输送机. Traditional characters are folded to simplified
+(OpenCC t2s) before anything else, in documents and queries alike.
+
+:data:`VERSION` changes whenever the analysis does (the code's revision or a word list); an index
+built with another version is rebuilt (:mod:`.maintenance`).
 
 We call ``jieba.cut`` ourselves rather than ``jieba.analyse.ChineseAnalyzer``: importing
 ``jieba.analyse`` costs about half a second and 130 MB per process (see SEARCH.md).
@@ -12,6 +22,7 @@ No Flask import here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -19,15 +30,23 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import opencc
 from whoosh.lang.porter import stem as _porter_stem
 
-USER_DICT = Path(__file__).with_name("userdict.txt")
+DICT_DIR = Path(__file__).with_name("dict")
+USER_DICTS = ("industry.txt", "vocab.txt", "mined.txt")  # jieba user-dictionary lines: word [freq] [tag]
+IPC_TERMS = DICT_DIR / "ipc.txt"
+GLOSSARY = DICT_DIR / "glossary.txt"
+CHATTY = DICT_DIR / "stopwords.txt"
+REVISION = "2"  # bump when the code below changes what a text becomes
+MAX_SUBWORD_SOURCE = 12  # sub-words are looked for inside words up to this long
 
 # Words too common in patent text to help a search; dropped at index and at query time alike.
-STOPWORDS = frozenset(
+PATENT_STOPWORDS = frozenset(
     """的 了 和 与 及 或 其 及其 在 是 为 对 于 由 将 把 被 以 中 上 下 内 一种 一 个 该 所述 其中 包括 包含
     本 本发明 本实用新型 本外观设计 发明 公开 涉及 一个 多个 至少 用于 使 使得 通过 具有 设有 所 等 并 且 而 从
-    a an and are as at be by for from in is it of on or that the this to with which wherein said""".split()
+    a an and are as at be by for from in is it of on or that the this to with which wherein said we our us i my
+    how what can could would need want looking find any""".split()
 )
 
 _ASCII_WORD = re.compile(r"^[a-z][a-z0-9]*$")
@@ -35,6 +54,37 @@ _KEEP = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]", re.I)  # a token needs
 _SPACE = re.compile(r"\s+")
 _init_lock = threading.Lock()
 _ready = False
+_t2s = opencc.OpenCC("t2s")
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _version() -> str:
+    h = hashlib.sha1(REVISION.encode())
+    for path in [*(DICT_DIR / n for n in USER_DICTS), IPC_TERMS, GLOSSARY, CHATTY]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.exists() else b"")
+    h.update(" ".join(sorted(PATENT_STOPWORDS)).encode())
+    return h.hexdigest()[:12]
+
+
+VERSION = _version()
+STOPWORDS = PATENT_STOPWORDS | frozenset(w for line in _lines(CHATTY) for w in line.split())
+
+
+def ipc_terms() -> list[str]:
+    """The terms of dict/ipc.txt's group titles (``C01B 32 碳材料；石墨烯`` -> 碳材料, 石墨烯)."""
+    out = []
+    for line in _lines(IPC_TERMS):
+        parts = line.split(None, 2)
+        if len(parts) == 3:
+            out += [t.strip() for t in parts[2].split("；") if t.strip()]
+    return out
 
 
 def ensure_ready() -> None:
@@ -47,9 +97,31 @@ def ensure_ready() -> None:
             return
         jieba.setLogLevel(60)  # jieba prints "Building prefix dict…" at INFO to stderr
         jieba.initialize()
-        if USER_DICT.exists():
-            jieba.load_userdict(str(USER_DICT))
+        for name in USER_DICTS:
+            if (DICT_DIR / name).exists():
+                jieba.load_userdict(str(DICT_DIR / name))
+                _terms.update(fold(line.split()[0]) for line in _lines(DICT_DIR / name))
+        for term in ipc_terms():
+            if not term.isascii() and not jieba.dt.FREQ.get(term):
+                jieba.add_word(term)
+            _terms.add(fold(term))
+        _load_glossary()
+        _terms.update(_phrases.values())
         _ready = True
+
+
+_terms: set[str] = set()  # the technical terms our word lists name (not jieba's general dictionary)
+
+
+def is_term(token: str) -> bool:
+    """Whether a token (index form) is one of the industries' technical terms, a glossary term included."""
+    ensure_ready()
+    return token in _terms
+
+
+def fold(text: str) -> str:
+    """NFKC and traditional → simplified: the form every text is analysed in."""
+    return _t2s.convert(unicodedata.normalize("NFKC", text)) if text else ""
 
 
 @lru_cache(maxsize=20000)
@@ -68,46 +140,120 @@ def normalize(token: str) -> str | None:
 
 
 def _subwords(word: str) -> list[str]:
-    """The 2- and 3-character dictionary words inside a longer word (jieba's search mode)."""
+    """The dictionary words of every length inside a longer word: 燃料电池电堆 -> 燃料, 燃料电池, 电池, 电堆 …"""
     freq = jieba.dt.FREQ
     out = []
-    for n in (2, 3):
-        if len(word) > n:
-            for i in range(len(word) - n + 1):
-                gram = word[i : i + n]
-                if freq.get(gram) and gram not in out and gram != word:
-                    out.append(gram)
+    if len(word) > MAX_SUBWORD_SOURCE:
+        return out
+    for n in range(2, len(word)):
+        for i in range(len(word) - n + 1):
+            gram = word[i : i + n]
+            if freq.get(gram) and gram not in out:
+                out.append(gram)
+    return out
+
+
+def subwords(token: str) -> list[str]:
+    """The dictionary words inside a token, in index form (what :func:`segment` adds at its position)."""
+    ensure_ready()
+    return _with_subwords(token, token)[1:]
+
+
+def _with_subwords(word: str, main: str) -> list[str]:
+    if len(word) > 2 and not word.isascii():
+        return [main, *(s for s in (normalize(x) for x in _subwords(word)) if s and s != main)]
+    return [main]
+
+
+# ---- the glossary ------------------------------------------------------------------------
+
+_phrases: dict[tuple[str, ...], str] = {}  # an English phrase's tokens -> its Chinese term (index form)
+_terms_en: dict[str, list[str]] = {}  # a Chinese term -> its English phrases, as written
+_longest = 1
+
+
+def _load_glossary() -> None:
+    global _longest
+    for line in _lines(GLOSSARY):
+        zh, _, en = line.partition("=")
+        zh = normalize(fold(zh.strip()))
+        if not zh:
+            continue
+        for phrase in (p.strip() for p in en.split(";")):
+            key = tuple(t for t in (normalize(w) for w in jieba.cut(fold(phrase.lower()), HMM=False)) if t)
+            if len(key) == 1 and len(key[0]) == 1:
+                continue  # "太热" without its stop word is 热: one character stands for too much
+            if key and key != (zh,) and key not in _phrases:  # the first term listed for a phrase wins
+                _phrases[key] = zh
+                _longest = max(_longest, len(key))
+            if phrase:
+                _terms_en.setdefault(zh, []).append(phrase)
+
+
+def also_called(term: str) -> list[str]:
+    """The glossary's other names (English, colloquial) of a term, as written."""
+    ensure_ready()
+    return list(_terms_en.get(term, []))
+
+
+def _glossary_runs(tokens: list[str]):
+    """Yield (start, length, Chinese term) for the longest glossary phrases in a token sequence."""
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_longest, len(tokens) - i), 0, -1):
+            term = _phrases.get(tuple(tokens[i : i + n]))
+            if term is not None:
+                yield i, n, term
+                i += n
+                break
+        else:
+            i += 1
+
+
+def _cut(text: str) -> list[tuple[str, str]]:
+    """(word as cut, its index form) for the words that are kept."""
+    out = []
+    for word in jieba.cut(fold(text), HMM=False):
+        main = normalize(word)
+        if main is not None:
+            out.append((word, main))
     return out
 
 
 def segment(text: str) -> str:
-    """Index form of ``text``: space-separated positions, sub-words joined with ``|``."""
+    """Index form of ``text``: space-separated positions, sub-words joined with ``|``; a glossary phrase
+    (English, or a colloquial Chinese word) also holds its term (and the term's sub-words) at its first position."""
     ensure_ready()
     if not text:
         return ""
-    groups: list[str] = []
-    for word in jieba.cut(text, HMM=False):
-        main = normalize(word)
-        if main is None:
-            continue
-        if len(word) > 2 and not word.isascii():
-            subs = [s for s in (normalize(x) for x in _subwords(word)) if s and s != main]
-            if subs:
-                groups.append("|".join([main, *subs]))
-                continue
-        groups.append(main)
-    return " ".join(groups)
+    words = _cut(text)
+    groups = [_with_subwords(word, main) for word, main in words]
+    for start, _n, term in _glossary_runs([main for _, main in words]):
+        groups[start] += [t for t in _with_subwords(term, term) if t not in groups[start]]
+    return " ".join("|".join(g) for g in groups)
 
 
-def query_tokens(text: str) -> list[str]:
-    """A query's words in index form, in order (precise mode, no sub-words)."""
+def index_tokens(text: str) -> list[str]:
+    """Every token :func:`segment` indexes for ``text``, sub-words included (the matcher's offer side)."""
+    return [token for _, token in iter_positions(segment(text))]
+
+
+def query_tokens(text: str, glossary: bool = True) -> list[str]:
+    """A query's words in index form, in order (precise mode, no sub-words); a glossary phrase (English,
+    or a colloquial Chinese word) becomes its term."""
     ensure_ready()
-    out = []
-    for word in jieba.cut(_SPACE.sub(" ", text or ""), HMM=False):
-        token = normalize(word)
-        if token:
-            out.append(token)
-    return out
+    tokens = [main for _, main in _cut(_SPACE.sub(" ", text or ""))]
+    return apply_glossary(tokens) if glossary else tokens
+
+
+def apply_glossary(tokens: list[str]) -> list[str]:
+    """Index-form tokens with each glossary phrase replaced by its term (``fuel cell`` -> 燃料电池)."""
+    ensure_ready()
+    out, i = [], 0
+    for start, n, term in _glossary_runs(tokens):
+        out += tokens[i:start] + [term]
+        i = start + n
+    return out + tokens[i:]
 
 
 def split_alternative(word: str) -> list[str] | None:

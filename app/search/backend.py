@@ -130,5 +130,15 @@ class SearchBackend(abc.ABC):
     def refresh(self) -> None:
         """Make the latest committed changes visible to this process's searches."""
 
+    def analysis_version(self) -> str | None:
+        """The :data:`analysis.VERSION` the index was built with; None when unknown (built before versions)."""
+        return None
+
+    def rebuild_lock(self):
+        """A context manager: True inside when this process may rebuild (no other rebuild runs)."""
+        from contextlib import nullcontext
+
+        return nullcontext(True)
+
     def close(self) -> None:
         pass

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.lifecycle import PUBLIC
+from ..domain.lifecycle import SEARCHABLE
 from ..models import Listing, Need, Patent, PatentApplicant, PatentIPC
 from . import analysis
 from .backend import KINDS, SearchDoc, parse_key
@@ -70,8 +70,8 @@ def patent_doc(p: Patent) -> SearchDoc:
 def listing_doc(item: Listing) -> SearchDoc:
     patents = list(item.patents)
     org_name = item.org.name if item.org else ""
-    body = "\n".join(
-        [item.description or "", item.tech_summary or ""] + [p.title for p in patents]
+    body = "\n".join(  # the patents' titles and abstracts: most of what the technology is
+        [item.description or "", item.tech_summary or ""] + [p.title for p in patents] + [p.abstract or "" for p in patents]
     )
     codes = [c for p in patents for c in p.ipc_list]
     numbers = [n for p in patents for n in number_forms(p.application_number, p.publication_number)]
@@ -79,7 +79,7 @@ def listing_doc(item: Listing) -> SearchDoc:
     return SearchDoc(
         kind="listing",
         object_id=item.id,
-        public=item.status in PUBLIC,
+        public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
         title_seg=analysis.segment(item.title),
@@ -100,7 +100,7 @@ def need_doc(item: Need) -> SearchDoc:
     return SearchDoc(
         kind="need",
         object_id=item.id,
-        public=item.status in PUBLIC,
+        public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
         title_seg=analysis.segment(item.title),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import Listing, Need, Patent
 from ..models._types import utcnow
-from . import documents, state
+from . import analysis, documents, state
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,10 +25,11 @@ class CheckReport:
     database_count: int
     missing: list[str] = field(default_factory=list)  # in the database, not in the index
     extra: list[str] = field(default_factory=list)  # in the index, no longer in the database
+    stale: bool = False  # built with another analysis (dictionaries, glossary …): needs a rebuild
 
     @property
     def ok(self) -> bool:
-        return self.index_count == self.database_count and not self.missing and not self.extra
+        return self.index_count == self.database_count and not self.missing and not self.extra and not self.stale
 
 
 def reindex(progress: Callable[[int], None] | None = None) -> dict:
@@ -41,6 +45,24 @@ def reindex(progress: Callable[[int], None] | None = None) -> dict:
     return {"documents": n, "caught_up": caught_up}
 
 
+def is_stale() -> bool:
+    """Whether the index holds documents segmented by another analysis than this code's
+    (:data:`analysis.VERSION`): queries would be cut differently from the documents."""
+    backend = state().backend
+    return backend.count() > 0 and backend.analysis_version() != analysis.VERSION
+
+
+def reindex_if_stale() -> dict | None:
+    """Rebuild when the index is stale and no other process is rebuilding it; the result, or None."""
+    backend = state().backend
+    with backend.rebuild_lock() as mine:
+        if not mine or not is_stale():
+            return None
+        log.warning("search index built with analysis %s, this code has %s: rebuilding",
+                    backend.analysis_version(), analysis.VERSION)
+        return reindex()
+
+
 def check(details: bool = True) -> CheckReport:
     st = state()
     st.indexer.flush(timeout=30)
@@ -48,7 +70,7 @@ def check(details: bool = True) -> CheckReport:
     backend.refresh()
     with Session(db.engine) as session:
         report = CheckReport(backend=backend.name, index_count=backend.count(),
-                             database_count=documents.db_count(session))
+                             database_count=documents.db_count(session), stale=is_stale())
         if details or report.index_count != report.database_count:
             in_db = documents.db_keys(session)
             in_index = backend.keys()

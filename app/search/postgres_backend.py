@@ -12,6 +12,7 @@ tsquery without a dictionary: both sides hold the same index-form words.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -19,10 +20,11 @@ from sqlalchemy.dialects import postgresql
 from ..models import SearchDocument
 from . import analysis
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
-from .query import AnyOf, Clause, ParsedQuery
+from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 D = SearchDocument.__table__
 MAX_POS = 16383
+REBUILD_LOCK_KEY = 0x1F_5EA2C4  # pg_try_advisory_lock key of a running rebuild
 WEIGHT_OF_FIELD = {None: "", "title": "A", "abstract": "B", "content": "", "applicant": "C"}
 
 
@@ -93,11 +95,36 @@ def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool):
     return _keyword_expr(clause)
 
 
-def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None):
-    """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked."""
+def _at_least_expr(group: AtLeast, rank_parts: list[str], weights: list[float]):
+    """Any of the words (the GIN index finds those rows), holding enough of their weight."""
+    matched = [_clause_expr(c, rank_parts, False) for c in group.clauses]
+    rank_parts.extend(_text_tsquery(c) for c in group.ranking)
+    held = sum((sa.case((m, w), else_=0.0) for m, w in zip(matched, weights)), sa.literal(0.0))
+    return sa.and_(sa.or_(*matched), held >= group.enough(weights))
+
+
+def word_weights(conn, group: AtLeast) -> list[float]:
+    """Each of a best-match group's words' weight (:meth:`AtLeast.weight`) from its document count."""
+    docs = conn.scalar(sa.select(sa.func.count()).select_from(D)) or 0
+    out = []
+    for clause in group.clauses:
+        tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
+        df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)))
+        out.append(group.weight(docs, df or 0))
+    return out
+
+
+def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None,
+                  weights: dict[int, list[float]] | None = None):
+    """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked.
+    ``weights``: for each best-match group (by its position in ``parsed.groups``), its words' weights
+    (:func:`word_weights`; default: all the same)."""
     conds = []
     rank_parts: list[str] = []
-    for group in parsed.groups:
+    for i, group in enumerate(parsed.groups):
+        if isinstance(group, AtLeast):
+            conds.append(_at_least_expr(group, rank_parts, (weights or {}).get(i, [1.0] * len(group.clauses))))
+            continue
         if isinstance(group, AnyOf):
             expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated) for c in group.clauses])
         else:
@@ -168,21 +195,46 @@ class PostgresBackend(SearchBackend):
             n += len(batch)
             if progress and batch:
                 progress(len(batch))
+            self._record_version(conn)
         return n
 
     def clear(self) -> None:
         with self._engine().begin() as conn:
             conn.execute(D.delete())
+            self._record_version(conn)
+
+    # The analysis version lives in the table's comment: no schema change, and it commits with the rows.
+    @staticmethod
+    def _record_version(conn) -> None:
+        conn.execute(sa.text(f"COMMENT ON TABLE {D.name} IS 'analysis={analysis.VERSION}'"))  # nosec B608 - a hex digest
+
+    def analysis_version(self) -> str | None:
+        with self._engine().connect() as conn:
+            self._check_dialect(conn)
+            comment = conn.scalar(sa.text(f"SELECT obj_description('{D.name}'::regclass, 'pg_class')"))  # nosec B608
+        return comment.removeprefix("analysis=") if comment and comment.startswith("analysis=") else None
+
+    @contextmanager
+    def rebuild_lock(self):
+        """A session-level advisory lock, held on a connection of its own while the rebuild runs."""
+        with self._engine().connect() as conn:
+            got = bool(conn.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY}))
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": REBUILD_LOCK_KEY})
 
     # -- reading
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
-        where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id)
-        if where is None:
-            return result
         with self._engine().connect() as conn:
             self._check_dialect(conn)
+            weights = {i: word_weights(conn, g) for i, g in enumerate(request.query.groups) if isinstance(g, AtLeast)}
+            where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id, weights)
+            if where is None:
+                return result
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
                 result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:

@@ -15,6 +15,7 @@ No Flask import here.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -67,9 +68,34 @@ class AnyOf:
 
 
 @dataclass
+class AtLeast:
+    """Best match: one-word clauses ranked by BM25 over all of them, of which a document must hold enough:
+    words carrying at least ``share`` of the query's weight (see :meth:`enough`)."""
+
+    clauses: list[Clause]
+    share: float = 0.5
+    ranking: list[Clause] = field(default_factory=list)  # words that only add to the rank, never required
+    negated: bool = False  # never; the groups' common interface
+
+    @staticmethod
+    def weight(docs: int, df: int) -> float:
+        """A word's weight: its idf, ln(1 + N / df); 0 for a word no document holds."""
+        return math.log(1 + docs / df) if df else 0.0
+
+    def enough(self, weights: list[float]) -> float:
+        """The weight a document's matched words must reach, given each clause's weight. A sentence's
+        filler words (发现, 及时) are common and weigh little; a word no document holds weighs nothing,
+        so it cannot count against the others. Always at least the lightest present word's weight."""
+        present = [w for w in weights if w > 0]
+        if not present:
+            return 0.0
+        return max(min(present), self.share * sum(present)) - 1e-9
+
+
+@dataclass
 class ParsedQuery:
     text: str
-    groups: list[Clause | AnyOf] = field(default_factory=list)  # AND-ed
+    groups: list[Clause | AnyOf | AtLeast] = field(default_factory=list)  # AND-ed
     warnings: list[tuple[str, dict]] = field(default_factory=list)  # (English template, params)
 
     @property
@@ -86,10 +112,44 @@ class ParsedQuery:
         for group in self.groups:
             if group.negated:
                 continue
-            for clause in group.clauses if isinstance(group, AnyOf) else [group]:
+            for clause in group.clauses if isinstance(group, AnyOf | AtLeast) else [group]:
                 if clause.field is None or clause.field in TEXT_FIELDS:
                     terms.update(clause.tokens)
         return sorted(terms, key=lambda t: (-len(t), t))
+
+
+# Best match: a document must hold words carrying at least this share of the loose words' weight (idf).
+MIN_SHARE = 0.4
+
+
+def relax(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The query as best match, or None when nothing can be relaxed.
+
+    The plain words typed into the box (``采煤机 截齿 磨损 太快``) need no longer all be there: the ones
+    a document holds must carry :data:`MIN_SHARE` of their weight (:meth:`AtLeast.enough`). When some
+    are the industries' technical terms (:func:`analysis.is_term`), only those count; the rest of the
+    sentence (``一个班 要 换 好几次``) still adds to the rank. What the user spelled out stays as written: a quoted phrase, a
+    ``field:`` clause, ``OR`` and ``-`` exclusions. One-character Chinese words count when nothing
+    longer was typed (``磨`` in ``截齿磨得快`` says little)."""
+    loose: list[Clause] = []
+    kept: list = []
+    for group in parsed.groups:
+        if isinstance(group, Clause) and group.field is None and not group.phrase and not group.negated and group.tokens:
+            for token in group.tokens:
+                alt = group.alternatives.get(token)
+                loose.append(Clause(field=None, tokens=[token], alternatives={token: alt} if alt else {}))
+        else:
+            kept.append(group)
+    if len(loose) < 2:
+        return None
+    strong = [c for c in loose if len(c.tokens[0]) > 1 or c.tokens[0].isascii()]
+    words = strong or loose
+    technical = [c for c in words if analysis.is_term(c.tokens[0])]
+    if technical:  # the words the field knows decide; the rest of the sentence only ranks
+        rest = [c for c in words if c not in technical]
+        return ParsedQuery(text=parsed.text, groups=[*kept, AtLeast(technical, MIN_SHARE, ranking=rest)],
+                           warnings=parsed.warnings)
+    return ParsedQuery(text=parsed.text, groups=[*kept, AtLeast(words, MIN_SHARE)], warnings=parsed.warnings)
 
 
 _TOKEN = re.compile(
@@ -144,7 +204,37 @@ def parse(text: str) -> ParsedQuery:
         else:
             result.groups.append(clause)
         pending_or = False
+    result.groups = _glossary_across_words(result.groups)
     return result
+
+
+def _plain(group) -> bool:
+    return isinstance(group, Clause) and group.field is None and not group.phrase and not group.negated and bool(group.tokens)
+
+
+def _glossary_across_words(groups: list) -> list:
+    """Plain words get the glossary here, read together: ``stainless steel`` typed as two words is one
+    phrase (不锈钢); a run of words holding a phrase becomes one clause."""
+    out, run = [], []
+    for group in [*groups, None]:
+        if group is not None and _plain(group):
+            run.append(group)
+            continue
+        if run:
+            tokens = [t for c in run for t in c.tokens]
+            merged = analysis.apply_glossary(tokens)
+            if merged != tokens:
+                alternatives = {k: v for c in run for k, v in c.alternatives.items() if k in merged}
+                for token in merged:
+                    alt = analysis.split_alternative(token) if token not in tokens else None
+                    if alt:
+                        alternatives[token] = alt
+                run = [Clause(field=None, tokens=merged, alternatives=alternatives)]
+        out += run
+        run = []
+        if group is not None:
+            out.append(group)
+    return out
 
 
 def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery) -> Clause | None:
@@ -154,7 +244,8 @@ def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery)
     if fname is None or fname in TEXT_FIELDS:
         if is_phrase:  # "锂离子 电池" means the characters side by side: cut them as one text
             value = _CJK_SPACE.sub("", value)
-        tokens = analysis.query_tokens(value)
+        plain = fname is None and not is_phrase  # a plain word's glossary phrase may span the next words
+        tokens = analysis.query_tokens(value, glossary=not plain)
         if not tokens:
             return None
         phrase = is_phrase and len(tokens) > 1
@@ -175,6 +266,8 @@ def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery)
             else:
                 result.warnings.append((N_("“{value}” is not an IPC code; try ipc:H01M or ipc:\"H01M 10/052\""), {"value": value}))
                 return None
+        if code.endswith("/00"):  # a main group: every code in it (the index keeps H01M10 for H01M 10/052)
+            code = code.split("/")[0]
         return Clause(field="ipc", value=ipc_key(code))
     if fname == "number":
         try:

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -33,12 +34,14 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
+from . import analysis
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
-from .query import AnyOf, Clause, ParsedQuery
+from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
 
 FACET_SEP = b"\x1f"
+VERSION_FILE = "ANALYSIS"  # in each index directory: the analysis version its documents were segmented with
 EPOCH = date(1970, 1, 1)
 # facet field -> index field holding its values
 FACET_INDEX_FIELD = {"kind": "kind", "type": "type", "status": "status", "industry": "industry", "year": "year",
@@ -200,7 +203,10 @@ def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], df: DocFre
     must: list[wq.Query] = []
     must_not: list[wq.Query] = []
     for group in parsed.groups:
-        if isinstance(group, AnyOf):
+        if isinstance(group, AtLeast):  # how much of it must match: short_of_needed
+            ranking = group.ranking if scoring else []
+            q = _or([_clause_query(c, df, scoring) for c in group.clauses + ranking])
+        elif isinstance(group, AnyOf):
             q = _or([_clause_query(c, df, scoring) for c in group.clauses])
         else:
             q = _clause_query(group, df, scoring if not group.negated else False)
@@ -214,6 +220,25 @@ def compile_query(parsed: ParsedQuery, filters: dict[str, list[str]], df: DocFre
         must.append(wq.Every())
     q = _and(must)
     return wq.AndNot(q, _or(must_not)) if must_not else q
+
+
+def short_of_needed(searcher, parsed: ParsedQuery, df: DocFrequency | None = None) -> set[int]:
+    """The documents that match some of a best-match group's words but fewer than it needs; a search
+    subtracts them like the hidden ones (Whoosh's Or has no working minimum-match)."""
+    out: set[int] = set()
+    for group in parsed.groups:
+        if isinstance(group, AtLeast):
+            sets = [set(searcher.docs_for_query(_clause_query(c, df, scoring=False))) for c in group.clauses]
+            weights = [group.weight(searcher.doc_count(), len(docs)) for docs in sets]
+            enough = group.enough(weights)
+            held: Counter[int] = Counter()
+            for docs, w in zip(sets, weights):
+                for d in docs:
+                    held[d] += w
+            out |= {d for d, w in held.items() if w < enough}
+            for clause in group.ranking:  # a ranking word alone does not make a match
+                out |= set(searcher.docs_for_query(_clause_query(clause, df, scoring=False))) - held.keys()
+    return out
 
 
 def hidden_query(viewer_org_id: int | None) -> wq.Query:
@@ -271,6 +296,7 @@ class WhooshBackend(SearchBackend):
         name = f"ix-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
         (self.base / name).mkdir()
         index.create_in(str(self.base / name), self.schema)
+        (self.base / name / VERSION_FILE).write_text(analysis.VERSION)  # the analysis its documents get
         return name
 
     def _point_to(self, name: str) -> None:
@@ -280,6 +306,30 @@ class WhooshBackend(SearchBackend):
 
     def index_dir(self) -> Path:
         return self.base / self._current_name()
+
+    def analysis_version(self) -> str | None:
+        try:
+            return (self.index_dir() / VERSION_FILE).read_text().strip()
+        except FileNotFoundError:
+            return None
+
+    @contextmanager
+    def rebuild_lock(self):
+        """A lock file next to CURRENT; one left by a crashed rebuild expires after 6 hours."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        path = self.base / "REBUILDING"
+        if path.exists() and _older_than(path, 6 * 3600):
+            path.unlink(missing_ok=True)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            yield False
+            return
+        os.close(fd)
+        try:
+            yield True
+        finally:
+            path.unlink(missing_ok=True)
 
     def _index(self):
         name = self._current_name()
@@ -330,6 +380,7 @@ class WhooshBackend(SearchBackend):
                 return result
             matches = compile_query(request.query, request.filters, df=reader.doc_frequency, scoring=False)
             hidden = set(s.docs_for_query(hidden_query(request.viewer_org_id)))
+            hidden |= short_of_needed(s, request.query, reader.doc_frequency)
             kwargs = {}
             if request.sort == "date":
                 kwargs["sortedby"] = FieldFacet("date", reverse=True)

@@ -47,9 +47,7 @@ from .permissions import NotFound, is_admin, same_org
 log = logging.getLogger(__name__)
 
 DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
-MIN_SCORE = 0.25  # weaker matches are not kept
-KEEP = 20  # matches kept per need (and per listing, from its side)
-NOTIFY_SCORE = 0.6  # a new match this good notifies both organisations
+KEEP = 20  # matches kept per need (and per listing, from its side); only relevant ones (rules.Match.relevant)
 
 
 # ---- profiles ----------------------------------------------------------------------------
@@ -57,21 +55,40 @@ NOTIFY_SCORE = 0.6  # a new match this good notifies both organisations
 
 # Words every patent text or need uses; they say nothing about the technology.
 GENERIC_WORDS = frozenset("""技术 方法 一种 装置 系统 寻求 需求 用于 提供 相关 实现 进行 具有 可以 以及 本发明 所述 包括 提高
-    降低 应用 产品 工艺 设备 研究 开发 合作 转让 许可 专利 企业 公司""".split())
+    降低 应用 产品 工艺 设备 研究 开发 合作 转让 许可 专利 企业 公司 单位 简介 内容 指标 方式 要求 我公司 本院 有限公司
+    需求内容 单位简介 技术指标 合作方式 联合 委托 优先 考虑 均可 实施例 制备 制备方法 生产 结构 效果 问题 现有 能够 采用 显著
+    独占 排他 普通 作价 入股 授权 保护期 年费 缴纳 剩余 审查 实质审查 资料 指导 现场 登记 备案""".split())
+
+
+def _keep(token: str) -> bool:
+    return len(token) >= 2 and not token.isdigit() and token not in GENERIC_WORDS
 
 
 def _words(text: str) -> list[str]:
-    from ..search.analysis import query_tokens
+    """The words of a text as the search index holds them, sub-words included (an offer's side)."""
+    from ..search.analysis import index_tokens
 
-    return [t for t in query_tokens(text or "") if len(t) >= 2 and not t.isdigit() and t not in GENERIC_WORDS]
-
-
-def terms(text: str) -> frozenset[str]:
-    """The words the text is about: jieba words in the search index's form, two characters or more."""
-    return frozenset(_words(text))
+    return [t for t in index_tokens(text or "") if _keep(t)]
 
 
 TITLE_BOOST = 2  # a word of an offer's title counts as this many occurrences (the search index boosts titles too)
+SUBWORD_WEIGHT = 0.5  # a need's word found only inside one of its longer words weighs this much
+
+
+def need_terms(title: str, text: str) -> dict:
+    """A need's ``terms`` and their weights (``tf``): the words as a search query cuts them (a glossary
+    phrase becomes its term), title words double, the dictionary words inside a long word at half weight."""
+    from ..search.analysis import query_tokens, subwords
+
+    weights: dict[str, float] = {}
+    for source, boost in ((text, 1.0), (title, float(TITLE_BOOST))):
+        for token in query_tokens(source or ""):
+            if _keep(token):
+                weights[token] = max(weights.get(token, 0.0), boost)
+            for sub in subwords(token):
+                if _keep(sub):
+                    weights[sub] = max(weights.get(sub, 0.0), boost * SUBWORD_WEIGHT)
+    return {"terms": frozenset(weights), "tf": weights}
 
 
 def text_fields(title: str, text: str) -> dict:
@@ -95,7 +112,7 @@ def _centers_by_org(session: Session, org_ids: set[int]) -> dict[int, frozenset[
 
 def need_profile(need: Need, centers: frozenset[int] = frozenset()) -> rules.Profile:
     return rules.Profile(
-        terms=terms(f"{need.title} {need.description}"),
+        **need_terms(need.title, need.description),
         ipc=tuple(c.strip() for c in (need.ipc_hints or "").split(";") if c.strip()),
         industry=need.industry.value, centers=centers, region=need.region or "",
         kinds=frozenset(k for k in (need.kinds_wanted or "").split(",") if k),
@@ -118,8 +135,9 @@ def listing_profile(listing: Listing, centers: frozenset[int] = frozenset()) -> 
     for patent in listing.patents:
         codes.extend(c for c in patent.ipc_list if c not in codes)
     titles = " ".join([listing.title, *(p.title for p in listing.patents)])
+    body = "\n".join([listing.description or "", listing.tech_summary or "", *(p.abstract or "" for p in listing.patents)])
     profile = rules.Profile(
-        **text_fields(titles, f"{listing.description} {listing.tech_summary}"), ipc=tuple(codes), industry=listing.industry.value, centers=centers,
+        **text_fields(titles, body), ipc=tuple(codes), industry=listing.industry.value, centers=centers,
         region=listing.region or "", kinds=frozenset(listing.deal_kinds), price_fen=listing.price_fen,
         trl=listing.trl,
     )
@@ -213,8 +231,10 @@ def likely_buyers(session: Session, listing: Listing, limit: int = 10) -> list[t
 # ---- stored matches ----------------------------------------------------------------------
 
 
-def _store(session: Session, pairs: list[tuple[int, int, rules.Match]], existing: dict[tuple[int, int], Match]) -> list[Match]:
-    """Upsert the kept pairs; drop the undismissed ones no longer kept. Returns the new matches."""
+def _store(session: Session, pairs: list[tuple[int, int, rules.Match]],
+           existing: dict[tuple[int, int], Match]) -> list[Match]:
+    """Upsert the kept pairs; drop the undismissed ones no longer kept. Returns the new matches that
+    are strong enough to notify (rules.Match.strong)."""
     kept, created = set(), []
     now = utcnow()
     for need_id, listing_id, m in pairs:
@@ -225,7 +245,8 @@ def _store(session: Session, pairs: list[tuple[int, int, rules.Match]], existing
             row = Match(need_id=need_id, listing_id=listing_id, score=m.score, explanation=m.explanation(),
                         created_at=now, updated_at=now)
             session.add(row)
-            created.append(row)
+            if m.strong:
+                created.append(row)
         else:
             row.score, row.explanation, row.updated_at = m.score, m.explanation(), now
     for key, row in existing.items():
@@ -240,7 +261,7 @@ def refresh_need(session: Session, need_id: int) -> int:
     pairs = []
     if need is not None and need.status == PublicationStatus.PUBLISHED:
         w = weights()
-        pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w, limit=KEEP) if m.score >= MIN_SCORE]
+        pairs = [(need.id, item.id, m) for item, m in rank_listings(session, need, w=w, limit=KEEP)]  # all relevant
     created = _store(session, pairs, existing)
     _notify(session, created)
     session.commit()
@@ -253,7 +274,7 @@ def refresh_listing(session: Session, listing_id: int) -> int:
     pairs = []
     if listing is not None and listing.status == PublicationStatus.PUBLISHED:
         w = weights()
-        pairs = [(need.id, listing.id, m) for need, m in rank_needs(session, listing, w=w)[:KEEP] if m.score >= MIN_SCORE]
+        pairs = [(need.id, listing.id, m) for need, m in rank_needs(session, listing, w=w) if m.relevant][:KEEP]
         # a listing's refresh must not drop what the needs' own refreshes keep: only add and update
         existing = {k: v for k, v in existing.items() if k in {(a, b) for a, b, _ in pairs}}
     created = _store(session, pairs, existing)
@@ -263,8 +284,8 @@ def refresh_listing(session: Session, listing_id: int) -> int:
 
 
 def _notify(session: Session, created: list[Match]) -> None:
-    """New good matches: a notice to both organisations and an e-mail to their administrators."""
-    good = [m for m in created if m.score >= NOTIFY_SCORE]
+    """New strong matches: a notice to both organisations and an e-mail to their administrators."""
+    good = created
     if good:
         session.flush()
     for m in good:

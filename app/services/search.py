@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..domain.lifecycle import PUBLIC
+from ..domain.lifecycle import SEARCHABLE
 from ..extensions import db
 from ..models import Listing, Need, Patent, User
 from ..search import backend as search_backend
+from ..search import state as search_state
 from ..search import highlight
 from ..search.backend import FACET_FIELDS, SORTS, SearchRequest, SearchResult
-from ..search.query import ParsedQuery, parse
+from ..search.query import ParsedQuery, parse, relax
 
 
 @dataclass
@@ -32,6 +33,9 @@ class SearchPage:
     items: list[Found] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: str = "relevance"
+    # best match: fewer than FALLBACK_BELOW results held every word, these are the ones holding enough
+    partial: bool = False
+    exact_total: int = 0  # how many held every word
 
     # the interface templates/_partials/macros.html pagination() expects
     @property
@@ -73,6 +77,7 @@ class SearchPage:
 
 
 MAX_PAGE = 500  # deep pages cost the engine; nobody reads page 501
+FALLBACK_BELOW = 3  # fewer results holding every word than this: search by best match instead
 
 
 def clean_filters(args) -> dict[str, list[str]]:
@@ -86,10 +91,12 @@ def clean_filters(args) -> dict[str, list[str]]:
 
 
 def visible(kind: str, obj, viewer: User | None) -> bool:
+    """Search shows others' listings and needs while they are open (closed and withdrawn ones stay
+    readable by their address); an organisation finds its own in any state."""
     if kind == "patent":
         return True
     org_id = getattr(viewer, "org_id", None) if viewer is not None and viewer.is_authenticated else None
-    return obj.status in PUBLIC or (org_id is not None and obj.org_id == org_id)
+    return obj.status in SEARCHABLE or (org_id is not None and obj.org_id == org_id)
 
 
 def search(viewer: User | None, text: str, *, filters: dict[str, list[str]] | None = None, sort: str = "relevance",
@@ -99,9 +106,18 @@ def search(viewer: User | None, text: str, *, filters: dict[str, list[str]] | No
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(page, MAX_PAGE))
     org_id = viewer.org_id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
-    result = search_backend().search(SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort,
-                                                   page=page, per_page=per_page, facets=facets))
-    out = SearchPage(query=parsed, result=result, filters=filters, sort=sort)
+    search_state().check_analysis()
+    request = SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort, page=page,
+                            per_page=per_page, facets=facets)
+    result = search_backend().search(request)
+    out = SearchPage(query=parsed, result=result, filters=filters, sort=sort, exact_total=result.total)
+    relaxed = relax(parsed) if result.total < FALLBACK_BELOW else None
+    if relaxed is not None:
+        request.query = relaxed
+        wider = search_backend().search(request)
+        if wider.total > result.total:
+            out.result, out.partial = wider, True
+            result = wider
     objects = _load(result)
     terms = parsed.highlight_terms()
     for hit in result.hits:

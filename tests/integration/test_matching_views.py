@@ -62,11 +62,14 @@ def test_editing_refreshes_and_dismissals_survive(db, client):
     login(client, owner)
     page = client.get(f"/matching/listings/{good.id}").get_data(as_text=True)
     assert "太贵" in page and buyer.org.name not in page.split("Why matched needs passed")[-1]
-    # withdrawing the listing removes its undismissed matches on the next refresh
-    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 1
-    other.status = "withdrawn"
-    db.session.commit()
+    # an offer sharing only the industry and the alliance is no match: no technical evidence
     assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == other.id)) == 0
+    # withdrawing a listing removes its undismissed matches on the next refresh
+    second = make_listing(owner.org, title="石墨烯导热膜卷对卷涂布工艺", description="石墨烯导热膜的连续涂布与石墨化。")
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == second.id)) == 1
+    second.status = "withdrawn"
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.listing_id == second.id)) == 0
 
 
 def test_match_pages_are_private(db, client):
@@ -160,3 +163,88 @@ def test_matches_through_the_api(db, client):
     assert "石墨烯" in text["shared_terms"]
     _, other_secret = tokens.create(owner, "api")  # the listing's owner does not read the need's matches
     assert client.get(f"/api/v1/needs/{need.id}/matches", headers={"Authorization": f"Bearer {other_secret}"}).status_code == 404
+
+
+def _patent(org, title, abstract, code):
+    from app.extensions import db
+    from app.models import PatentIPC
+
+    p = make_patent(org, title=title, abstract=abstract)
+    p.ipc_codes = [PatentIPC(code=code, position=0)]
+    db.session.commit()
+    return p
+
+
+def test_a_need_without_technical_evidence_gets_no_match_and_is_told(db, client):
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="医院污水消毒处理", description="想找消毒效果好、运行成本低的处理工艺。",
+                     industry=Industry.CARBON_MATERIALS, region="太原市小店区", budget_max_fen=90_000_000)
+    # same industry, same alliance, same city, a fitting price: context alone is no match
+    assert db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.need_id == need.id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    login(client, buyer)
+    html = client.get(f"/matching/needs/{need.id}").get_data(as_text=True)
+    assert "暂无合适的技术" in html and "联盟运营中心" in html
+
+
+def test_the_offer_text_holds_its_patents_abstracts(db):
+    owner = make_user(org=make_org("university", name="某矿业大学"))
+    buyer = make_user(org=make_org("sme", name="某煤机厂"))
+    pick = _patent(owner.org, "一种采煤机截割部", "截割滚筒上的截齿齿体采用硬质合金镶嵌，耐磨性提高一倍。", "E21C 25/10")
+    listing = make_listing(owner.org, patents=[pick], title="采煤机截割部专利转让", description="可转让。",
+                           industry=Industry.HIGH_END_EQUIPMENT)
+    need = make_need(buyer.org, title="截齿磨得太快", description="硬质合金截齿", industry=Industry.HIGH_END_EQUIPMENT)
+    row = db.session.scalar(sa.select(Match).where(Match.need_id == need.id, Match.listing_id == listing.id))
+    assert row is not None  # 截齿 and 硬质合金 are only in the patent's abstract
+    text = next(f for f in row.explanation if f["factor"] == "text")
+    assert "截齿" in text["shared_terms"]  # a dictionary term, kept whole
+
+
+def test_an_english_need_finds_a_chinese_listing(db):
+    owner, buyer, good, other = _world()
+    need = make_need(buyer.org, title="graphene thermal film", description="Graphene heat spreader film for phones.",
+                     industry=Industry.CARBON_MATERIALS)
+    rows = db.session.scalars(sa.select(Match).where(Match.need_id == need.id).order_by(Match.score.desc())).all()
+    assert rows and rows[0].listing_id == good.id
+    assert {"石墨烯", "导热膜"} <= set(next(f for f in rows[0].explanation if f["factor"] == "text")["shared_terms"])
+
+
+def test_only_strong_technical_evidence_notifies(db):
+    owner = make_user(org=make_org("university", name="某电池研究院"))
+    buyer = make_user(org=make_org("sme", name="某回收企业"))
+    bms = _patent(owner.org, "一种电池管理系统的荷电状态估算方法", "基于扩展卡尔曼滤波估算荷电状态。", "H01M 10/48")
+    monitor = make_listing(owner.org, patents=[bms], title="电池荷电状态估算方法专利许可", description="估算精度高。",
+                           industry=Industry.NEW_ENERGY_VEHICLES)
+    need = make_need(buyer.org, title="退役动力电池回收拆解", description="想找废旧电池拆解回收工艺。",
+                     industry=Industry.NEW_ENERGY_VEHICLES, ipc_hints="H01M 10/54")
+    # H01M 10/54 (recycling) and H01M 10/48 (monitoring) share only the main group: no full IPC match
+    row = db.session.scalar(sa.select(Match).where(Match.need_id == need.id, Match.listing_id == monitor.id))
+    ipc = next(f for f in row.explanation if f["factor"] == "ipc")
+    assert ipc["value"] == 0.5 and row.score < 0.45  # kept as worth a look, not as a fit
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    # the same subgroup and words in common: strong evidence, both organisations are told
+    make_need(buyer.org, title="电池荷电状态估算", description="需要荷电状态估算方法，卡尔曼滤波。",
+              industry=Industry.NEW_ENERGY_VEHICLES, ipc_hints="H01M 10/48")
+    assert {n.org_id for n in db.session.scalars(sa.select(Notification))} == {owner.org_id, buyer.org_id}
+
+
+def test_ipc_hints_typed_loosely_are_accepted(db, client):
+    from app.models import Need
+    from app.services import tokens
+
+    user = make_user(org=make_org("sme"))
+    login(client, user)
+    response = client.post("/needs/new", data={
+        "title": "寻求碳材料技术", "description": "多孔碳。", "industry": "carbon_materials",
+        "ipc_hints": "C01B 32; c01b32/05, h01m 10/0525", "publish": "1"})
+    assert response.status_code == 302
+    need = db.session.scalar(sa.select(Need).where(Need.title == "寻求碳材料技术"))
+    assert need.ipc_hints == "C01B 32/00; C01B 32/05; H01M 10/0525"
+    _, secret = tokens.create(user, "api")
+    body = client.post("/api/v1/needs", json={"title": "寻求石墨烯技术", "description": "导热膜", "industry": "carbon_materials",
+                                               "ipc_hints": ["C01B32/00", "c01b 32/184"]},
+                       headers={"Authorization": f"Bearer {secret}"})
+    assert body.status_code == 201 and body.json["ipc_hints"] == ["C01B 32/00", "C01B 32/184"]
+    bad = client.post("/needs/new", data={"title": "x", "description": "y", "industry": "carbon_materials",
+                                          "ipc_hints": "C01B 3X"})
+    assert bad.status_code in (200, 400) and "IPC" in bad.get_data(as_text=True)

@@ -107,8 +107,10 @@ def test_phrase_negation_and_subwords(corpus):
 
 
 def test_english_is_stemmed(corpus):
-    assert ids(run("batteries")) == [corpus["cathode"].id]
     assert ids(run("CATHODES")) == [corpus["cathode"].id]
+    # the glossary: "batteries" stands for 电池, so the Chinese battery patents are found too
+    hits = ids(run("batteries"))
+    assert set(hits) == {corpus["cathode"].id, corpus["separator"].id, corpus["hydrogen"].id}
 
 
 def test_field_syntax(corpus):
@@ -366,3 +368,102 @@ def test_search_page_shows_facets_and_needs(search_backend, client):
     make_need(org, title="寻求氢燃料电池双极板技术")
     html = client.get("/search?q=双极板").get_data(as_text=True)
     assert "双极板" in html and "f_kind=need" in html
+
+
+# ---- what people type ------------------------------------------------------------------------
+
+
+def test_a_sentence_falls_back_to_best_match_and_says_so(corpus, client):
+    sentence = "我们想找石墨烯导热膜的量产办法，现在一个班产量太低"
+    assert ids(run(sentence)) == []  # every word ANDed: nothing holds 一个班 and 产量
+    page = search_service.search(None, sentence)
+    assert page.partial and page.exact_total == 0
+    assert [f.obj.id for f in page.items][0] == corpus["film"].id
+    html = client.get("/search", query_string={"q": sentence}).get_data(as_text=True)
+    assert "未找到包含全部词语的结果，以下为部分匹配" in html
+    # enough results holding every word: no fallback, no notice
+    page = search_service.search(None, "石墨烯")
+    assert not page.partial
+    assert "部分匹配" not in client.get("/search?q=石墨烯").get_data(as_text=True)
+
+
+def test_phrases_fields_and_exclusions_still_mean_what_they_say(corpus):
+    # a quoted phrase and a field clause stay required in the best match; only plain words are relaxed
+    page = search_service.search(None, '"石墨烯 隔膜"')
+    assert page.total == 0 and not page.partial
+    page = search_service.search(None, "title:碳纤维 石墨烯 导热膜 正极")
+    assert {f.obj.id for f in page.items} <= {corpus["fibre"].id}
+    page = search_service.search(None, "石墨烯 导热膜 一个班 -散热器")
+    found = {f.obj.id for f in page.items}
+    assert page.partial and corpus["film"].id in found and corpus["heat"].id not in found
+
+
+def test_dictionary_terms_stay_whole_and_are_found_inside_longer_words(search_backend):
+    from app.search import analysis
+
+    assert analysis.query_tokens("负极首效偏低") == ["负极", "首效", "偏低"]
+    assert analysis.query_tokens("高首效硬碳") == ["高首效", "硬碳"]
+    assert analysis.query_tokens("预氧化") == ["预氧化"] and analysis.query_tokens("截齿") == ["截齿"]
+    # in the index a dictionary word keeps its place, its sub-words share it
+    assert analysis.segment("大功率采煤机截齿").split()[-1].split("|")[0] == "采煤机截齿"
+    assert {"截齿", "采煤机"} <= set(analysis.index_tokens("大功率采煤机截齿"))
+    assert "预氧化" in analysis.index_tokens("原丝梯度预氧化") and "高首效" in analysis.index_tokens("高首效多孔碳")
+    # chatty words are stop words
+    assert analysis.query_tokens("我们有没有碳纤维的技术，怎么办") == ["碳纤维"]
+    pick = add_patent("一种大功率采煤机截齿", "截齿齿体采用硬质合金。", ipc=("E21C 35/18",), industry=Industry.HIGH_END_EQUIPMENT)
+    stack = add_patent("一种燃料电池电堆的密封结构", "电堆端板采用轻量化设计。", ipc=("H01M 8/24",), industry=Industry.HYDROGEN)
+    box = add_patent("重型齿轮箱故障诊断方法", "采集齿轮箱振动信号。", ipc=("G01M 13/02",), industry=Industry.HIGH_END_EQUIPMENT)
+    pre = add_patent("碳纤维原丝预氧化工艺", "原丝在空气中梯度预氧化。", ipc=("D01F 9/22",))
+    assert ids(run("截齿")) == [pick.id]
+    assert ids(run("燃料电池")) == [stack.id]  # a sub-word of every length: 燃料电池 inside 燃料电池电堆
+    assert ids(run("齿轮")) == [box.id]  # 齿轮 meets 齿轮箱
+    assert ids(run("预氧化")) == [pre.id] and ids(run("氧化")) == [pre.id]
+
+
+def test_traditional_characters_find_simplified_documents_and_the_reverse(corpus):
+    assert ids(run("碳纖維"))[:1] == [corpus["fibre"].id]
+    assert ids(run("不鏽鋼"))[:1] == [corpus["steel"].id]
+    assert corpus["separator"].id in ids(run("鋰電池"))
+    assert ids(run("燃料電池電堆")) == [corpus["hydrogen"].id]
+    assert ids(run('"石墨烯導熱膜"')) == [corpus["film"].id]
+    old = add_patent("一種鋰離子電池負極材料", "採用硬碳包覆。", ipc=("H01M 4/587",), industry=Industry.NEW_ENERGY_VEHICLES)
+    assert old.id in ids(run("锂离子电池 负极材料"))
+
+
+def test_the_glossary_lets_english_find_chinese_and_the_reverse(corpus):
+    assert ids(run("carbon fiber"))[:1] == [corpus["fibre"].id]
+    assert ids(run("stainless steel")) == [corpus["steel"].id]
+    assert ids(run("fuel cell stack")) == [corpus["hydrogen"].id]
+    english = add_patent("Graphene thermal film for smartphones", "A graphene heat spreader film.", ipc=("C01B 32/184",))
+    assert english.id in ids(run("石墨烯 导热膜"))
+    # colloquial words stand for the term documents use
+    belt = add_patent("一种带式输送机托辊检测装置", "检测托辊故障。", ipc=("B65G 39/00",), industry=Industry.HIGH_END_EQUIPMENT)
+    assert ids(run("皮带机 托辊")) == [belt.id]
+
+
+def test_closed_and_withdrawn_listings_are_not_found_by_others(search_backend, client):
+    seller, other = make_org("university", name="某大学"), make_org("sme", name="某企业")
+    open_ = make_listing(seller, title="碳化硅外延片专利许可")
+    closed = make_listing(seller, status="closed", title="碳化硅外延炉专利转让")
+    withdrawn = make_listing(seller, status="withdrawn", title="碳化硅衬底专利转让")
+    viewer = make_user(other)
+    found = {(f.kind, f.obj.id) for f in search_service.search(viewer, "碳化硅").items}
+    assert ("listing", open_.id) in found
+    assert ("listing", closed.id) not in found and ("listing", withdrawn.id) not in found
+    own = {(f.kind, f.obj.id) for f in search_service.search(make_user(seller), "碳化硅").items}
+    assert {("listing", closed.id), ("listing", withdrawn.id)} <= own
+
+
+def test_an_index_of_another_analysis_is_stale_and_rebuilt(corpus, app, monkeypatch):
+    from app.search import analysis
+
+    assert state().backend.analysis_version() == analysis.VERSION and not maintenance.is_stale()
+    monkeypatch.setattr(analysis, "VERSION", "0123456789ab")  # the code's analysis changed
+    assert maintenance.is_stale() and maintenance.check().stale and not maintenance.check().ok
+    result = maintenance.reindex_if_stale()
+    assert result is not None and result["documents"] == 8
+    assert state().backend.analysis_version() == "0123456789ab" and not maintenance.is_stale()
+    assert maintenance.reindex_if_stale() is None
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["search-reindex", "--if-stale"]).output
+    assert "current" in out

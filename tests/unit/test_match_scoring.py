@@ -7,10 +7,14 @@ from app.domain.matching import Profile
 
 
 def test_ipc_levels():
-    assert m.ipc_level("H01M 10/052", "H01M 10/0525") == 1.0  # same main group H01M 10
-    assert m.ipc_level("H01M 10/052", "H01M 4/36") == 0.6  # same subclass
-    assert m.ipc_level("H01M", "H01M 4/36") == 0.6  # a bare subclass hint
-    assert m.ipc_level("H01M 10/052", "H01L 21/02") == 0.3  # same class H01
+    assert m.ipc_level("H01M 10/052", "H01M 10/052") == 1.0  # the same subgroup
+    assert m.ipc_level("H01M 10/052", "H01M 10/0525") == 1.0  # one below the other
+    assert m.ipc_level("H01M 10/00", "H01M 10/48") == 0.8  # a main group and a code in it
+    # the same main group is not a full match: recycling and battery monitoring are different techniques
+    assert m.ipc_level("H01M 10/54", "H01M 10/48") == 0.5
+    assert m.ipc_level("H01M", "H01M 4/36") == 0.5  # a bare subclass hint
+    assert m.ipc_level("H01M 10/052", "H01M 4/36") == 0.3  # same subclass
+    assert m.ipc_level("H01M 10/052", "H01L 21/02") == 0.1  # same class H01
     assert m.ipc_level("H01M 10/052", "C01B 32/184") == 0.0
 
 
@@ -18,29 +22,52 @@ def test_a_perfect_fit_scores_one_and_explains_itself():
     need = Profile(terms=frozenset({"石墨烯", "导热"}), ipc=("C01B 32/184",), industry="carbon_materials",
                    centers=frozenset({1}), region="山西省太原市小店区", kinds=frozenset({"ordinary"}),
                    budget_max_fen=500_000_00, trl=5)
-    offer = Profile(terms=frozenset({"石墨烯", "导热", "薄膜"}), ipc=("C01B 32/194", "H05K 7/20"),
+    offer = Profile(terms=frozenset({"石墨烯", "导热", "薄膜"}), ipc=("C01B 32/184", "H05K 7/20"),
                     industry="carbon_materials", centers=frozenset({1, 2}), region="太原市万柏林区",
                     kinds=frozenset({"ordinary", "transfer"}), price_fen=300_000_00, trl=6)
     result = m.score(need, offer)
-    assert result.score == pytest.approx(1.0)
+    assert result.score == pytest.approx(1.0) and result.evidence == pytest.approx(1.0)
     explained = {f["factor"]: f for f in result.explanation()}
     assert explained["text"]["shared_terms"] == ["导热", "石墨烯"]
-    assert explained["ipc"]["shared_ipc"][0] == "C01B 32/184 ~ C01B 32/194"
+    assert explained["ipc"]["shared_ipc"][0] == "C01B 32/184 ~ C01B 32/184"
     assert explained["budget"]["budget_fit"] == "within"
     assert explained["alliance"]["centers"] == [1]
-    assert sum(f["weight"] for f in explained.values()) == pytest.approx(1.0)
+    for group in ("evidence", "context"):  # weights add up to 1 within each group
+        assert sum(f["weight"] for f in explained.values() if f["group"] == group) == pytest.approx(1.0)
 
 
 def test_partial_fit_hand_computed():
-    # text 1 of 4 need terms = 0.25; ipc same subclass 0.6; industry differs 0; no alliance 0;
-    # same province, other city 0.5; no licence wish 0.5 (neutral); price 20 % over budget:
-    # 1 - 0.2/0.5 = 0.6; stage one below the minimum 0.5.
+    # evidence: text 1 of 4 need terms = 0.25; ipc a bare subclass hint 0.5:
+    #   (0.35 x 0.25 + 0.25 x 0.5) / 0.60 = 0.354167
+    # context: industry differs 0; no alliance 0; same province, other city 0.5; no licence wish 0.5
+    #   (neutral); price 20 % over budget: 1 - 0.2/0.5 = 0.6; stage one below the minimum 0.5:
+    #   (0.10 x 0 + 0.05 x 0 + 0.05 x 0.5 + 0.05 x 0.5 + 0.10 x 0.6 + 0.05 x 0.5) / 0.40 = 0.3375
+    # score = evidence x (0.75 + 0.25 x context)
     need = Profile(terms=frozenset({"电池", "负极", "硅碳", "快充"}), ipc=("H01M",), industry="new_energy_vehicles",
                    region="山西省太原市", budget_max_fen=100_000, trl=6)
     offer = Profile(terms=frozenset({"电池", "隔膜"}), ipc=("H01M 50/409",), industry="carbon_materials",
                     region="山西省大同市", kinds=frozenset({"transfer"}), price_fen=120_000, trl=5)
-    expected = 0.35 * 0.25 + 0.25 * 0.6 + 0.10 * 0 + 0.05 * 0 + 0.05 * 0.5 + 0.05 * 0.5 + 0.10 * 0.6 + 0.05 * 0.5
-    assert m.score(need, offer).score == pytest.approx(expected)  # 0.3725
+    result = m.score(need, offer)
+    assert result.evidence == pytest.approx(0.354167, abs=1e-6)
+    assert result.context == pytest.approx(0.3375)
+    assert result.score == pytest.approx(0.354167 * (0.75 + 0.25 * 0.3375), abs=1e-6)  # 0.2955
+
+
+def test_context_reorders_but_cannot_make_a_match():
+    perfect_context = dict(industry="a", centers=frozenset({1}), region="太原市小店区", kinds=frozenset({"ordinary"}), trl=9)
+    need = Profile(terms=frozenset({"石墨烯", "导热"}), budget_max_fen=100, **perfect_context)
+    unrelated = Profile(terms=frozenset({"煤矸石"}), price_fen=50, **perfect_context)
+    result = m.score(need, unrelated)
+    assert result.context == pytest.approx(1.0) and result.evidence == 0.0 and result.score == 0.0
+    assert not result.relevant and not result.strong
+    # two offers with the same evidence: the better context ranks first, by at most a quarter of the score
+    a = Profile(terms=frozenset({"石墨烯"}), price_fen=50, **perfect_context)
+    b = Profile(terms=frozenset({"石墨烯"}), industry="b", price_fen=500)
+    ma, mb = m.score(need, a), m.score(need, b)
+    assert ma.evidence == mb.evidence and ma.score > mb.score >= 0.75 * ma.score
+    # IPC codes alone are evidence, but never strong enough to notify
+    ipc_only = m.score(Profile(ipc=("H01M 10/54",)), Profile(ipc=("H01M 10/54",)))
+    assert ipc_only.relevant and not ipc_only.strong
 
 
 def test_budget_and_licence_edges():
@@ -59,10 +86,13 @@ def test_weights_come_from_config_and_are_checked():
         m.weights_from({"colour": 1})
     with pytest.raises(ValueError):
         m.weights_from({"text": -1})
+    with pytest.raises(ValueError):  # no technical evidence could ever count
+        m.weights_from({"text": 0, "ipc": 0})
     # only text counts: the score is the text factor alone
     only_text = {name: 0.0 for name in m.FACTORS} | {"text": 1.0}
     need, offer = Profile(terms=frozenset({"a1", "b2"})), Profile(terms=frozenset({"a1"}))
     assert m.score(need, offer, only_text).score == pytest.approx(0.5)
+    assert m.quick_score(need, offer, only_text) == pytest.approx(0.5)
 
 
 def test_a_match_needs_evidence_about_the_technology():
@@ -74,7 +104,7 @@ def test_a_match_needs_evidence_about_the_technology():
     need = Profile(terms=frozenset({"石墨烯", "导热"}), ipc=("C01B",), industry="carbon_materials", budget_max_fen=10)
     assert index.candidates(need) == {1, 2}  # 3 shares only the industry and a fitting price
     ranked = index.rank(need, limit=1)
-    assert [key for key, _ in ranked] == [1]  # a shared word (0.35 x 1/2: both weigh the same) beats a subclass-level IPC pair (0.25 x 0.6)
+    assert [key for key, _ in ranked] == [1]  # a shared word (0.35 x 1/2: both weigh the same) beats a class-level IPC pair (0.25 x 0.1)
 
 
 def test_text_factor_is_bm25_over_the_offers_hand_computed():
