@@ -66,18 +66,18 @@ def _unread_notifications() -> int:
 def _nav() -> dict:
     """The navbar of this request: the role's menu groups, the one the page belongs to, and the counts
     (services/todo.nav_state: a cached lookup)."""
-    from flask import g
     from flask_login import current_user
 
     from . import navigation
     from .services import todo
 
-    if "ipx_nav" not in g:
+    # kept on the request, not on g: tests run many requests in one application context
+    if getattr(request, "ipx_nav", None) is None:
         if current_user.is_authenticated:
             state = todo.nav_state(current_user)
         else:
             state = todo.NavState(0, 0, None, None)
         groups = navigation.menu(current_user, state)
-        g.ipx_nav = {"groups": groups, "state": state,
-                     "active": navigation.active_group(groups, request.endpoint, request.blueprint)}
-    return g.ipx_nav
+        request.ipx_nav = {"groups": groups, "state": state,
+                           "active": navigation.active_group(groups, request.endpoint, request.blueprint)}
+    return request.ipx_nav

@@ -209,7 +209,7 @@ def _exit_deadlines(user: User, center_id: int | None, today: date | None) -> li
 
 # ---- the navbar's cached state ------------------------------------------------------------
 
-_cache: dict[int, tuple[float, int, NavState]] = {}
+_cache: dict[tuple, tuple[float, int, NavState]] = {}
 _generation = [0]
 _lock = threading.Lock()
 
@@ -218,7 +218,8 @@ def nav_state(user: User) -> NavState:
     """The navbar's figures: a dictionary lookup, recomputed after any commit of this process (and at
     the latest after NAV_SECONDS, so that other processes' commits show too)."""
     now = time.monotonic()
-    hit = _cache.get(user.id)
+    key = (user.id, user.org_id, user.role)  # ids come back in a fresh database (tests)
+    hit = _cache.get(key)
     if hit is not None and hit[0] > now and hit[1] == _generation[0]:
         return hit[2]
     generation = _generation[0]
@@ -226,7 +227,7 @@ def nav_state(user: User) -> NavState:
     with _lock:
         if len(_cache) > 10_000:
             _cache.clear()
-        _cache[user.id] = (now + NAV_SECONDS, generation, state)
+        _cache[key] = (now + NAV_SECONDS, generation, state)
     return state
 
 
