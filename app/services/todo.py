@@ -49,8 +49,7 @@ from ..models import (
 )
 from ..models.center_services import DisputeStatus, RequestStatus
 from . import clock
-
-PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)  # the roles that act for their organisation in deals
+from .deals import PARTY_ROLES  # the roles that act for their organisation in deals
 CENTER_ROLES = (Role.CENTER_STAFF, Role.ORG_ADMIN)  # services/centers.is_center_staff
 NAV_SECONDS = 30
 

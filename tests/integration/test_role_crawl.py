@@ -67,7 +67,7 @@ def _enum_values() -> set[str]:
     import app.domain.negotiation
     import app.domain.patent_terms
     import app.domain.program
-    import app.models as models
+    from app import models
 
     values = set()
     for module in (models, app.domain.deals, app.domain.escrow, app.domain.lifecycle, app.domain.negotiation,
@@ -136,7 +136,7 @@ def demo(tmp_path_factory):
 
 def _pattern(adapter, path: str, query: str):
     try:
-        endpoint, values = adapter.match(path, method="GET")
+        endpoint, _values = adapter.match(path, method="GET")
     except HTTPException:
         return None, None
     return (endpoint, tuple(sorted(k for k, _ in parse_qsl(query)))), endpoint
@@ -202,17 +202,15 @@ def test_every_role_finds_its_pages_by_clicking(demo, role):
     email = f"{role}@demo.ipx.cn"
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"].endswith("/workspace")
-    with demo.app_context():
-        with demo.test_request_context("/workspace"):
-            from flask_login import login_user
+    with demo.app_context(), demo.test_request_context("/workspace"):
+        from flask_login import login_user
 
-            from app.models import User
+        from app.models import User
 
-            user = db.session.scalar(sa.select(User).where(User.email == email))
-            login_user(user)
-            _todos, state = todo.summary(current_user)
-            promised = {(item.endpoint, item.url) for group in navigation.menu(current_user, state)
-                        for item in group.items}
+        login_user(db.session.scalar(sa.select(User).where(User.email == email)))
+        _todos, state = todo.summary(current_user)
+        promised = {(item.endpoint, item.url) for group in navigation.menu(current_user, state)
+                    for item in group.items}
     adapter = demo.url_map.bind("localhost")
     statuses, reached, problems = crawl(client, adapter, "/workspace", values)  # each request its own context
     def endpoint_of(url: str) -> str | None:
