@@ -217,7 +217,7 @@ def nav_state(user: User) -> NavState:
     """The navbar's figures: a dictionary lookup, recomputed after any commit of this process (and at
     the latest after NAV_SECONDS, so that other processes' commits show too)."""
     now = time.monotonic()
-    key = (user.id, user.org_id, user.role)  # ids come back in a fresh database (tests)
+    key = (id(db.engine), user.id, user.org_id, user.role)  # one process may serve several databases (tests)
     hit = _cache.get(key)
     if hit is not None and hit[0] > now and hit[1] == _generation[0]:
         return hit[2]
