@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..models import Center, Listing, Need, Organisation, Patent, Role
+from ..models import AllianceMembership, Center, Listing, MembershipStatus, Need, Organisation, Patent, Role
 from ..navigation import TODO_LABELS, menu, report_year
 from ..services import todo
 from . import bp
@@ -51,8 +51,12 @@ def workspace():
     centers = []
     if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
+    alliances = db.session.scalars(
+        sa.select(AllianceMembership).where(AllianceMembership.org_id == current_user.org_id,
+                                            AllianceMembership.status == MembershipStatus.APPROVED)
+        .options(joinedload(AllianceMembership.center)).order_by(AllianceMembership.center_id)).all()
     return render_template("main/workspace.html", todos=todos, labels=TODO_LABELS, groups=menu(current_user, state),
-                           centers=centers, report_year=report_year,
+                           centers=centers, report_year=report_year, alliances=alliances,
                            own_center=db.session.get(Center, state.center_id) if state.center_id else None)
 
 

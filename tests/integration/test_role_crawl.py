@@ -30,7 +30,7 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import PASSWORD
 
-MAX_PAGES = 70
+MAX_PAGES = 100
 SKIP_PREFIXES = ("/static/", "/lang/", "/auth/logout", "/api/v1/openapi.json")
 # Pages whose body is a file: fetched for the status, not read for links or words.
 FILE_SUFFIXES = (".xlsx", ".pdf", ".csv", "/contract", "/file", "/errors.csv", "/progress")
@@ -46,7 +46,8 @@ MUST_REACH = {
                "program.windows", "program.applications"},
     "admin": {"program.board", "targets.dashboard", "deals.detail", "orgs.detail"},
     "enterprise": {"listings.detail", "needs.detail", "deals.detail", "patents.detail", "orgs.detail",
-                   "matching.notifications", "negotiation.index"},
+                   "matching.notifications", "negotiation.index", "program.financing", "program.watches",
+                   "program.disputes", "program.events", "program.financing_detail", "program.watch_detail"},
     "sme": {"needs.detail", "matching.need_matches", "deals.index"},
     "expert": {"program.applications"},
 }
