@@ -1,6 +1,6 @@
 """Demo data for the program's tasks and the centers' member services, through the real services:
 plans, navigation projects, patent-intensive products, PCT filings, standards and awards (the
-carbon-materials center meets every one of these tasks, the high-end equipment center part of them,
+carbon-materials center meets every one of these tasks, the high-end equipment center two of them (plan, product; the others under way),
 the new-energy vehicle center has only begun), and for the first three centers financing requests
 with offers, early-warning watches (one has fired), dispute consultations and training events with
 sign-ups. Deterministic; dated relative to the base seed's TODAY.
@@ -83,7 +83,7 @@ def _tasks(staff: User, center: Center, depth: str, counts: dict[str, int]) -> N
     if depth == "start":
         plan = {k: v for k, v in plan.items() if k in ("ideas", "positioning", "goals")}
     ps.save_plan(staff, center, {k: ("" if k == "safeguards" else v) for k, v in plan.items()}, note="首版")
-    if depth == "all":
+    if depth != "start":
         ps.save_plan(staff, center, plan, note="根据专家意见补充保障措施")
     counts["plans"] += 1
     if depth == "start":
@@ -107,10 +107,8 @@ def _tasks(staff: User, center: Center, depth: str, counts: dict[str, int]) -> N
     ps.add_product(staff, center, ps.ProductData(
         f"{_short_name(center)}专利密集型产品（一号）", owner, "\n".join(numbers[:3]), "核心专利支撑的主营产品",
         product_revenue_fen=3_200_000_000, total_revenue_fen=5_000_000_000,
-        status=rules.ProductStatus.IDENTIFIED if depth == "all" else rules.ProductStatus.APPLIED,
-        applied_on=TODAY - timedelta(days=200),
-        identified_on=TODAY - timedelta(days=90) if depth == "all" else None,
-        certificate_number="晋知密认〔2026〕018 号" if depth == "all" else ""))
+        status=rules.ProductStatus.IDENTIFIED, applied_on=TODAY - timedelta(days=200),
+        identified_on=TODAY - timedelta(days=90), certificate_number=f"晋知密认〔2026〕{center.id:03d} 号"))
     counts["products"] += 1
     filings = 20 if depth == "all" else 4
     for i in range(filings):
