@@ -1,7 +1,8 @@
 """Demo data for the program's tasks and the centers' member services, through the real services:
 plans, navigation projects, patent-intensive products, PCT filings, standards and awards (the
-carbon-materials center meets every one of these tasks, the high-end equipment center two of them (plan, product; the others under way),
-the new-energy vehicle center has only begun), and for the first three centers financing requests
+carbon-materials center meets every one of these tasks, the high-end equipment center the plan and
+the product with the others under way, the new-energy vehicle center has only begun), and for the
+first three centers financing requests
 with offers, early-warning watches (one has fired), dispute consultations and training events with
 sign-ups. Deterministic; dated relative to the base seed's TODAY.
 """
