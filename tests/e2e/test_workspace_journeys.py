@@ -121,3 +121,28 @@ def test_bureau_from_the_workspace_to_a_centers_board_and_its_yearly_report_pdf(
         page.locator("#report-files").get_by_role("link", name="下载").first.click()
     with open(download.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
+
+
+@pytest.mark.parametrize("role", [Role.CENTER_STAFF, Role.BUREAU_STAFF, Role.PLATFORM_ADMIN, Role.ORG_ADMIN])
+def test_the_navbar_fits_1366_in_both_languages_and_collapses_at_390(page, live_server, role):
+    base = live_server
+    if role == Role.CENTER_STAFF:
+        user = make_user(org=make_center().org, role=role, name="欧阳文静")
+    else:
+        user = make_user(org=make_org("bureau" if role == Role.BUREAU_STAFF else "enterprise"), role=role,
+                         name="欧阳文静")
+    log_in(page, base, user.email)
+    page.wait_for_url(re.compile(r"/workspace$"))
+    for lang in ("zh_CN", "en"):
+        page.goto(f"{base}/lang/{lang}?next=/workspace")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        box = page.locator("nav.navbar").bounding_box()
+        assert box["height"] < 70, f"{lang}: the navbar wraps ({box['height']} px high)"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1366
+        assert page.locator(".navbar-toggler").is_hidden()
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.locator(".navbar-toggler").is_visible() and page.locator("#main-nav").is_hidden()
+        page.click(".navbar-toggler")
+        page.locator("#main-nav").wait_for(state="visible")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        page.click(".navbar-toggler")
