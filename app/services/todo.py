@@ -3,8 +3,8 @@ answer, new matches, pool invitations and alerts, join requests, member requests
 reviews assigned. Each kind is counted for the roles that act on it, with the one object to open
 when there is exactly one (else the list where they are done).
 
-``summary`` counts everything in one SELECT of scalar subqueries (plus, for a center's staff and the
-bureau, the exit-deadline rule, which is not a query). ``nav_state`` is what the navbar needs on
+``summary`` counts everything in one SELECT of scalar subqueries; for a center's staff and the
+bureau one more reads the task books, and only a center that has one runs the exit-deadline rule. ``nav_state`` is what the navbar needs on
 every page — the to-do total, the unread notifications and the user's own center — kept per user
 until the next database commit of this process (at most ``NAV_SECONDS`` for commits of others).
 """
@@ -18,7 +18,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain.deals import DealStatus
 from ..domain.negotiation import OfferState
@@ -42,6 +42,7 @@ from ..models import (
     PoolMember,
     PoolMemberStatus,
     Role,
+    TaskBook,
     Thread,
     ThreadOffer,
     ThreadStatus,
@@ -192,12 +193,13 @@ def _exit_deadlines(user: User, center_id: int | None, today: date | None) -> li
     from . import applications
 
     today = today or clock.today()
-    if user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
-        centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
-    elif user.role in CENTER_ROLES and center_id is not None:
-        centers = [db.session.get(Center, center_id)]
-    else:
+    bureau = user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN)
+    if not bureau and not (user.role in CENTER_ROLES and center_id is not None):
         return []
+    books = sa.select(TaskBook).options(joinedload(TaskBook.center)).order_by(TaskBook.center_id)
+    if not bureau:
+        books = books.where(TaskBook.center_id == center_id)
+    centers = [book.center for book in db.session.scalars(books)]  # only a center with a task book can be warned
     warned = [c.id for c in centers if applications.exit_warnings(c, today)]
     if not warned:
         return []

@@ -132,3 +132,21 @@ def test_analysis_pages_light_the_database_group_not_search(client):
     assert not re.search(r'active"[^>]*>搜索', navbar)
     navbar = client.get(f"/program/centers/{center.id}").get_data(as_text=True).split("</nav>")[0]
     assert re.search(r'dropdown-toggle[^"]* active"[^>]*id="nav-center"', navbar)
+
+
+def test_exit_deadlines_wait_for_the_bureau_and_the_centers_staff(client):
+    from datetime import date, timedelta
+
+    from app.services import applications
+
+    bureau = make_user(org=make_org("bureau"), role=Role.BUREAU_STAFF)
+    late, fine = make_center(), make_center(industry="high_end_equipment")
+    staff = make_user(org=late.org, role=Role.CENTER_STAFF)
+    applications.record_task_book(bureau, late, signed_on=date.today() - timedelta(days=200))  # no equity agreement
+    assert "exit_deadlines" not in _todos(make_user(org=fine.org, role=Role.CENTER_STAFF))
+    item = _todos(staff)["exit_deadlines"]
+    assert item.endpoint == "program.exit_monitor" and item.values == {"center_id": late.id}
+    assert _todos(bureau)["exit_deadlines"].values == {"center_id": late.id}
+    applications.record_task_book(bureau, fine, signed_on=date.today() - timedelta(days=300))
+    item = _todos(bureau)["exit_deadlines"]
+    assert item.count == 2 and item.endpoint == "program.bureau"
