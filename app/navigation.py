@@ -121,9 +121,9 @@ def _my_center(state: NavState) -> Group:
     if year:
         items.append(Item(_l("Yearly report"), "program.report", {**c, "year": year}))
     items += [
-        Item(_l("Financing"), "program.financing", c),
-        Item(_l("Early-warning watches"), "program.watches", c),
-        Item(_l("Dispute consultations"), "program.disputes", c),
+        Item(_l("Financing and insurance"), "program.financing", c),
+        Item(_l("Early warning"), "program.watches", c),
+        Item(_l("Dispute consultation"), "program.disputes", c),
         Item(_l("Training and events"), "program.events", c),
     ]
     return Group("center", _l("My center"), items, ("targets", "program", "pools"))
