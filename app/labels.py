@@ -261,6 +261,13 @@ SERVICE_FIGURE = {
     "event_signups": _l("Event sign-ups"),
 }
 
+POOL_MEMBER_STATUS = {
+    "invited": _l("Invited, not yet answered"),
+    "joined": _l("Joined the pool"),
+    "declined": _l("Declined"),
+    "left": _l("Left the pool"),
+}
+
 TABLES = {
     "org_kind": ORG_KIND,
     "role": ROLE,
@@ -300,6 +307,7 @@ TABLES = {
     "event_kind": EVENT_KIND,
     "exit_reason": EXIT_REASON,
     "service_figure": SERVICE_FIGURE,
+    "pool_member_status": POOL_MEMBER_STATUS,
 }
 
 

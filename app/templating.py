@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
+    app.jinja_env.globals["nav"] = _nav
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["languages"] = lambda: current_app.config["LANGUAGES"]
@@ -59,6 +60,24 @@ def register(app: Flask) -> None:
 def _unread_notifications() -> int:
     from flask_login import current_user
 
-    from .services.matching import unread_count
+    return _nav()["state"].unread if current_user.is_authenticated else 0
 
-    return unread_count(current_user) if current_user.is_authenticated else 0
+
+def _nav() -> dict:
+    """The navbar of this request: the role's menu groups, the one the page belongs to, and the counts
+    (services/todo.nav_state: a cached lookup)."""
+    from flask_login import current_user
+
+    from . import navigation
+    from .services import todo
+
+    # kept on the request, not on g: tests run many requests in one application context
+    if getattr(request, "ipx_nav", None) is None:
+        if current_user.is_authenticated:
+            state = todo.nav_state(current_user)
+        else:
+            state = todo.NavState(0, 0, None, None)
+        groups = navigation.menu(current_user, state)
+        request.ipx_nav = {"groups": groups, "state": state,
+                           "active": navigation.active_group(groups, request.endpoint, request.blueprint)}
+    return request.ipx_nav

@@ -37,7 +37,7 @@ def _only_post() -> bool:
 @limiter.limit(_login_limit, exempt_when=_only_post)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(url_for("main.workspace"))
     form = LoginForm()
     if form.validate_on_submit():
         throttle = login_throttle.throttle()
@@ -58,7 +58,7 @@ def login():
             login_user(user)
             audit.log_line("login", user_id=user.id, ip=request.remote_addr)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("main.workspace")))
     return render_template("auth/login.html", form=form)
 
 

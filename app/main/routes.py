@@ -5,11 +5,14 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..models import Center, Listing, Need, Organisation, Patent
+from ..models import AllianceMembership, Center, Listing, MembershipStatus, Need, Organisation, Patent, Role
+from ..navigation import TODO_LABELS, menu, report_year
+from ..services import todo
 from . import bp
 
 
@@ -48,6 +51,23 @@ def index():
     return render_template(
         "main/index.html", stats=stats, latest_listings=latest_listings, latest_needs=latest_needs, centers=centers
     )
+
+
+@bp.route("/workspace")
+@login_required
+def workspace():
+    """Where each role lands after login: what waits for the user, and the role's pages."""
+    todos, state = todo.summary(current_user)
+    centers = []
+    if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
+    alliances = db.session.scalars(
+        sa.select(AllianceMembership).where(AllianceMembership.org_id == current_user.org_id,
+                                            AllianceMembership.status == MembershipStatus.APPROVED)
+        .options(joinedload(AllianceMembership.center)).order_by(AllianceMembership.center_id)).all()
+    return render_template("main/workspace.html", todos=todos, labels=TODO_LABELS, groups=menu(current_user, state),
+                           centers=centers, report_year=report_year, alliances=alliances,
+                           own_center=db.session.get(Center, state.center_id) if state.center_id else None)
 
 
 @bp.route("/lang/<code>")
