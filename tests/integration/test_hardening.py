@@ -87,7 +87,7 @@ TRICKS = ["%2F%09%2Fevil.example", "/%0D/evil.example", "/%0A/evil.example", "%0
 def test_next_never_leaves_the_site(client, trick):
     user = make_user()
     response = client.post(f"/auth/login?next={trick}", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/", response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"] == "/workspace", response.headers["Location"]
     response = client.get(f"/lang/en?next={trick}")
     assert response.status_code == 302 and response.headers["Location"] == "/", response.headers["Location"]
 
