@@ -136,7 +136,8 @@ def _application_data(form) -> app_service.ApplicationData:
     return app_service.ApplicationData(
         form.proposed_name.data, form.industry.data, form.contact_person.data or "", form.phone.data or "",
         form.partners.data or "", form.capital_plan.data or "", form.targets.data or "",
-        {key: getattr(form, key).data or "" for key in rules.FEASIBILITY_SECTIONS})
+        {key: getattr(form, key).data or "" for key in rules.FEASIBILITY_SECTIONS},
+        legal_representative=form.legal_representative.data or "")
 
 
 @bp.route("/applications")

@@ -155,8 +155,10 @@ class WindowForm(FlaskForm):
     closes_on = DateField(_l("Closes on (inclusive)"), validators=[DataRequired()])
     hours = StringField(_l("Working hours (Beijing time)"), default="09:00-11:30, 15:00-17:30",
                         validators=[Optional(), Length(max=200)], description=_l("Blank: all day."))
-    weekdays_only = BooleanField(_l("Working days only (Monday to Friday)"), default=True)
-    closed_dates = TextAreaField(_l("Closed days (public holidays)"), validators=[Optional(), Length(max=2000)],
+    weekdays_only = BooleanField(_l("Statutory working days only"), default=True,
+                                 description=_l("Public holidays are closed and adjusted working days open, from the "
+                                                "official holiday calendar."))
+    closed_dates = TextAreaField(_l("Further closed days of the bureau"), validators=[Optional(), Length(max=2000)],
                                  description=_l("ISO dates such as 2022-09-12, separated by commas."))
     criteria = TextAreaField(_l("Scoring criteria"), validators=[Optional(), Length(max=5000)],
                              description=_l("One a line: name | maximum points | weight."))
@@ -174,6 +176,8 @@ ApplicationForm = type("ApplicationForm", (FlaskForm,), {
     "industry": SelectField(_l("Industry"), choices=lambda: choices("industry")),
     "contact_person": StringField(_l("Contact person"), validators=[Optional(), Length(max=100)]),
     "phone": StringField(_l("Phone"), validators=[Optional(), Length(max=40)]),
+    "legal_representative": StringField(_l("Legal representative of the applicant"),
+                                        validators=[Optional(), Length(max=100)]),
     "partners": TextAreaField(_l("Co-applicants (one a line)"), validators=[Optional(), Length(max=5000)]),
     "capital_plan": TextAreaField(_l("Capital plan"), validators=[Optional(), Length(max=20000)]),
     "targets": TextAreaField(_l("Quantified task targets"), validators=[Optional(), Length(max=20000)]),
