@@ -202,10 +202,10 @@ class ApplicationData:
     contact_person: str = ""
     phone: str = ""
     partners: str = ""
-    legal_representative: str = ""
     capital_plan: str = ""
     targets: str = ""
     feasibility: dict | None = None
+    legal_representative: str = ""
 
 
 def _apply_application(application: CenterApplication, data: ApplicationData) -> None:

@@ -216,9 +216,10 @@ def diligence(application: CenterApplication) -> DueDiligence | None:
 def appoint_diligence(by: User, application: CenterApplication, firm: str, appointed_on: date | None = None) -> DueDiligence:
     _require_bureau(by)
     require_view(by, application)
+    firm = _text(firm, "firm", 200)
     _move(application, ApplicationStatus.DUE_DILIGENCE)
-    row = DueDiligence(application_id=application.id, firm=_text(firm, "firm", 200),
-                       appointed_on=appointed_on or clock.today(), appointed_by_id=by.id)
+    row = DueDiligence(application_id=application.id, firm=firm, appointed_on=appointed_on or clock.today(),
+                       appointed_by_id=by.id)
     db.session.add(row)
     db.session.flush()
     audit.record(by, "application.diligence_appointed", "center_application", application.id, firm=row.firm)
@@ -282,11 +283,11 @@ def publish_notice(by: User, application: CenterApplication, published_on: date 
     if published_on < clock.today():
         raise DomainError(N_("a notice cannot be published in the past"), field="published_on")
     days = lc.check_notice_days(working_days)
+    text = _text(text, "text")
     _move(application, ApplicationStatus.PUBLIC_NOTICE)
     end = workdays.nth_working_day(published_on, days)
     notice = PublicNotice(application_id=application.id, published_on=published_on, working_days=days,
-                          ends_on=end.day, calendar_fallback=end.fallback, text=_text(text, "text"),
-                          published_by_id=by.id)
+                          ends_on=end.day, calendar_fallback=end.fallback, text=text, published_by_id=by.id)
     db.session.add(notice)
     db.session.flush()
     audit.record(by, "application.notice_published", "public_notice", notice.id, application_id=application.id,
@@ -340,8 +341,8 @@ def record_false_material(by: User, application: CenterApplication, note: str) -
     """False material found at any stage: the application is disqualified and the organisation's credit file keeps it."""
     _require_bureau(by)
     require_view(by, application)
-    _move(application, ApplicationStatus.DISQUALIFIED)
     note = _text(note, "note", 5000)
+    _move(application, ApplicationStatus.DISQUALIFIED)
     application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, note
     row = CreditRecord(org_id=application.org_id, kind=lc.CreditKind.FALSE_MATERIAL,
                        legal_representative=application.legal_representative, application_id=application.id,
