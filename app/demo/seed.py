@@ -90,7 +90,10 @@ _DEAL_KIND_CHOICES = [  # (kinds, weight)
 def seed_demo(session, *, password_hash: str, patents: int = 2400, listings: int = 240, needs: int = 80,
               seed: int = 20261125) -> dict[str, int]:
     """Load the demo data into an empty database and commit; returns counts per kind."""
-    return _Seeder(session, random.Random(seed), password_hash).run(patents, listings, needs)
+    counts = _Seeder(session, random.Random(seed), password_hash).run(patents, listings, needs)
+    from .lifecycle import seed_lifecycle
+
+    return counts | seed_lifecycle(password_hash)
 
 
 # --------------------------------------------------------------------------- helpers
