@@ -449,7 +449,8 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
                                                                      Organisation.credit_code == code))):
             raise DomainError(N_("an organisation with this name or credit code exists; choose it instead"),
                               field="new_org_name")
-        org = Organisation(name=name[:200], kind=OrgKind.CENTER, credit_code=code)
+        org = Organisation(name=name[:200], kind=OrgKind.CENTER, credit_code=code,
+                           created_at=clock.utc_naive(clock.now()))  # founded now: the foundation milestone
         db.session.add(org)
         db.session.flush()
     center = create_center(by, org=org, name=application.proposed_name, industry=application.industry,

@@ -46,12 +46,16 @@ from ..models import (
     TaskBook,
     User,
 )
-from ..models._types import utcnow
 from . import audit, clock
 from .applications import _require_bureau, assignment_of, require_view, results, task_book
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .program import first_business_on, is_bureau
+
+
+def utcnow() -> datetime:
+    """The program clock's now, as stored (naive UTC): what the records say happened when."""
+    return clock.utc_naive(clock.now())
 
 
 def _text(value: str | None, field: str, limit: int = 20000) -> str:
@@ -120,7 +124,7 @@ def schedule_defence(by: User, application: CenterApplication, at_local: datetim
     if session is not None and session.held_at is not None:
         raise DomainError(N_("the defence has already been held"))
     if session is None:
-        session = DefenceSession(application_id=application.id, scheduled_by_id=by.id)
+        session = DefenceSession(application_id=application.id, scheduled_by_id=by.id, created_at=utcnow())
         db.session.add(session)
     session.scheduled_at = clock.local_to_utc_naive(at_local)
     session.place = _text(place, "place", 200)
@@ -240,7 +244,8 @@ def _open_diligence(by: User, application: CenterApplication) -> DueDiligence:
 
 def add_diligence_report(by: User, application: CenterApplication, stored_name: str, filename: str) -> DiligenceReport:
     row = _open_diligence(by, application)
-    report = DiligenceReport(diligence_id=row.id, stored_name=stored_name, filename=filename, uploaded_by_id=by.id)
+    report = DiligenceReport(diligence_id=row.id, stored_name=stored_name, filename=filename, uploaded_by_id=by.id,
+                             uploaded_at=utcnow())
     db.session.add(report)
     db.session.flush()
     audit.record(by, "application.diligence_report", "center_application", application.id, filename=filename)
@@ -314,7 +319,7 @@ def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> 
     if not lc.notice_open(notice.published_on, notice.ends_on, clock.today()):
         raise DomainError(N_("the notice period is over; objections are no longer received"))
     row = NoticeObjection(notice_id=notice.id, name=_text(name, "name", 100), contact=_text(contact, "contact", 200),
-                          text=_text(text, "text", 10000))
+                          text=_text(text, "text", 10000), received_at=utcnow())
     db.session.add(row)
     db.session.flush()
     audit.record(None, "application.objection_received", "public_notice", notice.id, objection_id=row.id)
@@ -498,7 +503,7 @@ def file_fund_report(by: User, center: Center, year: int | None, used_fen: int |
                                                            FundUseReport.year == year)):
         raise DomainError(N_("the report on project year {year} has been filed"), field="year", year=year)
     row = FundUseReport(center_id=center.id, year=year, used_fen=used_fen, summary=_text(summary, "summary"),
-                        stored_name=stored_name, filename=filename, filed_by_id=by.id)
+                        stored_name=stored_name, filename=filename, filed_by_id=by.id, filed_at=utcnow())
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.fund_report_filed", "fund_use_report", row.id, center_id=center.id, year=year)
@@ -564,7 +569,7 @@ def add_acceptance_document(by: User, center: Center, kind: str, stored_name: st
     if kind not in lc.ACCEPTANCE_DOCUMENTS:
         raise DomainError(N_("choose what the document is"), field="kind")
     row = AcceptanceDocument(center_id=center.id, kind=kind, stored_name=stored_name, filename=filename,
-                             uploaded_by_id=by.id)
+                             uploaded_by_id=by.id, uploaded_at=utcnow())
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.acceptance_document", "acceptance_document", row.id, center_id=center.id, kind=kind)
@@ -581,7 +586,7 @@ def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
         raise DomainError(N_("the acceptance materials have been submitted"))
     documents = acceptance_documents(center)
     lc.check_acceptance_submission(center.approval_date, clock.today(), {d.kind for d in documents})
-    row = Acceptance(center_id=center.id, summary=_text(summary, "summary"), submitted_by_id=by.id)
+    row = Acceptance(center_id=center.id, summary=_text(summary, "summary"), submitted_by_id=by.id, submitted_at=utcnow())
     db.session.add(row)
     db.session.flush()
     for d in documents:
@@ -604,7 +609,7 @@ def assign_acceptance_expert(by: User, acc: Acceptance, expert: User | None) -> 
         raise DomainError(N_("an expert may not review their own organisation's application"), field="expert_id")
     if any(r.expert_id == expert.id for r in acc.reviews):
         raise DomainError(N_("this expert is already assigned"), field="expert_id")
-    row = AcceptanceReview(acceptance_id=acc.id, expert_id=expert.id, assigned_by_id=by.id)
+    row = AcceptanceReview(acceptance_id=acc.id, expert_id=expert.id, assigned_by_id=by.id, assigned_at=utcnow())
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.acceptance_expert", "acceptance", acc.id, expert_id=expert.id)
@@ -676,7 +681,8 @@ def _notify_orgs(org_ids, kind: str, message: str, params: dict, link: str) -> i
                                                                 Notification.link == link))
         if any(n.params == params and n.message == message for n in same):
             continue
-        db.session.add(Notification(org_id=org_id, kind=kind, message=message, params=params, link=link))
+        db.session.add(Notification(org_id=org_id, kind=kind, message=message, params=params, link=link,
+                                    created_at=utcnow()))
         for user in db.session.scalars(sa.select(User).where(User.org_id == org_id, User.active.is_(True),
                                                              User.role.in_(ACTING_ROLES))):
             db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject="知识产权运营中心 / IP operation centers",
