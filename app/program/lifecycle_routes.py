@@ -68,8 +68,11 @@ def _flash_errors(form) -> None:
             flash(str(error), "danger")
 
 
-def _post(form, action, back: str):
-    """Validate the form, run one service call, flash the outcome, go back (POST-redirect-GET)."""
+def _post(form, action, back: str, allowed: bool):
+    """Who may act is checked first (403); then validate the form, run one service call, flash the
+    outcome, go back (POST-redirect-GET)."""
+    if not allowed:
+        abort(403)
     if form.validate_on_submit():
         with permission_errors():
             try:
@@ -102,6 +105,10 @@ def _upload(form) -> tuple[str, str]:
 
 def _translated(err: DomainError | None) -> str | None:
     return translate_domain(err) if err is not None else None
+
+
+def _bureau() -> bool:
+    return ps.is_bureau(current_user)
 
 
 def _application(application_id: int) -> CenterApplication:
@@ -176,12 +183,11 @@ def set_condition(application_id: int):
     application = _application(application_id)
 
     def action(form):
-        if not app_service.is_applicant(current_user, application):
-            abort(403)
         stored, original = _upload(form)
         life.set_condition(current_user, application, form.key.data, form.statement.data, stored, original)
 
-    return _post(ConditionForm(prefix="condition"), action, _back(application))
+    return _post(ConditionForm(prefix="condition"), action, _back(application),
+                 app_service.is_applicant(current_user, application))
 
 
 @bp.route("/applications/<int:application_id>/conditions/<key>/proof")
@@ -199,7 +205,7 @@ def condition_proof(application_id: int, key: str):
 def schedule_defence(application_id: int):
     application = _application(application_id)
     return _post(DefenceForm(prefix="schedule"), lambda f: life.schedule_defence(
-        current_user, application, f.scheduled_at.data, f.place.data), _back(application))
+        current_user, application, f.scheduled_at.data, f.place.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/defence/attendance", methods=["POST"])
@@ -207,7 +213,7 @@ def schedule_defence(application_id: int):
 def record_attendance(application_id: int):
     application = _application(application_id)
     return _post(AttendanceForm(prefix="attendance"), lambda f: life.record_attendance(
-        current_user, application, f.attendance.data), _back(application))
+        current_user, application, f.attendance.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/defence/score", methods=["POST"])
@@ -215,7 +221,8 @@ def record_attendance(application_id: int):
 def score_defence(application_id: int):
     application = _application(application_id)
     return _post(DefenceScoreForm(prefix="defence"), lambda f: life.score_defence(
-        current_user, application, f.score.data, f.comment.data or ""), _back(application))
+        current_user, application, f.score.data, f.comment.data or ""), _back(application),
+        app_service.assignment_of(application, current_user) is not None)
 
 
 @bp.route("/applications/<int:application_id>/review-decision", methods=["POST"])
@@ -223,7 +230,7 @@ def score_defence(application_id: int):
 def decide_review(application_id: int):
     application = _application(application_id)
     return _post(ReviewDecisionForm(prefix="review"), lambda f: life.decide_review(
-        current_user, application, f.passed.data == "1", f.note.data or ""), _back(application))
+        current_user, application, f.passed.data == "1", f.note.data or ""), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/diligence", methods=["POST"])
@@ -231,7 +238,7 @@ def decide_review(application_id: int):
 def appoint_diligence(application_id: int):
     application = _application(application_id)
     return _post(DiligenceForm(prefix="diligence"), lambda f: life.appoint_diligence(
-        current_user, application, f.firm.data), _back(application))
+        current_user, application, f.firm.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/diligence/reports", methods=["POST"])
@@ -240,12 +247,10 @@ def diligence_report(application_id: int):
     application = _application(application_id)
 
     def action(form):
-        if not ps.is_bureau(current_user):
-            abort(403)
         stored, original = uploads.save(form.file.data)
         life.add_diligence_report(current_user, application, stored, original)
 
-    return _post(DiligenceReportForm(prefix="report"), action, _back(application))
+    return _post(DiligenceReportForm(prefix="report"), action, _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/diligence/reports/<int:report_id>")
@@ -265,7 +270,7 @@ def diligence_report_file(application_id: int, report_id: int):
 def diligence_outcome(application_id: int):
     application = _application(application_id)
     return _post(DiligenceOutcomeForm(prefix="outcome"), lambda f: life.conclude_diligence(
-        current_user, application, f.findings.data, f.outcome.data), _back(application))
+        current_user, application, f.findings.data, f.outcome.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/notice", methods=["POST"])
@@ -273,7 +278,7 @@ def diligence_outcome(application_id: int):
 def publish_notice(application_id: int):
     application = _application(application_id)
     return _post(NoticeForm(prefix="notice"), lambda f: life.publish_notice(
-        current_user, application, f.published_on.data, f.working_days.data, f.text.data), _back(application))
+        current_user, application, f.published_on.data, f.working_days.data, f.text.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/objections/<int:objection_id>/answer", methods=["POST"])
@@ -285,7 +290,7 @@ def answer_objection(application_id: int, objection_id: int):
     if objection is None or notice is None or objection.notice_id != notice.id:
         abort(404)
     return _post(AnswerForm(prefix="answer"), lambda f: life.answer_objection(
-        current_user, objection, f.answer.data, f.upheld.data), _back(application))
+        current_user, objection, f.answer.data, f.upheld.data), _back(application), _bureau())
 
 
 @bp.route("/applications/<int:application_id>/false-material", methods=["POST"])
@@ -293,7 +298,7 @@ def answer_objection(application_id: int, objection_id: int):
 def false_material(application_id: int):
     application = _application(application_id)
     return _post(FalseMaterialForm(prefix="false"), lambda f: life.record_false_material(
-        current_user, application, f.note.data), _back(application))
+        current_user, application, f.note.data), _back(application), _bureau())
 
 
 # ---- public pages: notices and the serious-dishonesty list ------------------------------------
@@ -392,7 +397,8 @@ def lifecycle(center_id: int):
 def record_injection(center_id: int):
     center = _center(center_id)
     return _post(InjectionForm(prefix="inject"), lambda f: life.record_injection(
-        current_user, center, f.amount.data, f.on.data, f.note.data or ""), _lifecycle_url(center))
+        current_user, center, f.amount.data, f.on.data, f.note.data or ""), _lifecycle_url(center),
+        life.is_custodian(current_user, center))
 
 
 @bp.route("/centers/<int:center_id>/lifecycle/fund-reports", methods=["POST"])
@@ -401,12 +407,10 @@ def file_fund_report(center_id: int):
     center = _center(center_id)
 
     def action(form):
-        if not is_center_staff(current_user, center):
-            abort(403)
         stored, original = _upload(form)
         life.file_fund_report(current_user, center, form.year.data, form.used.data, form.summary.data, stored, original)
 
-    return _post(FundReportForm(prefix="fund"), action, _lifecycle_url(center))
+    return _post(FundReportForm(prefix="fund"), action, _lifecycle_url(center), is_center_staff(current_user, center))
 
 
 def _fund_report(center: Center, report_id: int) -> FundUseReport:
@@ -416,19 +420,19 @@ def _fund_report(center: Center, report_id: int) -> FundUseReport:
     return row
 
 
-@bp.route("/centers/<int:center_id>/lifecycle/fund-reports/<int:report_id>/review", methods=["POST"])
+@bp.route("/centers/<int:center_id>/lifecycle/fund-reports/<int:fund_report_id>/review", methods=["POST"])
 @login_required
-def review_fund_report(center_id: int, report_id: int):
+def review_fund_report(center_id: int, fund_report_id: int):
     center = _center(center_id)
-    report = _fund_report(center, report_id)
+    report = _fund_report(center, fund_report_id)
     return _post(FundReviewForm(prefix="review"), lambda f: life.review_fund_report(
-        current_user, report, f.verdict.data == "misuse", f.note.data or ""), _lifecycle_url(center))
+        current_user, report, f.verdict.data == "misuse", f.note.data or ""), _lifecycle_url(center), _bureau())
 
 
-@bp.route("/centers/<int:center_id>/lifecycle/fund-reports/<int:report_id>/file")
+@bp.route("/centers/<int:center_id>/lifecycle/fund-reports/<int:fund_report_id>/file")
 @login_required
-def fund_report_file(center_id: int, report_id: int):
-    report = _fund_report(_center(center_id), report_id)
+def fund_report_file(center_id: int, fund_report_id: int):
+    report = _fund_report(_center(center_id), fund_report_id)
     if not report.stored_name:
         abort(404)
     return _send(report.stored_name, report.filename)
@@ -440,12 +444,11 @@ def acceptance_document(center_id: int):
     center = _center(center_id)
 
     def action(form):
-        if not is_center_staff(current_user, center):
-            abort(403)
         stored, original = uploads.save(form.file.data)
         life.add_acceptance_document(current_user, center, form.kind.data, stored, original)
 
-    return _post(AcceptanceDocumentForm(prefix="doc"), action, _lifecycle_url(center))
+    return _post(AcceptanceDocumentForm(prefix="doc"), action, _lifecycle_url(center),
+                 is_center_staff(current_user, center))
 
 
 @bp.route("/centers/<int:center_id>/lifecycle/acceptance/documents/<int:document_id>")
@@ -466,7 +469,7 @@ def acceptance_document_file(center_id: int, document_id: int):
 def submit_acceptance(center_id: int):
     center = _center(center_id)
     return _post(AcceptanceForm(prefix="acc"), lambda f: life.submit_acceptance(current_user, center, f.summary.data),
-                 _lifecycle_url(center))
+                 _lifecycle_url(center), is_center_staff(current_user, center))
 
 
 def _acceptance(acceptance_id: int) -> Acceptance:
@@ -508,8 +511,9 @@ def assign_acceptance_expert(acceptance_id: int):
     acc = _acceptance(acceptance_id)
     form = AssignForm(prefix="assign")
     form.expert_id.choices = []
-    return _post(form, lambda f: life.assign_acceptance_expert(current_user, acc, db.session.get(User, f.expert_id.data)),
-                 _lifecycle_url(acc.center))
+    return _post(form, lambda f: life.assign_acceptance_expert(
+        current_user, acc, db.session.get(User, f.expert_id.data) if f.expert_id.data else None),
+                 _lifecycle_url(acc.center), _bureau())
 
 
 @bp.route("/acceptances/<int:acceptance_id>/decide", methods=["POST"])
@@ -517,7 +521,7 @@ def assign_acceptance_expert(acceptance_id: int):
 def decide_acceptance(acceptance_id: int):
     acc = _acceptance(acceptance_id)
     return _post(AcceptanceDecisionForm(prefix="decide"), lambda f: life.decide_acceptance(
-        current_user, acc, f.passed.data == "1", f.note.data), _lifecycle_url(acc.center))
+        current_user, acc, f.passed.data == "1", f.note.data), _lifecycle_url(acc.center), _bureau())
 
 
 @bp.route("/custodian")
