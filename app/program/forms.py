@@ -317,7 +317,7 @@ class ObjectionForm(FlaskForm):
     submit = SubmitField(_l("Send the objection"))
 
 
-class AnswerForm(FlaskForm):
+class ObjectionAnswerForm(FlaskForm):
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=10000)])
     upheld = BooleanField(_l("The objection is upheld"))
     submit = SubmitField(_l("Answer"))

@@ -41,7 +41,6 @@ from .forms import (
     AcceptanceDocumentForm,
     AcceptanceForm,
     AcceptanceScoreForm,
-    AnswerForm,
     AssignForm,
     AttendanceForm,
     ConditionForm,
@@ -55,6 +54,7 @@ from .forms import (
     FundReviewForm,
     InjectionForm,
     NoticeForm,
+    ObjectionAnswerForm,
     ObjectionForm,
     ReviewDecisionForm,
 )
@@ -168,7 +168,7 @@ def lifecycle_context(application: CenterApplication, bureau: bool, applicant: b
         "notice_form": NoticeForm(prefix="notice", data={"published_on": clock.today(), "working_days": 5})
         if bureau and notice is None and diligence is not None and diligence.outcome == lc.DiligenceOutcome.PASSED
         and status == ApplicationStatus.DUE_DILIGENCE else None,
-        "answer_form": AnswerForm(prefix="answer") if bureau else None,
+        "answer_form": ObjectionAnswerForm(prefix="answer") if bureau else None,
         "false_form": FalseMaterialForm(prefix="false") if bureau and ApplicationStatus.DISQUALIFIED in
         lc.TRANSITIONS[status] else None,
         "ban": _translated(app_service.ban_refusal(application)) if applicant and status == ApplicationStatus.DRAFT
@@ -289,7 +289,7 @@ def answer_objection(application_id: int, objection_id: int):
     notice = life.notice_of(application)
     if objection is None or notice is None or objection.notice_id != notice.id:
         abort(404)
-    return _post(AnswerForm(prefix="answer"), lambda f: life.answer_objection(
+    return _post(ObjectionAnswerForm(prefix="answer"), lambda f: life.answer_objection(
         current_user, objection, f.answer.data, f.upheld.data), _back(application), _bureau())
 
 
