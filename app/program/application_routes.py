@@ -198,6 +198,11 @@ def edit_application(application_id: int):
                            application=application, sections=rules.FEASIBILITY_SECTIONS)
 
 
+def _translated_refusal(application: CenterApplication) -> str | None:
+    refusal = app_service.approval_refusal(application)
+    return translate_domain(refusal) if refusal is not None else None
+
+
 @bp.route("/applications/<int:application_id>")
 @login_required
 def application_detail(application_id: int):
@@ -232,8 +237,7 @@ def application_detail(application_id: int):
         assignment=app_service.assignment_of(application, current_user),
         results=app_service.results(application) if (bureau and not draft) else None,
         assign_form=assign_form, approve_form=approve_form, reject_form=reject_form, button=EmptyForm(),
-        approval_refusal=translate_domain(app_service.approval_refusal(application))
-        if approve_form and app_service.approval_refusal(application) else None,
+        approval_refusal=_translated_refusal(application) if approve_form else None,
         life=lifecycle_context(application, bureau, applicant),
     )
 

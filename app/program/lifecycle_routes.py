@@ -6,7 +6,7 @@ dishonesty pages and the custodian's list."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from ..auth.forms import EmptyForm
 from ..domain import center_lifecycle as lc
 from ..domain import workdays
 from ..domain.errors import DomainError
-from ..extensions import db
+from ..extensions import db, limiter
 from ..formkit import translate_domain
 from ..models import (
     Acceptance,
@@ -309,7 +309,12 @@ def notices():
     return render_template("program/notices.html", notices=life.public_notices(), today=clock.today())
 
 
+def _objection_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]  # an anonymous public form, like registration
+
+
 @bp.route("/notices/<int:notice_id>", methods=["GET", "POST"])
+@limiter.limit(_objection_limit, exempt_when=lambda: request.method != "POST")
 def notice_detail(notice_id: int):
     with permission_errors():
         notice = life.require_public_notice(db.session.get(PublicNotice, notice_id))
