@@ -52,6 +52,10 @@ class _Demo:
             sa.select(User).join(Organisation).where(User.role == Role.ORG_ADMIN,
                                                      Organisation.kind == OrgKind.ENTERPRISE).order_by(User.id))
             if u.org_id not in taken][:12]
+        # named applicants for the README: the founder of the accepted center, and the one banned
+        for i, (email, name) in enumerate((("applicant@demo.ipx.cn", "郝建平"), ("banned@demo.ipx.cn", "白志远"))):
+            self.applicants[i] = self._user(email, name, Role.ORG_ADMIN, self.applicants[i].org, "法定代表人")
+        db.session.commit()
         self.serial = 0
 
     def _user(self, email: str, name: str, role: Role, org: Organisation, title: str) -> User:

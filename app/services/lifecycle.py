@@ -453,8 +453,9 @@ def injections(center: Center) -> list[EquityInjection]:
 
 
 def equity_total(center: Center) -> int:
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(EquityInjection.amount_fen), 0))
-                             .where(EquityInjection.center_id == center.id)) or 0
+    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(EquityInjection.amount_fen), 0))
+                              .where(EquityInjection.center_id == center.id))
+    return int(total or 0)  # PostgreSQL sums a BIGINT as NUMERIC
 
 
 def record_injection(by: User, center: Center, amount_fen: int | None, on: date | None, note: str = "") -> EquityInjection:
