@@ -29,6 +29,11 @@ CRITERIA = [("建设基础与创新能力", 30, 30), ("建设方案与目标", 4
 # five experts' material scores per criterion and their defence scores (highest and lowest dropped)
 MATERIAL = [(27, 36, 27), (24, 34, 25), (22, 30, 24), (20, 28, 21), (15, 20, 15)]
 DEFENCE = (92, 88, 85, 81, 70)
+FILE_NAMES = {  # what applicants and centers would call their files
+    "licences": "营业执照及法人证书.pdf", "five_year_plan": "五年建设规划.pdf", "financial_statements": "近三年财务报表.pdf",
+    "credit_certificate": "信用证明.pdf", "team_cvs": "团队成员简历.pdf", "sealed_scan": "申报材料盖章扫描件.pdf",
+    "work_summary": "五年建设工作总结.pdf", "results_proof": "建设成果证明材料.pdf", "policy_documents": "政策文件汇编.pdf",
+}
 
 
 def _at(day: date, hour: int = 10, minute: int = 0) -> None:
@@ -101,10 +106,10 @@ class _Demo:
         application = apps.start_application(applicant, window, data)
         kinds = rules.REQUIRED_DOCUMENTS if complete else rules.REQUIRED_DOCUMENTS[:3]
         for kind in kinds:
-            apps.add_document(applicant, application, kind, *_file(f"{kind}.pdf"))
-        for key in lc.CONDITIONS if complete else lc.CONDITIONS[:2]:
+            apps.add_document(applicant, application, kind, *_file(FILE_NAMES[kind]))
+        for n, key in enumerate(lc.CONDITIONS if complete else lc.CONDITIONS[:2], start=1):
             life.set_condition(applicant, application, key, f"{name}：已满足该项申报条件，详见证明材料。",
-                               *_file(f"申报条件-{key}.pdf"))
+                               *_file(f"申报条件{n}证明材料.pdf"))
         return application
 
     def reviewed(self, application, day: date) -> None:
@@ -200,7 +205,7 @@ def _walk(d: _Demo) -> dict[str, int]:
     end = lc.construction_ends_on(center.approval_date)
     _at(max(end + timedelta(days=3), date(2026, 11, 19)))  # after the fifth year's fund-use report
     for kind in lc.REQUIRED_ACCEPTANCE_DOCUMENTS:
-        life.add_acceptance_document(staff, center, kind, *_file(f"验收-{kind}.pdf"))
+        life.add_acceptance_document(staff, center, kind, *_file(FILE_NAMES[kind]))
     acc = life.submit_acceptance(staff, center, "五年来建成不锈钢产业专利数据库，完成专利导航项目 7 项，组建专利池 1 个，"
                                                 "累计专利转让许可 236 件。")
     _at(max(end + timedelta(days=10), date(2026, 11, 23)))
