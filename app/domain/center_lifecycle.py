@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import N_, DomainError
 from .program import add_months
@@ -82,9 +82,10 @@ def combined_score(material: float | None, defence: float | None) -> float | Non
     return round(MATERIAL_WEIGHT * material + DEFENCE_WEIGHT * defence, 2)
 
 
-def check_defence_score(value: int | None) -> None:
+def check_score_100(value: int | None) -> None:
+    """A defence or acceptance score: 0–100 points."""
     if value is None or not 0 <= value <= 100:
-        raise DomainError(N_("the defence score must be between 0 and 100"), field="score")
+        raise DomainError(N_("the score must be between 0 and 100"), field="score")
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,6 @@ APPLICATION_STAGE = {S.DRAFT: Stage.APPLICATION, S.SUBMITTED: Stage.FIRST_REVIEW
 
 def construction_ends_on(approval_date: date) -> date:
     """The last day of the fifth project year."""
-    from datetime import timedelta
-
     return add_months(approval_date, 12 * CONSTRUCTION_YEARS) - timedelta(days=1)
 
 
@@ -267,9 +266,7 @@ class CreditKind(enum.StrEnum):
 
 
 def ban_until(listed_on: date) -> date:
-    """The last day of the ban: three years from listing (listed 1 March 2025 → 28 Feb 2028)."""
-    from datetime import timedelta
-
+    """The last day of the ban: three years from listing (listed 1 March 2025 → 29 Feb 2028)."""
     return add_months(listed_on, 12 * BAN_YEARS) - timedelta(days=1)
 
 

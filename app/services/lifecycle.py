@@ -158,7 +158,7 @@ def score_defence(by: User, application: CenterApplication, score: int | None, c
     session = defence(application)
     if session is None or session.held_at is None:
         raise DomainError(N_("the defence has not been held yet"))
-    lc.check_defence_score(score)
+    lc.check_score_100(score)
     row = db.session.scalar(sa.select(DefenceScore).where(DefenceScore.application_id == application.id,
                                                           DefenceScore.expert_id == by.id))
     if row is None:
@@ -638,7 +638,7 @@ def score_acceptance(by: User, acc: Acceptance, score: int | None, comment: str 
         raise Forbidden(N_("only the experts assigned to this acceptance score it"))
     if acc.status != lc.AcceptanceStatus.SUBMITTED:
         raise DomainError(N_("the acceptance outcome has already been recorded"))
-    lc.check_defence_score(score)
+    lc.check_score_100(score)
     review.score, review.comment, review.scored_at = score, (comment or "").strip()[:5000], utcnow()
     audit.record(by, "center.acceptance_scored", "acceptance", acc.id, score=score)
     db.session.commit()

@@ -381,3 +381,63 @@ def test_deadline_reminders_reach_the_people_who_act_once(app, db, monkeypatch, 
     on_day(app, monkeypatch, lc.construction_ends_on(center.approval_date) - timedelta(days=30))
     life.send_reminders()
     assert db.session.scalar(sa.select(Notification).where(Notification.kind == "acceptance_due")).org_id == center.org_id
+
+
+# ---- the pages after approval, through their forms ---------------------------------------------
+
+
+def test_lifecycle_page_forms_for_custodian_staff_bureau_and_experts(app, db, monkeypatch, people):
+    import io
+
+    from tests.conftest import login
+
+    center, _ = _approved_center(app, monkeypatch, people)
+    staff = make_user(org=center.org, role=Role.CENTER_STAFF)
+
+    def client_for(user):
+        client = app.test_client()
+        login(client, user)
+        return client
+
+    custodian, bureau = client_for(people["custodian"]), client_for(people["bureau"])
+    center_staff, expert = client_for(staff), client_for(people["experts"][0])
+    url = f"/program/centers/{center.id}/lifecycle"
+    book = apps.task_book(center)
+    on_day(app, monkeypatch, book.signed_on + timedelta(days=5))
+    assert custodian.get("/program/custodian").status_code == 200
+    assert custodian.post(f"{url}/injections", data={"inject-amount": "30000000", "inject-on": str(book.signed_on),
+                                                     "inject-note": "首期"}).status_code == 302
+    assert life.equity_total(center) == 3_000_000_000
+    assert center_staff.post(f"{url}/injections", data={"inject-amount": "1", "inject-on": "2022-01-01"}).status_code == 403
+    assert expert.get(url).status_code == 404
+    on_day(app, monkeypatch, center.approval_date + timedelta(days=380))
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert center_staff.post(f"{url}/fund-reports", data={
+        "fund-year": "1", "fund-used": "8000000", "fund-summary": "数据库建设",
+        "fund-file": (io.BytesIO(pdf), "报告.pdf")}, content_type="multipart/form-data").status_code == 302
+    report = life.fund_reports(center)[0]
+    assert custodian.get(f"{url}/fund-reports/{report.id}/file").status_code == 200  # the custodian reads it
+    assert "8,000,000" in custodian.get(url).get_data(as_text=True) or "800 万元" in custodian.get(url).get_data(as_text=True)
+    assert bureau.post(f"{url}/fund-reports/{report.id}/review", data={"review-verdict": "ok",
+                                                                       "review-note": "规范"}).status_code == 302
+    assert life.fund_reports(center)[0].status == lc.FundReportStatus.ACCEPTED
+    # acceptance after the five years
+    on_day(app, monkeypatch, lc.construction_ends_on(center.approval_date) + timedelta(days=2))
+    for kind in lc.REQUIRED_ACCEPTANCE_DOCUMENTS:
+        assert center_staff.post(f"{url}/acceptance/documents", data={
+            "doc-kind": kind, "doc-file": (io.BytesIO(pdf), f"{kind}.pdf")},
+            content_type="multipart/form-data").status_code == 302
+    assert center_staff.post(f"{url}/acceptance", data={"acc-summary": "五年总结"}).status_code == 302
+    acc = life.acceptance(center)
+    assert bureau.post(f"/program/acceptances/{acc.id}/assign",
+                       data={"assign-expert_id": str(people["experts"][0].id)}).status_code == 302
+    page = expert.get(f"/program/acceptances/{acc.id}")
+    assert page.status_code == 200 and "五年总结" in page.get_data(as_text=True)
+    assert expert.post(f"/program/acceptances/{acc.id}", data={"score": "101"}).status_code == 200  # refused on the form
+    assert expert.post(f"/program/acceptances/{acc.id}", data={"score": "90", "comment": "好"}).status_code == 302
+    assert bureau.post(f"/program/acceptances/{acc.id}/decide", data={"decide-passed": "1",
+                                                                      "decide-note": "验收通过"}).status_code == 302
+    db.session.expire_all()
+    assert life.stage(center) is lc.Stage.ENDED
+    assert "已结束" in bureau.get(f"/program/centers/{center.id}").get_data(as_text=True)  # the board shows the stage
+    assert "已结束" in bureau.get("/program/bureau").get_data(as_text=True)
