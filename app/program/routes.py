@@ -70,7 +70,8 @@ def board(center_id: int):
     return render_template("program/board.html", center=center, tasks=tasks, overall=overall, today=today,
                            staff=is_center_staff(current_user, center), years=evaluation.years_available(center, today),
                            warnings=application_service.exit_warnings(center, today),
-                           bureau=ps.is_bureau(current_user), stage=lifecycle_service.stage(center, today))
+                           bureau=ps.is_bureau(current_user), stage=lifecycle_service.stage(center, today),
+                           acceptance=lifecycle_service.acceptance(center))
 
 
 # ---- task 1: the plan -----------------------------------------------------------------------

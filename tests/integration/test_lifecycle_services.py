@@ -439,5 +439,6 @@ def test_lifecycle_page_forms_for_custodian_staff_bureau_and_experts(app, db, mo
                                                                       "decide-note": "验收通过"}).status_code == 302
     db.session.expire_all()
     assert life.stage(center) is lc.Stage.ENDED
-    assert "已结束" in bureau.get(f"/program/centers/{center.id}").get_data(as_text=True)  # the board shows the stage
+    board = bureau.get(f"/program/centers/{center.id}").get_data(as_text=True)
+    assert "已结束" in board and "项目验收: <strong>通过" in board  # the board shows the stage and the outcome
     assert "已结束" in bureau.get("/program/bureau").get_data(as_text=True)
