@@ -14,6 +14,7 @@ from app.domain.errors import DomainError
 from app.models import (
     ApplicationStatus,
     AuditRecord,
+    CenterApplication,
     CreditRecord,
     EquityInjection,
     Notification,
@@ -442,3 +443,28 @@ def test_lifecycle_page_forms_for_custodian_staff_bureau_and_experts(app, db, mo
     board = bureau.get(f"/program/centers/{center.id}").get_data(as_text=True)
     assert "已结束" in board and "项目验收: <strong>通过" in board  # the board shows the stage and the outcome
     assert "已结束" in bureau.get("/program/bureau").get_data(as_text=True)
+
+
+def test_odd_input_to_the_lifecycle_forms_never_500(app, db, monkeypatch, people):
+    from tests.conftest import login
+
+    application = _reviewed(app, monkeypatch, people)
+    bureau = app.test_client()
+    login(bureau, people["bureau"])
+    base = f"/program/applications/{application.id}"
+    garbage = {"schedule-scheduled_at": "yesterday", "schedule-place": "x" * 500, "attendance-attendance": "\x00",
+               "defence-score": "1e999", "review-passed": "maybe", "diligence-firm": "", "outcome-outcome": "pending",
+               "notice-published_on": "2022-02-30", "notice-working_days": "abc", "false-note": "",
+               "answer-answer": "", "condition-key": "nonsense"}
+    for path in ("/defence", "/defence/attendance", "/defence/score", "/review-decision", "/diligence",
+                 "/diligence/outcome", "/notice", "/false-material", "/conditions", "/objections/999/answer"):
+        response = bureau.post(base + path, data=garbage, follow_redirects=True)
+        assert response.status_code in (200, 403, 404), (path, response.status_code)
+    assert db.session.get(CenterApplication, application.id).status == ApplicationStatus.SUBMITTED
+    for url in ("/program/notices/999", "/program/notices/abc", "/program/acceptances/1",
+                "/program/centers/999/lifecycle", f"{base}/conditions/nonsense/proof"):
+        assert bureau.get(url).status_code == 404, url
+    anonymous = app.test_client()
+    assert anonymous.get("/program/notices").status_code == 200
+    assert anonymous.get("/program/dishonesty").status_code == 200
+    assert anonymous.get("/program/custodian").status_code in (302, 401)
