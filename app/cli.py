@@ -53,6 +53,13 @@ def register(app: Flask) -> None:
         sender = matching.mail_sender(current_app.config, echo=click.echo)
         click.echo(f"{matching.send_outbox(sender)} e-mails sent")
 
+    @app.cli.command("lifecycle-reminders")
+    def lifecycle_reminders_command() -> None:
+        """Deadline notices (public notice ending, fund-use report due, acceptance due); run daily."""
+        from .services.lifecycle import send_reminders
+
+        click.echo(f"Lifecycle reminders sent: {send_reminders()}")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organisations.")
     @click.option("--patents", default=2400, show_default=True)

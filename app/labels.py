@@ -20,6 +20,7 @@ ROLE = {
     "center_staff": _l("Center staff"),
     "bureau_staff": _l("Bureau staff"),
     "expert": _l("Expert"),
+    "custodian": _l("Custodian staff"),
     "platform_admin": _l("Platform admin"),
 }
 INDUSTRY = {
@@ -172,6 +173,7 @@ APPLICATION_FIELD = {
     "proposed_name": _l("Proposed center name"),
     "contact_person": _l("Contact person"),
     "phone": _l("Phone"),
+    "legal_representative": _l("Legal representative of the applicant"),
     "capital_plan": _l("Capital plan"),
     "targets": _l("Quantified task targets"),
 }
@@ -187,9 +189,13 @@ DOCUMENT_KIND = {
 APPLICATION_STATUS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted, under review"),
+    "review_passed": _l("Passed the first review"),
+    "due_diligence": _l("In due diligence"),
+    "public_notice": _l("On public notice"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
+    "disqualified": _l("Disqualified (false material)"),
 }
 NAV_KIND = {
     "regional_planning": _l("Regional planning"),
@@ -267,8 +273,64 @@ POOL_MEMBER_STATUS = {
     "declined": _l("Declined"),
     "left": _l("Left the pool"),
 }
+APPLICATION_CONDITION = {
+    "good_standing": _l("1. Normal operation, good credit, sound finance, no serious violations in the last three years"),
+    "key_industry": _l("2. A key industry of the city with urgent demand for IP operation"),
+    "innovation_base": _l("3. Strong innovation base: valid invention patents, product technology, sales and taxes"),
+    "legal_person": _l("4. Commitment to found a legal-person entity with sufficient operating funds"),
+    "capital_plan": _l("5. A clear capital plan and quantified task targets"),
+}
+LIFECYCLE_STAGE = {
+    "application": _l("Application"),
+    "first_review": _l("First review"),
+    "due_diligence": _l("Due diligence and negotiation"),
+    "public_notice": _l("Public notice"),
+    "foundation": _l("Foundation period"),
+    "construction": _l("Construction"),
+    "acceptance": _l("Final acceptance"),
+    "ended": _l("Ended"),
+    "terminated": _l("Terminated"),
+}
+DILIGENCE_OUTCOME = {
+    "pending": _l("Under way"),
+    "passed": _l("Passed"),
+    "failed": _l("Not passed"),
+}
+FUND_REPORT_STATUS = {
+    "filed": _l("Filed, awaiting review"),
+    "accepted": _l("Accepted"),
+    "misuse": _l("Misuse found"),
+}
+CREDIT_KIND = {
+    "false_material": _l("False material"),
+    "serious_dishonesty": _l("Serious dishonesty list"),
+}
+ACCEPTANCE_STATUS = {
+    "submitted": _l("Submitted, under expert review"),
+    "passed": _l("Passed"),
+    "failed": _l("Not passed"),
+}
+ACCEPTANCE_DOCUMENT = {
+    "work_summary": _l("Work summary"),
+    "results_proof": _l("Proof of results"),
+    "policy_documents": _l("Policy documents"),
+    "other": _l("Other proof"),
+}
+MILESTONE = {
+    "company_founded": _l("Center company founded"),
+    "equity_agreement": _l("Equity-investment agreement signed"),
+    "business_started": _l("IP-operation business started"),
+}
 
 TABLES = {
+    "application_condition": APPLICATION_CONDITION,
+    "lifecycle_stage": LIFECYCLE_STAGE,
+    "diligence_outcome": DILIGENCE_OUTCOME,
+    "fund_report_status": FUND_REPORT_STATUS,
+    "credit_kind": CREDIT_KIND,
+    "acceptance_status": ACCEPTANCE_STATUS,
+    "acceptance_document": ACCEPTANCE_DOCUMENT,
+    "milestone": MILESTONE,
     "org_kind": ORG_KIND,
     "role": ROLE,
     "industry": INDUSTRY,

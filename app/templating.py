@@ -46,8 +46,18 @@ def current_locale() -> str:
     return str(locale)
 
 
+def beijing(stored) -> str:
+    """A stored (naive UTC) time as Beijing wall-clock time, to the minute."""
+    if stored is None:
+        return "—"
+    from .services.clock import utc_naive_to_local
+
+    return utc_naive_to_local(stored).strftime("%Y-%m-%d %H:%M")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["beijing"] = beijing
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["nav"] = _nav

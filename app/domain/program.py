@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from . import ipc
+from . import ipc, workdays
 from . import pools as pool_rules
 from .errors import N_, DomainError
 
@@ -422,7 +422,8 @@ def parse_hours(text: str) -> tuple[tuple[time, time], ...]:
 
 
 def parse_dates(text: str) -> frozenset[date]:
-    """Closed days (public holidays), ISO dates separated by commas or new lines."""
+    """Further closed days of the bureau (statutory holidays come from the calendar), ISO dates
+    separated by commas or new lines."""
     days = set()
     for part in re.split(r"[;,；，\s]+", text or ""):
         if part:
@@ -438,7 +439,7 @@ class Window:
     opens_on: date
     closes_on: date
     hours: tuple[tuple[time, time], ...] = ()
-    weekdays_only: bool = True
+    weekdays_only: bool = True  # statutory working days only (holidays off, adjusted Saturdays on)
     closed_dates: frozenset[date] = frozenset()
 
 
@@ -450,7 +451,7 @@ def window_refusal(window: Window, local: datetime) -> DomainError | None:
         return DomainError(N_("the application window opens on {day}"), day=window.opens_on.isoformat())
     if day > window.closes_on:
         return DomainError(N_("the application window closed on {day}"), day=window.closes_on.isoformat())
-    if (window.weekdays_only and day.weekday() >= 5) or day in window.closed_dates:
+    if (window.weekdays_only and not workdays.is_working_day(day)) or day in window.closed_dates:
         return DomainError(N_("applications are accepted on working days only"))
     if window.hours and not any(start <= local.time() < end for start, end in window.hours):
         spans = ", ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in window.hours)
@@ -471,7 +472,7 @@ FEASIBILITY_SECTIONS = ("significance", "working_base", "plan_goals", "main_task
 REQUIRED_DOCUMENTS = ("licences", "five_year_plan", "financial_statements", "credit_certificate", "team_cvs",
                       "sealed_scan")
 DOCUMENT_KINDS = REQUIRED_DOCUMENTS + ("other",)
-APPLICATION_FIELDS = ("proposed_name", "contact_person", "phone", "capital_plan", "targets")
+APPLICATION_FIELDS = ("proposed_name", "contact_person", "phone", "legal_representative", "capital_plan", "targets")
 
 
 def missing_for_submission(fields: dict[str, str], sections: dict[str, str] | None,

@@ -66,12 +66,42 @@ from .pool import (
     ValuationWeights,
 )
 
+from .lifecycle import (  # noqa: E402
+    Acceptance,
+    AcceptanceDocument,
+    AcceptanceReview,
+    ApplicationCondition,
+    CenterClosure,
+    CreditRecord,
+    DefenceScore,
+    DefenceSession,
+    DiligenceReport,
+    DueDiligence,
+    EquityInjection,
+    FundUseReport,
+    NoticeObjection,
+    PublicNotice,
+)
 from .import_job import ImportJob, ImportKind, ImportRowError, ImportStatus  # noqa: E402
 from .report_file import ReportFile, ReportFormat, ReportStatus  # noqa: E402
 from .search_document import SearchDocument  # noqa: E402
 from .trademark import Trademark  # noqa: E402
 
 __all__ = [
+    "Acceptance",
+    "AcceptanceDocument",
+    "AcceptanceReview",
+    "ApplicationCondition",
+    "CenterClosure",
+    "CreditRecord",
+    "DefenceScore",
+    "DefenceSession",
+    "DiligenceReport",
+    "DueDiligence",
+    "EquityInjection",
+    "FundUseReport",
+    "NoticeObjection",
+    "PublicNotice",
     "DismissReason",
     "Match",
     "Notification",

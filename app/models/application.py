@@ -3,24 +3,16 @@ expert review on the bureau's criteria."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.center_lifecycle import ApplicationStatus
 from ..extensions import db
 from ._types import str_enum, utcnow
 from .center import Center, Industry
 from .org import Organisation, User
-
-
-class ApplicationStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
 
 
 class ApplicationWindow(db.Model):
@@ -34,8 +26,8 @@ class ApplicationWindow(db.Model):
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     hours: Mapped[str] = mapped_column(sa.String(200), default="")  # "09:00-11:30, 15:00-17:30"; blank = all day
-    weekdays_only: Mapped[bool] = mapped_column(default=True)
-    closed_dates: Mapped[str] = mapped_column(sa.Text, default="")  # public holidays, ISO dates
+    weekdays_only: Mapped[bool] = mapped_column(default=True)  # statutory working days (chinesecalendar)
+    closed_dates: Mapped[str] = mapped_column(sa.Text, default="")  # further closed days of the bureau, ISO dates
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -69,6 +61,7 @@ class CenterApplication(db.Model):
     industry: Mapped[Industry] = mapped_column(str_enum(Industry))
     contact_person: Mapped[str] = mapped_column(sa.String(100), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    legal_representative: Mapped[str] = mapped_column(sa.String(100), default="")  # 法定代表人 of the lead applicant
     partners: Mapped[str] = mapped_column(sa.Text, default="")  # co-applicants, one a line
     capital_plan: Mapped[str] = mapped_column(sa.Text, default="")
     targets: Mapped[str] = mapped_column(sa.Text, default="")  # quantified task targets

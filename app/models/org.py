@@ -40,6 +40,7 @@ class Role(enum.StrEnum):
     CENTER_STAFF = "center_staff"
     BUREAU_STAFF = "bureau_staff"
     EXPERT = "expert"
+    CUSTODIAN = "custodian"  # 代持机构 staff: record equity injections, read fund-use reports
     PLATFORM_ADMIN = "platform_admin"
 
 
@@ -48,7 +49,7 @@ INVITABLE_ROLES: dict[OrgKind, tuple[Role, ...]] = {
     OrgKind.CENTER: (Role.CENTER_STAFF, Role.MEMBER, Role.ORG_ADMIN),
     OrgKind.BUREAU: (Role.BUREAU_STAFF, Role.EXPERT, Role.ORG_ADMIN),
 }
-DEFAULT_INVITABLE = (Role.MEMBER, Role.ORG_ADMIN, Role.EXPERT)
+DEFAULT_INVITABLE = (Role.MEMBER, Role.ORG_ADMIN, Role.EXPERT, Role.CUSTODIAN)
 
 
 class Organisation(db.Model):

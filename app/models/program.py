@@ -183,6 +183,7 @@ class TaskBook(db.Model):
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("center_applications.id"))
     signed_on: Mapped[date]
     custodian: Mapped[str] = mapped_column(sa.String(200), default="")  # 代持机构
+    custodian_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     equity_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     equity_agreement_signed_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from ..auth.forms import EmptyForm
 from ..domain import program as rules
+from ..domain import workdays
+from ..domain.center_lifecycle import UNDER_WAY
 from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
@@ -25,9 +27,11 @@ from ..models import (
 )
 from ..services import applications as app_service
 from ..services import clock, uploads
+from ..services import lifecycle as life
 from ..services import program as ps
 from ..views import get_or_404, permission_errors
 from . import bp
+from .lifecycle_routes import lifecycle_context
 from .forms import (
     ApplicationForm,
     ApproveForm,
@@ -119,7 +123,9 @@ def window_detail(window_id: int):
             .order_by(CenterApplication.id)).all()
     return render_template("program/window_detail.html", window=window, form=form, criteria_form=criteria_form,
                            bureau=bureau, applications=applications, is_open=app_service.window_open_now(window),
-                           results={a.id: app_service.results(a) for a in applications}, today=clock.today())
+                           results={a.id: app_service.results(a) for a in applications}, today=clock.today(),
+                           ranking=life.window_ranking(window) if bureau else {},
+                           calendar_unknown=workdays.unknown_years(window.opens_on, window.closes_on))
 
 
 # ---- the applicant ---------------------------------------------------------------------------
@@ -136,7 +142,8 @@ def _application_data(form) -> app_service.ApplicationData:
     return app_service.ApplicationData(
         form.proposed_name.data, form.industry.data, form.contact_person.data or "", form.phone.data or "",
         form.partners.data or "", form.capital_plan.data or "", form.targets.data or "",
-        {key: getattr(form, key).data or "" for key in rules.FEASIBILITY_SECTIONS})
+        {key: getattr(form, key).data or "" for key in rules.FEASIBILITY_SECTIONS},
+        legal_representative=form.legal_representative.data or "")
 
 
 @bp.route("/applications")
@@ -191,25 +198,35 @@ def edit_application(application_id: int):
                            application=application, sections=rules.FEASIBILITY_SECTIONS)
 
 
+def _translated_refusal(application: CenterApplication) -> str | None:
+    refusal = app_service.approval_refusal(application)
+    return translate_domain(refusal) if refusal is not None else None
+
+
 @bp.route("/applications/<int:application_id>")
 @login_required
 def application_detail(application_id: int):
     application = _application(application_id)
     bureau = ps.is_bureau(current_user)
     applicant = app_service.is_applicant(current_user, application)
-    submitted = application.status == ApplicationStatus.SUBMITTED
+    status = application.status
     assign_form = approve_form = reject_form = None
-    if bureau and submitted:
+    if bureau and status == ApplicationStatus.SUBMITTED:
         assign_form = AssignForm(prefix="assign")
         taken = {a.expert_id for a in application.assignments}
         experts = db.session.scalars(sa.select(User).where(User.role == Role.EXPERT, User.active.is_(True))
                                      .order_by(User.name)).all()
         assign_form.expert_id.choices = [(u.id, f"{u.name} · {u.org.name}") for u in experts
                                          if u.id not in taken and u.org_id != application.org_id]
+    if bureau and status == ApplicationStatus.PUBLIC_NOTICE:
         approve_form = ApproveForm(prefix="approve")
         orgs = db.session.scalars(sa.select(Organisation).where(Organisation.kind == OrgKind.CENTER)
                                   .order_by(Organisation.name)).all()
         approve_form.center_org_id.choices = [(0, _("— found a new company —"))] + [(o.id, o.name) for o in orgs]
+        custodians = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(
+            sa.select(User.org_id).where(User.role == Role.CUSTODIAN))).order_by(Organisation.name)).all()
+        approve_form.custodian_org_id.choices = [(0, _("— none —"))] + [(o.id, o.name) for o in custodians]
+    if bureau and status in UNDER_WAY:
         reject_form = RejectForm(prefix="reject")
     draft = application.status == ApplicationStatus.DRAFT
     return render_template(
@@ -220,6 +237,8 @@ def application_detail(application_id: int):
         assignment=app_service.assignment_of(application, current_user),
         results=app_service.results(application) if (bureau and not draft) else None,
         assign_form=assign_form, approve_form=approve_form, reject_form=reject_form, button=EmptyForm(),
+        approval_refusal=_translated_refusal(application) if approve_form else None,
+        life=lifecycle_context(application, bureau, applicant),
     )
 
 
@@ -367,7 +386,8 @@ def approve(application_id: int):
                     approval_date=form.approval_date.data, task_book_signed_on=form.task_book_signed_on.data,
                     center_org_id=form.center_org_id.data or None, new_org_name=form.new_org_name.data or "",
                     new_org_credit_code=form.new_org_credit_code.data or "", custodian=form.custodian.data or "",
-                    equity_fen=form.equity.data, note=form.note.data or ""))
+                    equity_fen=form.equity.data, note=form.note.data or "",
+                    custodian_org_id=form.custodian_org_id.data or None))
             except DomainError as err:
                 db.session.rollback()
                 flash(translate_domain(err), "danger")

@@ -155,8 +155,10 @@ class WindowForm(FlaskForm):
     closes_on = DateField(_l("Closes on (inclusive)"), validators=[DataRequired()])
     hours = StringField(_l("Working hours (Beijing time)"), default="09:00-11:30, 15:00-17:30",
                         validators=[Optional(), Length(max=200)], description=_l("Blank: all day."))
-    weekdays_only = BooleanField(_l("Working days only (Monday to Friday)"), default=True)
-    closed_dates = TextAreaField(_l("Closed days (public holidays)"), validators=[Optional(), Length(max=2000)],
+    weekdays_only = BooleanField(_l("Statutory working days only"), default=True,
+                                 description=_l("Public holidays are closed and adjusted working days open, from the "
+                                                "official holiday calendar."))
+    closed_dates = TextAreaField(_l("Further closed days of the bureau"), validators=[Optional(), Length(max=2000)],
                                  description=_l("ISO dates such as 2022-09-12, separated by commas."))
     criteria = TextAreaField(_l("Scoring criteria"), validators=[Optional(), Length(max=5000)],
                              description=_l("One a line: name | maximum points | weight."))
@@ -174,6 +176,8 @@ ApplicationForm = type("ApplicationForm", (FlaskForm,), {
     "industry": SelectField(_l("Industry"), choices=lambda: choices("industry")),
     "contact_person": StringField(_l("Contact person"), validators=[Optional(), Length(max=100)]),
     "phone": StringField(_l("Phone"), validators=[Optional(), Length(max=40)]),
+    "legal_representative": StringField(_l("Legal representative of the applicant"),
+                                        validators=[Optional(), Length(max=100)]),
     "partners": TextAreaField(_l("Co-applicants (one a line)"), validators=[Optional(), Length(max=5000)]),
     "capital_plan": TextAreaField(_l("Capital plan"), validators=[Optional(), Length(max=20000)]),
     "targets": TextAreaField(_l("Quantified task targets"), validators=[Optional(), Length(max=20000)]),
@@ -199,6 +203,8 @@ class ApproveForm(FlaskForm):
     center_org_id = SelectField(_l("Center company"), coerce=int, validate_choice=False)
     new_org_name = StringField(_l("Or found it now: company name"), validators=[Optional(), Length(max=200)])
     new_org_credit_code = StringField(_l("Its unified social credit code"), validators=[Optional(), Length(max=24)])
+    custodian_org_id = SelectField(_l("Custodian (its custodian staff see the center)"), coerce=int,
+                                   validate_choice=False)
     custodian = StringField(_l("Custodian"), validators=[Optional(), Length(max=200)])
     equity = MoneyField(_l("Equity injected (yuan)"), validators=[Optional()])
     note = TextAreaField(_l("Decision note"), validators=[Optional(), Length(max=5000)])
@@ -243,3 +249,125 @@ def score_form(criteria, data=None):
         fields[f"comment_{c.id}"] = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
     fields["submit"] = SubmitField(_l("Submit my scores"))
     return type("ScoreForm", (FlaskForm,), fields)(data=data)
+
+
+# ---- a center's life: conditions, first review, diligence, notice, after approval --------------
+
+
+class ConditionForm(FlaskForm):
+    key = SelectField(_l("Condition"), choices=lambda: choices("application_condition"))
+    statement = TextAreaField(_l("How the applicant meets it"), validators=[DataRequired(), Length(max=5000)])
+    file = FileField(_l("Proof (PDF, PNG or JPEG)"), validators=[Optional()],
+                     description=_l("A new file replaces the one attached before."))
+    submit = SubmitField(_l("Save the condition"))
+
+
+class DefenceForm(FlaskForm):
+    scheduled_at = DateTimeLocalField(_l("Oral defence on (Beijing time)"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Schedule the defence"))
+
+
+class AttendanceForm(FlaskForm):
+    attendance = TextAreaField(_l("Who attended (applicant and panel)"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Record the attendance"))
+
+
+class DefenceScoreForm(FlaskForm):
+    score = IntegerField(_l("Defence score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save my defence score"))
+
+
+class ReviewDecisionForm(FlaskForm):
+    passed = SelectField(_l("Decision"), choices=lambda: [("1", _l("On the list: go on to due diligence")),
+                                                          ("0", _l("Not on the list: reject"))])
+    note = TextAreaField(_l("Reason (required when rejecting)"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record the decision"))
+
+
+class DiligenceForm(FlaskForm):
+    firm = StringField(_l("Third party (firm)"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Appoint"))
+
+
+class DiligenceReportForm(FlaskForm):
+    file = FileField(_l("Report (PDF, PNG or JPEG)"), validators=[DataRequired()])
+    submit = SubmitField(_l("Upload the report"))
+
+
+class DiligenceOutcomeForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=lambda: [c for c in choices("diligence_outcome") if c[0] != "pending"])
+    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=20000)])
+    submit = SubmitField(_l("Record the outcome"))
+
+
+class NoticeForm(FlaskForm):
+    published_on = DateField(_l("Published on"), validators=[DataRequired()])
+    working_days = IntegerField(_l("Notice period (working days)"), default=5,
+                                validators=[InputRequired(), NumberRange(min=5, max=30)])
+    text = TextAreaField(_l("Text of the notice"), validators=[DataRequired(), Length(max=20000)])
+    submit = SubmitField(_l("Publish the notice"))
+
+
+class ObjectionForm(FlaskForm):
+    name = StringField(_l("Your name or organisation"), validators=[DataRequired(), Length(max=100)])
+    contact = StringField(_l("Phone or e-mail"), validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField(_l("The objection and its facts"), validators=[DataRequired(), Length(max=10000)])
+    submit = SubmitField(_l("Send the objection"))
+
+
+class ObjectionAnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=10000)])
+    upheld = BooleanField(_l("The objection is upheld"))
+    submit = SubmitField(_l("Answer"))
+
+
+class FalseMaterialForm(FlaskForm):
+    note = TextAreaField(_l("What was false"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Disqualify and record in the credit file"))
+
+
+class InjectionForm(FlaskForm):
+    amount = MoneyField(_l("Amount injected (yuan)"), validators=[DataRequired()])
+    on = DateField(_l("Injected on"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record the injection"))
+
+
+class FundReportForm(FlaskForm):
+    year = IntegerField(_l("Project year"), validators=[InputRequired(), NumberRange(min=1, max=5)])
+    used = MoneyField(_l("Funds used in the year (yuan)"), validators=[InputRequired()])
+    summary = TextAreaField(_l("How the funds were used"), validators=[DataRequired(), Length(max=20000)])
+    file = FileField(_l("The report (PDF, PNG or JPEG)"), validators=[Optional()])
+    submit = SubmitField(_l("File the report"))
+
+
+class FundReviewForm(FlaskForm):
+    verdict = SelectField(_l("Review"), choices=lambda: [
+        ("ok", _l("Funds used as agreed")), ("misuse", _l("Misuse: terminate, withdraw the equity, list and ban"))])
+    note = TextAreaField(_l("Review note (the facts, when misused)"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record the review"))
+
+
+class AcceptanceDocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=lambda: choices("acceptance_document"))
+    file = FileField(_l("File (PDF, PNG or JPEG)"), validators=[DataRequired()])
+    submit = SubmitField(_l("Upload"))
+
+
+class AcceptanceForm(FlaskForm):
+    summary = TextAreaField(_l("Work summary of the five years"), validators=[DataRequired(), Length(max=20000)])
+    submit = SubmitField(_l("Submit for acceptance"))
+
+
+class AcceptanceScoreForm(FlaskForm):
+    score = IntegerField(_l("Acceptance score (0–100)"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save my score"))
+
+
+class AcceptanceDecisionForm(FlaskForm):
+    passed = SelectField(_l("Outcome"), choices=lambda: [("1", _l("Passed")), ("0", _l("Not passed"))])
+    note = TextAreaField(_l("Outcome note"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Record the outcome"))

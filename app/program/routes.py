@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..services import applications as application_service
 from ..services import clock, evaluation, report_jobs, uploads
+from ..services import lifecycle as lifecycle_service
 from ..services import program as ps
 from ..services.centers import is_center_staff
 from ..views import get_or_404, permission_errors
@@ -70,7 +71,8 @@ def board(center_id: int):
     return render_template("program/board.html", center=center, tasks=tasks, overall=overall, today=today,
                            staff=is_center_staff(current_user, center), years=evaluation.years_available(center, today),
                            warnings=application_service.exit_warnings(center, today),
-                           bureau=ps.is_bureau(current_user))
+                           bureau=ps.is_bureau(current_user), stage=lifecycle_service.stage(center, today),
+                           acceptance=lifecycle_service.acceptance(center))
 
 
 # ---- task 1: the plan -----------------------------------------------------------------------
@@ -358,7 +360,8 @@ def _require_bureau():
 @login_required
 def bureau():
     _require_bureau()
-    return render_template("program/bureau.html", rows=evaluation.bureau_rows(), today=clock.today())
+    return render_template("program/bureau.html", rows=evaluation.bureau_rows(), today=clock.today(),
+                           stages=lifecycle_service.stages(), pipeline=lifecycle_service.pipeline())
 
 
 @bp.route("/bureau/export.xlsx")

@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..domain import center_lifecycle as lc
 from ..domain import credit_code
 from ..domain import program as rules
 from ..domain.errors import N_, DomainError
@@ -19,14 +20,18 @@ from ..models import (
     ApplicationDocument,
     ApplicationStatus,
     ApplicationWindow,
+    ApplicationCondition,
     Center,
     CenterApplication,
+    CreditRecord,
+    DueDiligence,
     ExitCase,
     ExpertAssignment,
     ExpertScore,
     Industry,
     Organisation,
     OrgKind,
+    PublicNotice,
     ReviewCriterion,
     Role,
     TaskBook,
@@ -200,6 +205,7 @@ class ApplicationData:
     capital_plan: str = ""
     targets: str = ""
     feasibility: dict | None = None
+    legal_representative: str = ""
 
 
 def _apply_application(application: CenterApplication, data: ApplicationData) -> None:
@@ -207,6 +213,7 @@ def _apply_application(application: CenterApplication, data: ApplicationData) ->
     application.industry = Industry(data.industry)
     application.contact_person = (data.contact_person or "").strip()[:100]
     application.phone = (data.phone or "").strip()[:40]
+    application.legal_representative = (data.legal_representative or "").strip()[:100]
     application.partners = (data.partners or "").strip()
     application.capital_plan = (data.capital_plan or "").strip()
     application.targets = (data.targets or "").strip()
@@ -255,19 +262,48 @@ def remove_document(by: User, application: CenterApplication, document: Applicat
     db.session.commit()
 
 
+def conditions(application: CenterApplication) -> list[tuple[str, ApplicationCondition | None]]:
+    """The five application conditions in the notice's order, with the applicant's statement and proof."""
+    rows = {c.key: c for c in db.session.scalars(sa.select(ApplicationCondition).where(
+        ApplicationCondition.application_id == application.id))} if application.id else {}
+    return [(key, rows.get(key)) for key in lc.CONDITIONS]
+
+
+def condition_facts(application: CenterApplication) -> list[lc.ConditionFact]:
+    return [lc.ConditionFact(key, row.statement, bool(row.stored_name)) for key, row in conditions(application) if row]
+
+
 def missing(application: CenterApplication) -> list[str]:
     fields = {name: getattr(application, name) for name in rules.APPLICATION_FIELDS}
-    return rules.missing_for_submission(fields, application.feasibility, {d.kind for d in application.documents})
+    gaps = rules.missing_for_submission(fields, application.feasibility, {d.kind for d in application.documents})
+    return gaps + [f"condition:{key}" for key in lc.missing_conditions(condition_facts(application))]
+
+
+def credit_entries(org_id: int | None = None) -> list[lc.CreditEntry]:
+    query = sa.select(CreditRecord)
+    if org_id is not None:
+        query = query.where(CreditRecord.org_id == org_id)
+    return [lc.CreditEntry(r.kind, r.org_id, r.legal_representative, r.listed_on, r.banned_until)
+            for r in db.session.scalars(query)]
+
+
+def ban_refusal(application: CenterApplication) -> DomainError | None:
+    """Why the applicant may not submit: it, or its legal representative, is on the serious-dishonesty list."""
+    return lc.ban_refusal(credit_entries(), application.org_id, application.legal_representative, clock.today())
 
 
 def submit(by: User, application: CenterApplication) -> None:
-    """Refused outside the window's dates, working days and hours (Beijing time), or while incomplete."""
+    """Refused for an organisation (or legal representative) under a ban, outside the window's
+    dates, working days and hours (Beijing time), or while a condition or material is missing."""
     _require_editable(by, application)
+    banned = ban_refusal(application)
+    if banned is not None:
+        raise banned
     rules.check_window(window_rule(application.window), clock.local_now())
     gaps = missing(application)
     if gaps:
         raise DomainError(N_("the application is incomplete: {n} items are missing (see the checklist)"), n=len(gaps))
-    application.status = ApplicationStatus.SUBMITTED
+    application.status = lc.check_transition(application.status, ApplicationStatus.SUBMITTED)
     application.submitted_at = clock.utc_naive(clock.now())
     audit.record(by, "application.submitted", "center_application", application.id)
     db.session.commit()
@@ -277,7 +313,7 @@ def withdraw(by: User, application: CenterApplication) -> None:
     require_view(by, application)
     if not is_applicant(by, application):
         raise Forbidden(N_("only the applicant organisation may withdraw its application"))
-    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+    if ApplicationStatus.WITHDRAWN not in lc.TRANSITIONS[application.status]:
         raise DomainError(N_("this application has already been decided"))
     application.status = ApplicationStatus.WITHDRAWN
     audit.record(by, "application.withdrawn", "center_application", application.id)
@@ -373,15 +409,29 @@ class Approval:
     custodian: str = ""
     equity_fen: int | None = None
     note: str = ""
+    custodian_org_id: int | None = None  # the custodian's organisation: its custodian staff see the center
+
+
+def approval_facts(application: CenterApplication) -> lc.ApprovalFacts:
+    diligence = db.session.scalar(sa.select(DueDiligence).where(DueDiligence.application_id == application.id))
+    notice = db.session.scalar(sa.select(PublicNotice).where(PublicNotice.application_id == application.id))
+    objections = tuple(lc.ObjectionFact(o.answered_at is not None, o.upheld) for o in (notice.objections if notice else ()))
+    return lc.ApprovalFacts(application.status, diligence.outcome if diligence else None,
+                            notice.ends_on if notice else None, objections, clock.today())
+
+
+def approval_refusal(application: CenterApplication) -> DomainError | None:
+    return lc.approval_refusal(approval_facts(application))
 
 
 def approve(by: User, application: CenterApplication, data: Approval) -> Center:
+    """Only after a passed first review and due diligence, and a public notice that has ended
+    with every objection answered and none upheld."""
     _require_bureau(by)
     require_view(by, application)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise DomainError(N_("only submitted applications can be decided"))
-    if results(application).aggregate.reviews == 0:
-        raise DomainError(N_("no expert has completed a review yet"))
+    refusal = approval_refusal(application)
+    if refusal is not None:
+        raise refusal
     if data.approval_date is None or data.task_book_signed_on is None:
         raise DomainError(N_("this field is required"), field="approval_date")
     if data.task_book_signed_on < data.approval_date:
@@ -399,16 +449,21 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
                                                                      Organisation.credit_code == code))):
             raise DomainError(N_("an organisation with this name or credit code exists; choose it instead"),
                               field="new_org_name")
-        org = Organisation(name=name[:200], kind=OrgKind.CENTER, credit_code=code)
+        org = Organisation(name=name[:200], kind=OrgKind.CENTER, credit_code=code,
+                           created_at=clock.utc_naive(clock.now()))  # founded now: the foundation milestone
         db.session.add(org)
         db.session.flush()
     center = create_center(by, org=org, name=application.proposed_name, industry=application.industry,
                            approval_date=data.approval_date, description="", founders=[application.org],
                            commit=False)
+    custodian_org = db.session.get(Organisation, data.custodian_org_id) if data.custodian_org_id else None
+    if data.custodian_org_id and custodian_org is None:
+        raise DomainError(N_("choose the custodian"), field="custodian_org_id")
+    custodian = (data.custodian or "").strip()[:200] or (custodian_org.name if custodian_org else "")
     db.session.add(TaskBook(center=center, application_id=application.id, signed_on=data.task_book_signed_on,
-                            custodian=(data.custodian or "").strip()[:200], equity_fen=data.equity_fen,
-                            created_by_id=by.id))
-    application.status = ApplicationStatus.APPROVED
+                            custodian=custodian, custodian_org_id=custodian_org.id if custodian_org else None,
+                            equity_fen=data.equity_fen, created_by_id=by.id))
+    application.status = lc.check_transition(application.status, ApplicationStatus.APPROVED)
     application.center = center
     application.decided_at, application.decided_by_id = utcnow(), by.id
     application.decision_note = (data.note or "").strip()
@@ -419,9 +474,10 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
 
 
 def reject(by: User, application: CenterApplication, note: str) -> None:
+    """At any step before approval (a failed review, due diligence or an upheld objection)."""
     _require_bureau(by)
     require_view(by, application)
-    if application.status != ApplicationStatus.SUBMITTED:
+    if application.status not in lc.UNDER_WAY:
         raise DomainError(N_("only submitted applications can be decided"))
     if not (note or "").strip():
         raise DomainError(N_("give the reason"), field="note")

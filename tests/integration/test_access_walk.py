@@ -23,6 +23,7 @@ from werkzeug.routing.converters import AnyConverter, IntegerConverter
 from app import create_app
 from app.domain import program as rules
 from app.models import (
+    Acceptance,
     AllianceMembership,
     ImportJob,
     Invitation,
@@ -33,6 +34,7 @@ from app.models import (
     Role,
 )
 from app.services import applications as apps
+from app.services import lifecycle as life
 from app.services import center_services as cs
 from app.services import deals as ds
 from app.services import negotiation
@@ -40,6 +42,7 @@ from app.services import pools as pool_service
 from app.services import program as ps
 from app.services import tokens
 from tests.conftest import login, make_center, make_listing, make_need, make_org, make_patent, make_user
+from tests.lifecycle_support import meet_conditions, on_notice, pass_first_review
 
 # Objects anyone may read (a 200 page for an outsider is fine; it still must not leak a marker).
 PUBLIC_GET = {
@@ -52,6 +55,7 @@ PUBLIC_GET = {
     # pages of a center's services that list only the viewer's own requests (plus the form to ask)
     "program.financing", "program.watches", "program.disputes", "program.events",
     "program.apply",  # the form to apply to a public call (the draft is then the applicant's own)
+    "program.notice_detail",  # the public notice (公示) and its objection form are for everyone
 }
 
 # Actions an outsider takes on a public object for himself, with the only tables they may change.
@@ -74,16 +78,22 @@ BUREAU_READS = {
     "program.disputes", "program.events", "program.financing_detail", "program.watch_detail",
     "program.dispute_detail", "program.product_evidence", "program.edit_record", "pools.weights",
     "targets.dashboard", "targets.year_deals", "targets.export_center", "api.center_targets", "pools.grades",
+    "program.lifecycle", "program.acceptance_review", "program.fund_report_file", "program.diligence_report_file",
 }
 # The bureau keeps the task books and exit cases of every center (services/applications.py), and has
 # report files made of any center's yearly report.
 BUREAU_ACTS = {"program.open_case", "program.close_case", "program.record_equity", "program.record_task_book",
-               "program.request_report_file"}
+               "program.request_report_file",
+               # the lifecycle: first review, diligence, notice, false material, fund-use reviews, acceptance
+               "program.schedule_defence", "program.record_attendance", "program.decide_review",
+               "program.appoint_diligence", "program.diligence_report", "program.diligence_outcome",
+               "program.publish_notice", "program.answer_objection", "program.false_material",
+               "program.review_fund_report", "program.assign_acceptance_expert", "program.decide_acceptance"}
 # GET routes that send the bureau on to a page it reads: the old report links lead to the newest file
 # (program.download_report_file), or back to the report page while there is none.
 BUREAU_REDIRECTS = {"program.report_pdf", "program.report_xlsx"}
 BUREAU_MARKERS = {"SECRET-plan", "SECRET-financing", "SECRET-watch", "SECRET-dispute", "SECRET-navigation",
-                  "SECRET-exit"}
+                  "SECRET-exit", "SECRET-fund", "SECRET-acceptance", "SECRET-defence"}
 # Bookkeeping columns a request may touch without changing any object (token authentication).
 IGNORED_COLUMNS = {"last_used_at"}
 
@@ -98,6 +108,9 @@ NO_INSIDER_200 = {
     "program.product_evidence",  # no evidence file uploaded
     "program.report_pdf", "program.report_xlsx",  # redirects to the newest file (or to the report page)
     "negotiation.download",  # the walk's thread message has no attachment
+    # lifecycle files whose rows have no file behind them in the walk
+    "program.condition_proof", "program.diligence_report_file", "program.fund_report_file",
+    "program.acceptance_document_file",
 }
 
 
@@ -121,13 +134,15 @@ ID_SOURCES = {
     "case_id": "exit_case", "event_id": "event", "offer_id": "offer", "window_id": "window",
     "thread_id": "thread", "message_id": "thread_message",
     "match_id": "match", "file_id": "report_file",
+    "notice_id": "notice", "objection_id": "objection", "report_id": "diligence_report",
+    "fund_report_id": "fund_report", "acceptance_id": "acceptance",
     "version": 1,
     "year": lambda endpoint, values: 1 if endpoint.startswith("program.") else 2025,  # program year / calendar year
     "record_id": lambda endpoint, values: "record:" + (values.get("kind") or endpoint_kind(endpoint)),
     "item_id": lambda endpoint, values: _item_source(endpoint),
 }
 # Non-id string parameters that some id routes also take.
-STRING_VALUES = {"action": "sign"}
+STRING_VALUES = {"action": "sign", "key": "good_standing"}
 
 
 def id_rules(app):
@@ -160,7 +175,7 @@ def expand(rule, world):
 
 
 def build_world(db) -> tuple[dict, dict]:
-    clock = datetime(2025, 6, 2, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Beijing
+    clock = datetime(2025, 6, 3, 2, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Beijing (2 June: Dragon Boat Festival)
     center_a = make_center()
     center_b = make_center(industry="hydrogen")
     org_a = make_org(OrgKind.ENTERPRISE)
@@ -227,6 +242,26 @@ def build_world(db) -> tuple[dict, dict]:
     document = apps.add_document(admin_a, application, "other", "missing.pdf", "SECRET-document.pdf")
     apps.record_task_book(bureau, center_a, signed_on=date(2024, 3, 15))
     exit_case = apps.open_exit_case(bureau, center_a, reason="no_business", note="SECRET-exit")
+    life.set_condition(admin_a, application, "good_standing", "SECRET-application 条件", "missing.pdf", "证明.pdf")
+    # A's second application, on public notice with an objection (the notice page is public)
+    expert = make_user(make_org(OrgKind.UNIVERSITY), Role.EXPERT)
+    noticed = apps.start_application(admin_a, window, apps.ApplicationData(
+        "公示中的中心", "hydrogen", "张三", "1", "", "资金", "目标", {k: "x" for k in rules.FEASIBILITY_SECTIONS},
+        legal_representative="张三"))
+    for kind in rules.REQUIRED_DOCUMENTS:
+        apps.add_document(admin_a, noticed, kind, "missing.pdf", f"{kind}.pdf")
+    meet_conditions(admin_a, noticed)
+    apps.submit(admin_a, noticed)
+    apps.assign_expert(bureau, noticed, expert)
+    apps.score(expert, noticed, {c.id: 5 for c in window.criteria})
+    pass_first_review(bureau, noticed, [expert], defence=(80,))
+    notice = on_notice(bureau, noticed)
+    objection = life.file_objection(notice, "王某", "1380000", "异议")
+    diligence_report = life.diligence(noticed).reports[0]
+    fund_report = life.file_fund_report(staff_a, center_a, 1, 100, "SECRET-fund 资金使用")
+    acceptance = Acceptance(center_id=center_a.id, summary="SECRET-acceptance 总结")
+    db.session.add(acceptance)
+    db.session.commit()
 
     thread = negotiation.start_thread(admin_a, on_sale, message="SECRET-thread 询价")
 
@@ -244,6 +279,8 @@ def build_world(db) -> tuple[dict, dict]:
         "invitation": invitation.id, "patent": patent.id, "pool": pool.id, "pool_patent": pool_patent.id,
         "application": application.id, "document": document.id, "exit_case": exit_case.id, "event": event.id,
         "offer": offer.id, "window": window.id, "financing": financing.id, "watch": watch.id, "dispute": dispute.id,
+        "notice": notice.id, "objection": objection.id, "diligence_report": diligence_report.id,
+        "fund_report": fund_report.id, "acceptance": acceptance.id,
     }
     world.update({f"record:{kind}": record.id for kind, record in records.items()})
     return world, users
@@ -266,7 +303,7 @@ def diff(before: dict, after: dict) -> list[str]:
 
 @pytest.fixture
 def walk(app, db, monkeypatch):
-    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2025, 6, 2, 2, 0, tzinfo=UTC))
+    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
     world, users = build_world(db)
     api_tokens = {name: tokens.create(user, "walk")[1] for name, user in users.items()}
 
@@ -281,7 +318,7 @@ def walk(app, db, monkeypatch):
 
 MARKERS = ("SECRET-listing", "SECRET-need", "SECRET-deal", "SECRET-import", "SECRET-token", "secret-invite",
            "SECRET-plan", "SECRET-navigation", "SECRET-financing", "SECRET-watch", "SECRET-dispute",
-           "SECRET-application", "SECRET-document", "SECRET-exit", "SECRET-thread")
+           "SECRET-application", "SECRET-document", "SECRET-exit", "SECRET-thread", "SECRET-fund", "SECRET-acceptance")
 
 
 def leaked(role: str, endpoint: str, body: str) -> list[str]:

@@ -2,7 +2,7 @@
 applications through approval, the exit monitor and the yearly report files."""
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from app.services import evaluation
 from app.services import program as ps
 from app.services.permissions import Forbidden, NotFound
 from tests.conftest import make_center, make_org, make_patent, make_user
+from tests.lifecycle_support import meet_conditions, on_day, on_notice, pass_first_review
 
 TODAY = date(2025, 6, 1)  # project year 2 of a center approved on 2024-03-01
 
@@ -250,10 +251,11 @@ def window(bureau, criteria=(("基础条件", 30, 30), ("建设方案", 50, 50),
 def full_application(applicant, w):
     data = apps.ApplicationData("太原市碳基新材料产业知识产权运营中心", "carbon_materials", "张三", "0351-1234567",
                                 "山西大学", "注册资本5000万元", "五年完成技术转移许可150件",
-                                {k: f"{k} 内容" for k in rules.FEASIBILITY_SECTIONS})
+                                {k: f"{k} 内容" for k in rules.FEASIBILITY_SECTIONS}, legal_representative="赵六")
     application = apps.start_application(applicant, w, data)
     for kind in rules.REQUIRED_DOCUMENTS:
         apps.add_document(applicant, application, kind, f"{kind}.pdf", f"{kind}.pdf")
+    meet_conditions(applicant, application)
     return application
 
 
@@ -327,6 +329,9 @@ def test_review_scoring_and_approval_create_the_center(app, db, monkeypatch):
         apps.set_criteria(bureau, w, [("新标准", 10, 1)])  # fixed once scored
     with pytest.raises(Forbidden):
         apps.approve(applicant, application, apps.Approval(date(2022, 11, 1), date(2022, 11, 15)))
+    pass_first_review(bureau, application, experts)
+    notice = on_notice(bureau, application)
+    on_day(app, monkeypatch, notice.ends_on + timedelta(days=1))
     from app.domain import credit_code
 
     code = credit_code.make("91140100MA0000001")
@@ -339,6 +344,32 @@ def test_review_scoring_and_approval_create_the_center(app, db, monkeypatch):
     assert book.signed_on == date(2022, 11, 15) and book.application_id == application.id
     with pytest.raises(DomainError):
         apps.score(experts[0], application, {c[0]: 1, c[1]: 1, c[2]: 1})  # review over
+
+
+def test_conditions_are_checked_before_submission(app, db, monkeypatch):
+    from app.services import lifecycle as life
+
+    bureau = make_user(org=make_org(OrgKind.BUREAU), role=Role.BUREAU_STAFF)
+    applicant = make_user(org=make_org(OrgKind.ENTERPRISE), role=Role.ORG_ADMIN)
+    clock_at(app, monkeypatch, datetime(2022, 8, 18, 2, 0, tzinfo=UTC))
+    w = window(bureau)
+    application = full_application(applicant, w)
+    life.set_condition(applicant, application, "capital_plan", "资金计划已明确")  # a new statement keeps the proof
+    assert apps.missing(application) == []
+    data = apps.ApplicationData("中心二", "hydrogen", "张三", "1", "", "资金", "目标",
+                                {k: "x" for k in rules.FEASIBILITY_SECTIONS}, legal_representative="赵六")
+    second = apps.start_application(applicant, w, data)
+    for kind in rules.REQUIRED_DOCUMENTS:
+        apps.add_document(applicant, second, kind, "x.pdf", "x.pdf")
+    life.set_condition(applicant, second, "good_standing", "正常经营")  # a statement without proof
+    assert apps.missing(second) == [f"condition:{k}" for k in ("good_standing", "key_industry", "innovation_base",
+                                                               "legal_person", "capital_plan")]
+    with pytest.raises(DomainError, match="incomplete"):
+        apps.submit(applicant, second)
+    with pytest.raises(DomainError):
+        life.set_condition(applicant, second, "nonsense", "x")
+    with pytest.raises(NotFound):
+        life.set_condition(bureau, second, "good_standing", "x")  # a draft is the applicant's own
 
 
 def test_exit_warnings_from_the_task_book(app, db, monkeypatch):

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services import center_services as cs
 from tests.conftest import login, make_center, make_org, make_patent, make_user
+from tests.lifecycle_support import meet_conditions
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -226,7 +227,7 @@ def test_application_journey(app, db, world, monkeypatch):
     applicant = client_for(app, people["outsider"])
     form = {"proposed_name": "太原市新能源汽车产业知识产权运营中心", "industry": "new_energy_vehicles",
             "contact_person": "李四", "phone": "0351-7654321", "partners": "", "capital_plan": "资金计划",
-            "targets": "目标"} | {k: "内容" for k in rules.FEASIBILITY_SECTIONS}
+            "targets": "目标", "legal_representative": "李四"} | {k: "内容" for k in rules.FEASIBILITY_SECTIONS}
     assert applicant.post(f"/program/windows/{window_id}/apply", data=form).status_code == 302
     application = db.session.scalar(sa.select(CenterApplication))
     for kind in rules.REQUIRED_DOCUMENTS:
@@ -237,6 +238,15 @@ def test_application_journey(app, db, world, monkeypatch):
                                content_type="multipart/form-data", follow_redirects=True)
     assert "仅接受 PDF、PNG 或 JPEG 文件" in disguised.get_data(as_text=True)
     assert len(application.documents) == len(rules.REQUIRED_DOCUMENTS)
+    # the five conditions, each with a statement and proof; the page shows which are met
+    from app.domain import center_lifecycle as lc
+
+    for key in lc.CONDITIONS:
+        assert applicant.post(f"/program/applications/{application.id}/conditions", data={
+            "condition-key": key, "condition-statement": f"{key} 说明",
+            "condition-file": (io.BytesIO(PDF), f"{key}.pdf")}, content_type="multipart/form-data").status_code == 302
+    page = applicant.get(f"/program/applications/{application.id}").get_data(as_text=True)
+    assert page.count("✓ 已达标") == 5 and "good_standing.pdf" in page
     # drafts are private
     assert bureau.get(f"/program/applications/{application.id}").status_code == 404
     # before the window: refused
@@ -263,16 +273,51 @@ def test_application_journey(app, db, world, monkeypatch):
     detail = bureau.get(f"/program/applications/{application.id}").get_data(as_text=True)
     assert "75.00" in detail
     no_inline_code(detail)
+    aid = application.id
+    # the oral defence: scheduled, held, scored; then the bureau's list, due diligence and the notice
+    assert bureau.post(f"/program/applications/{aid}/defence", data={
+        "schedule-scheduled_at": "2022-08-18T09:00", "schedule-place": "市局三楼"}).status_code == 302
+    assert bureau.post(f"/program/applications/{aid}/defence/attendance", data={
+        "attendance-attendance": "申报单位：李四"}).status_code == 302
+    assert expert.post(f"/program/applications/{aid}/defence/score", data={
+        "defence-score": "85", "defence-comment": ""}).status_code == 302
+    assert "80.00" in bureau.get(f"/program/windows/{window_id}").get_data(as_text=True)  # combined (75 + 85) / 2
+    bureau.post(f"/program/applications/{aid}/review-decision", data={"review-passed": "1", "review-note": ""})
+    bureau.post(f"/program/applications/{aid}/diligence", data={"diligence-firm": "山西某会计师事务所"})
+    bureau.post(f"/program/applications/{aid}/diligence/reports",
+                data={"report-file": (io.BytesIO(PDF), "尽调报告.pdf")}, content_type="multipart/form-data")
+    bureau.post(f"/program/applications/{aid}/diligence/outcome", data={"outcome-outcome": "passed",
+                                                                       "outcome-findings": "无重大问题"})
+    bureau.post(f"/program/applications/{aid}/notice", data={"notice-published_on": "2022-08-18",
+                                                             "notice-working_days": "5", "notice-text": "拟立项公示"})
+    db.session.expire_all()
+    assert db.session.get(CenterApplication, aid).status == ApplicationStatus.PUBLIC_NOTICE
+    notice_id = db.session.scalar(sa.select(sa.func.max(sa.text("id"))).select_from(sa.table("public_notices")))
+    public = app.test_client()  # anyone, not logged in
+    assert "2022-08-24" in public.get(f"/program/notices/{notice_id}").get_data(as_text=True)
+    assert public.post(f"/program/notices/{notice_id}", data={"name": "王某", "contact": "1380000", "text": "异议"}
+                       ).status_code == 302
+    refused = bureau.post(f"/program/applications/{aid}/approve", follow_redirects=True, data={
+        "approve-approval_date": "2022-11-01", "approve-task_book_signed_on": "2022-11-10", "approve-center_org_id": "0",
+        "approve-new_org_name": "x", "approve-new_org_credit_code": "", "approve-custodian_org_id": "0"})
+    assert "公示期至 2022-08-24" in refused.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2022, 8, 25, 2, 0, tzinfo=UTC))
+    objection_id = db.session.scalar(sa.select(sa.func.max(sa.text("id"))).select_from(sa.table("notice_objections")))
+    assert bureau.post(f"/program/applications/{aid}/objections/{objection_id}/answer", data={
+        "answer-answer": "异议不成立"}).status_code == 302
     code = credit_code.make("91140100MA0000077")
     response = bureau.post(f"/program/applications/{application.id}/approve", data={
         "approve-approval_date": "2022-11-01", "approve-task_book_signed_on": "2022-11-10", "approve-center_org_id": "0",
         "approve-new_org_name": "太原新能源汽车知识产权运营有限公司", "approve-new_org_credit_code": code,
-        "approve-custodian": "市国投", "approve-equity": "10000000", "approve-note": ""})
+        "approve-custodian": "市国投", "approve-equity": "10000000", "approve-note": "", "approve-custodian_org_id": "0"})
     assert response.status_code == 302 and "/program/centers/" in response.headers["Location"]
     new_center = db.session.scalar(sa.select(Center).where(Center.industry == "new_energy_vehicles"))
     assert new_center.approval_date == date(2022, 11, 1)
     book = db.session.scalar(sa.select(TaskBook).where(TaskBook.center_id == new_center.id))
     assert book.equity_fen == 1_000_000_000
+    lifecycle = bureau.get(f"/program/centers/{new_center.id}/lifecycle").get_data(as_text=True)
+    assert "基础建设期" in lifecycle
+    no_inline_code(lifecycle)
     exit_page = bureau.get(f"/program/centers/{new_center.id}/exit").get_data(as_text=True)
     assert "2022-12-10" in exit_page  # the equity agreement was due a month after the task book
 
@@ -323,7 +368,8 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
     from app.services import program as ps
 
     center, people = world
-    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2025, 6, 2, 2, 0, tzinfo=UTC))  # a Monday, 10:00
+    # Tuesday 10:00 (Monday 2 June 2025 is the Dragon Boat Festival holiday)
+    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2025, 6, 3, 2, 0, tzinfo=UTC))
     staff, member, bureau = people["staff"], people["member"], people["bureau"]
     patent = make_patent(member.org)
     ps.save_plan(staff, center, {k: "内容\n第二行" for k in rules.PLAN_SECTIONS})
@@ -351,7 +397,8 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
             f"/program/disputes/{dispute.id}", f"/program/centers/{cid}/events", f"/program/events/{event.id}",
             "/program/windows", f"/program/windows/{window.id}", "/program/applications",
             f"/program/applications/{application.id}", f"/program/applications/{application.id}/edit",
-            f"/program/windows/{window.id}/apply", "/program/bureau"]
+            f"/program/windows/{window.id}/apply", "/program/bureau", f"/program/centers/{cid}/lifecycle",
+            "/program/notices", "/program/dishonesty", "/program/custodian"]
     urls += [f"/program/centers/{cid}/{k}" for k in ("navigation", "products", "pct", "standards", "awards")]
     urls += [f"/program/centers/{cid}/products/{product.id}/edit", f"/program/centers/{cid}/awards/1/edit"]
     for user in (staff, member, bureau, applicant, expert):
@@ -365,7 +412,9 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
     for kind in rules.REQUIRED_DOCUMENTS:
         apps.add_document(applicant, application, kind, "x.pdf", "x.pdf")
     apps.update_application(applicant, application, apps.ApplicationData(
-        "新中心", "hydrogen", "王五", "123", "", "资金", "目标", {k: "x" for k in rules.FEASIBILITY_SECTIONS}))
+        "新中心", "hydrogen", "王五", "123", "", "资金", "目标", {k: "x" for k in rules.FEASIBILITY_SECTIONS},
+        legal_representative="王五"))
+    meet_conditions(applicant, application)
     apps.submit(applicant, application)
     apps.assign_expert(bureau, application, expert)
     for user, url in ((bureau, f"/program/applications/{application.id}"), (expert, f"/program/applications/{application.id}"),
