@@ -73,6 +73,7 @@ def _market() -> Group:
         Item(_l("Patent pools"), "pools.index"),
         Item(_l("Centers"), "centers.index"),
         Item(_l("Organisations"), "orgs.index"),
+        Item(_l("Public notices"), "program.notices"),
     ], ("patents", "listings", "needs", "centers", "orgs", "pools", "patentdb"))
 
 
@@ -112,6 +113,7 @@ def _my_center(state: NavState) -> Group:
     items = [
         Item(_l("Target dashboard"), "targets.dashboard", c),
         Item(_l("Program board"), "program.board", c),
+        Item(_l("Lifecycle: fund use and acceptance"), "program.lifecycle", c),
         Item(_l("Members and join requests"), "centers.detail", c),
         Item(_l("Record an offline deal"), "targets.offline_new", c),
         Item(_l("Patent pools"), "pools.index"),
@@ -135,10 +137,20 @@ def _city() -> Group:
         Item(_l("All centers' program boards"), "program.bureau"),
         Item(_l("Application windows"), "program.windows"),
         Item(_l("Applications"), "program.applications"),
+        Item(_l("Public notices"), "program.notices"),
+        Item(_l("Credit files and dishonesty list"), "program.dishonesty"),
         Item(_l("Centers"), "centers.index"),
         Item(_l("Patent pools"), "pools.index"),
         Item(_l("Deals"), "deals.index"),
     ], ("targets", "program", "pools"))
+
+
+def _custody() -> Group:
+    return Group("custody", _l("Custody"), [
+        Item(_l("Centers in my custody"), "program.custodian"),
+        Item(_l("Public notices"), "program.notices"),
+        Item(_l("Dishonesty list"), "program.dishonesty"),
+    ], ("program",))
 
 
 def _reviews() -> Group:
@@ -158,6 +170,8 @@ def menu(user, state: NavState) -> list[Group]:
         groups.append(_my_center(state))
     if user.role == Role.EXPERT:
         groups.append(_reviews())
+    if user.role == Role.CUSTODIAN:
+        groups.append(_custody())
     if user.role in PARTY_ROLES and state.center_id is None:
         groups.append(_business(user))
     if user.role in (Role.CENTER_STAFF, Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or state.center_id is not None:
