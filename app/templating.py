@@ -6,20 +6,44 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, request
 from flask_babel import get_locale, gettext as _
 
 from . import labels
 
 
-def yuan(fen: int | None) -> str:
-    """Money in fen shown as yuan; ¥1,234.50. None → 'negotiable'."""
+WAN = 10_000 * 100          # one 万元 in fen
+YI = 100_000_000 * 100      # one 亿元 in fen
+
+
+def format_yuan(fen: int, locale: Locale | str) -> str:
+    """Money in fen for people: ``format_currency`` in the locale ("¥1,234.50", "CN¥1,234.50",
+    "-¥123.45"). Chinese pages write amounts of 1 万元 and more as 万 or 亿 when that shows the exact
+    value with at most two decimals (¥125,000 → "12.5 万元"); never rounded, so never another value."""
+    locale = Locale.parse(locale)
+
+    def exact_in(unit: int) -> str | None:  # at most two decimals of the unit, else None
+        if abs(fen) < unit or fen % (unit // 100):
+            return None
+        return format_decimal(Decimal(fen) / unit, format="#,##0.##", locale=locale)
+
+    if locale.language == "zh":
+        if (yi := exact_in(YI)) is not None:
+            return _("%(yi)s hundred-million yuan", yi=yi)
+        if (wan := exact_in(WAN)) is not None:
+            return _("%(wan)s ten-thousand yuan", wan=wan)
+    return format_currency(Decimal(fen) / 100, "CNY", locale=locale)
+
+
+def yuan(fen: int | None, compact: bool = True) -> str:
+    """The ``yuan`` filter. None → 'negotiable'; ``compact=False`` for tables of accounts, where
+    every amount reads the same way."""
     if fen is None:
         return _("Negotiable")
-    amount = Decimal(fen) / 100
-    if fen % 10000 == 0 and fen >= 1_000_000 and str(get_locale()).startswith("zh"):
-        return _("%(wan)s ten-thousand yuan", wan=f"{amount / 10000:,.0f}")
-    return f"¥{amount:,.2f}"
+    if not compact:
+        return format_currency(Decimal(fen) / 100, "CNY", locale=get_locale())
+    return format_yuan(fen, get_locale())
 
 
 def url_with(**changes) -> str:
