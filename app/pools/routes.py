@@ -250,11 +250,14 @@ def grades(center_id: int):
     grade = request.args.get("grade") if request.args.get("grade") in ("A", "B", "C", "D") else "A"
     counts = dict(db.session.execute(sa.select(PatentGrade.grade, sa.func.count()).join(Patent)
                                      .where(Patent.industry == center.industry).group_by(PatentGrade.grade)).all())
-    stmt = (sa.select(Patent, PatentGrade).join(PatentGrade, PatentGrade.patent_id == Patent.id)
+    # db.paginate yields scalars, the first entity only: page the grades, then fetch their patents.
+    stmt = (sa.select(PatentGrade).join(Patent, PatentGrade.patent_id == Patent.id)
             .where(Patent.industry == center.industry, PatentGrade.grade == grade)
             .order_by(PatentGrade.score.desc(), Patent.id))
     page = db.paginate(stmt, page=page_arg(), per_page=30, error_out=False)
-    return render_template("pools/grades.html", center=center, grade=grade, counts=counts, page=page,
+    patents = {p.id: p for p in db.session.scalars(sa.select(Patent).where(Patent.id.in_([g.patent_id for g in page.items])))}
+    rows = [(patents[g.patent_id], g) for g in page.items]
+    return render_template("pools/grades.html", center=center, grade=grade, counts=counts, page=page, rows=rows,
                            management=valuation.MANAGEMENT)
 
 

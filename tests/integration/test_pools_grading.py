@@ -4,12 +4,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.errors import DomainError
-from app.models import PatentGrade, PoolAlert, Role, RoyaltyShare
+from app.models import Patent, PatentGrade, PoolAlert, Role, RoyaltyShare
 from app.services import deals as ds
 from app.services import grading
 from app.services import pools as ps
 from app.services.permissions import Forbidden
-from tests.conftest import make_center, make_org, make_patent, make_user
+from tests.conftest import login, make_center, make_org, make_patent, make_user
 
 TODAY = date(2026, 11, 25)
 
@@ -137,3 +137,20 @@ def test_grading_batch_and_weights(pool_world, db):
     after = db.session.scalar(sa.select(PatentGrade.score).limit(1))
     assert before != after
     assert db.session.scalar(sa.select(sa.func.count(PatentGrade.id))) == 15  # replaced, not duplicated
+
+
+def test_grading_page_lists_graded_patents(app, pool_world, db):
+    fill(pool_world, inventions=(3, 0, 0))
+    grading.grade_patents(industry="carbon_materials", today=TODAY)
+    grades = db.session.scalars(sa.select(PatentGrade)).all()
+    for g in grades[:2]:  # whatever the scores, two patents in grade A with a price band
+        g.grade, g.breakdown = "A", {**g.breakdown, "price_band_yuan": [200_000, 800_000]}
+    db.session.commit()
+    c = app.test_client()
+    login(c, pool_world["staff"])
+    r = c.get(f"/pools/grades/{pool_world['center'].id}?grade=A")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    for g in grades[:2]:
+        assert db.session.get(Patent, g.patent_id).application_number in html
+    assert "20 万元" in html and "80 万元" in html
