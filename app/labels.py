@@ -82,6 +82,41 @@ DEAL_ACTION = {
     "refund": _l("Refund the buyer"),
     "reverse": _l("Undo completed deal"),
 }
+DEAL_STEP = {  # the progress stepper: short words
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "funded": _l("Funds in escrow"),
+    "recorded": _l("Recorded"),
+    "completed": _l("Completed"),
+}
+LEDGER_ACCOUNT = {
+    "payer": _l("Payer"),
+    "escrow": _l("Escrow account"),
+    "payee": _l("Payee"),
+    "fees": _l("Platform service fee"),
+    "other": _l("Other account"),
+}
+LEDGER_KIND = {
+    "fund": _l("Buyer pays into escrow"),
+    "release": _l("Escrow paid out to the seller"),
+    "refund": _l("Escrow refunded to the buyer"),
+    "reversal": _l("Completed deal undone"),
+}
+DEAL_EVENT = {
+    "deal.created": _l("Deal created"),
+    "deal.center_assigned": _l("Counted for a center"),
+    "deal.sign": _l("Contract signed"),
+    "deal.fund": _l("Escrow funded"),
+    "deal.record": _l("CNIPA recordal entered"),
+    "deal.complete": _l("Completed and funds released"),
+    "deal.cancel": _l("Cancelled"),
+    "deal.dispute": _l("Dispute opened"),
+    "deal.resolve": _l("Dispute settled"),
+    "deal.refund": _l("Buyer refunded"),
+    "deal.reverse": _l("Completed deal undone"),
+    "deal.offline_recorded": _l("Recorded offline"),
+    "pool.licence": _l("Pool licence granted"),
+}
 DEAL_ORIGIN = {"platform": _l("On the platform"), "offline": _l("Closed elsewhere")}
 MEMBERSHIP_STATUS = {
     "pending": _l("Pending approval"),
@@ -273,6 +308,10 @@ TABLES = {
     "deal_status": DEAL_STATUS,
     "deal_action": DEAL_ACTION,
     "deal_origin": DEAL_ORIGIN,
+    "deal_step": DEAL_STEP,
+    "ledger_account": LEDGER_ACCOUNT,
+    "ledger_kind": LEDGER_KIND,
+    "deal_event": DEAL_EVENT,
     "trl": TRL,
     "program_task": PROGRAM_TASK,
     "program_rule": PROGRAM_RULE,

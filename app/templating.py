@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
@@ -46,6 +48,30 @@ def yuan(fen: int | None, compact: bool = True) -> str:
     return format_yuan(fen, get_locale())
 
 
+TIME_FORMATS = {"minute": "%Y-%m-%d %H:%M", "date": "%Y-%m-%d", "second": "%Y-%m-%d %H:%M:%S"}
+
+
+def display_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_time(value: datetime | date | None, precision: str = "minute") -> str:
+    """The ``local_time`` filter: a stored time (naive UTC, or aware) in the display time zone
+    (DISPLAY_TIMEZONE, Beijing time by default). A plain date is a calendar day and is shown as is."""
+    if value is None:
+        return "—"
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(display_zone())
+    return moment.strftime(TIME_FORMATS[precision])
+
+
+def zone_name() -> str:
+    """How pages name the display time zone."""
+    zone = current_app.config["DISPLAY_TIMEZONE"]
+    return _("Beijing time") if zone in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else zone
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -72,6 +98,8 @@ def current_locale() -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["time_zone_name"] = zone_name
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["url_with"] = url_with

@@ -5,12 +5,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..domain.deals import DealAction, DealTransitionError, allowed_actions
+from ..domain.deals import DealAction, DealTransitionError, allowed_actions, progress
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..labels import choices
-from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Role
+from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Organisation, Pool, Role, User
 from ..services import deals as deal_service
 from ..services import negotiation
 from ..services import uploads
@@ -88,10 +88,19 @@ def detail(deal_id: int):
         sa.select(LedgerTransaction, LedgerEntry).join(LedgerEntry).where(LedgerTransaction.deal_id == deal.id)
         .order_by(LedgerTransaction.id, LedgerEntry.id)
     ).all()
-    history = db.session.scalars(
-        sa.select(AuditRecord).where(AuditRecord.object_type == "deal", AuditRecord.object_id == deal.id)
+    owners = {entry.account: deal_service.account_owner(entry.account) for _txn, entry in ledger}
+    org_names = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_({org_id for _kind, org_id in owners.values() if org_id}))).all())
+    ledger = [(txn, entry, owners[entry.account][0], org_names.get(owners[entry.account][1], "")) for txn, entry in ledger]
+    history = db.session.execute(
+        sa.select(AuditRecord, User.name).outerjoin(User, User.id == AuditRecord.actor_id)
+        .where(AuditRecord.object_type == "deal", AuditRecord.object_id == deal.id)
         .order_by(AuditRecord.id)
     ).all()
+    steps = progress(deal.status, signed=bool(deal.seller_signed_at and deal.buyer_signed_at),
+                     funded=any(txn.kind == "fund" for txn, *_ in ledger), recorded=bool(deal.recordal_number))
+    listing = db.session.get(Listing, deal.listing_id) if deal.listing_id else None
+    pool = db.session.get(Pool, deal.pool_id) if deal.pool_id else None
     assign_form = None
     if current_user.role == Role.PLATFORM_ADMIN or (
         current_user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN) and deal.status.value not in ("completed", "reversed")
@@ -101,7 +110,7 @@ def detail(deal_id: int):
             assign_form = AssignCenterForm()
             assign_form.center_id.choices = [(c.id, c.name) for c in centers]
     return render_template(
-        "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history,
+        "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history, steps=steps, listing=listing, pool=pool,
         contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
         assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )

@@ -288,6 +288,15 @@ def _post(deal: Deal, kind: str, lines: list[tuple[str, int]], event_id: str | N
         raise ValueError("escrow would go negative")
 
 
+def account_owner(account: str) -> tuple[str, int | None]:
+    """What a ledger account code stands for, for people: ('payer' | 'escrow' | 'payee' | 'fees',
+    the organisation's id or None). The codes are the ones ``accounts`` and the pool shares write."""
+    head, _, rest = account.partition(":")
+    kind = {"external": "payer", "escrow": "escrow", "payable": "payee", "revenue": "fees"}.get(head, "other")
+    org_id = int(rest.removeprefix("org:")) if rest.startswith("org:") and rest[4:].isdigit() else None
+    return kind, org_id
+
+
 def accounts(deal: Deal) -> dict[str, str]:
     return {
         "buyer": f"external:org:{deal.buyer_org_id}",

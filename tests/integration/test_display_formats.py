@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -68,3 +69,72 @@ def test_english_amounts_say_cny(in_language):
     assert yuan(12_500_000) == "CN¥125,000.00"
     assert yuan(-12_345) == "-CN¥123.45"
     assert yuan(None) == "Negotiable"
+
+
+def test_deal_page_speaks_peoples_words_in_beijing_time(app, db):
+    import sqlalchemy as sa
+
+    from app.models import AuditRecord, Deal, LedgerTransaction
+    from tests.conftest import login
+    from tests.integration.test_deal_views import act, setup_world
+
+    center, staff, seller, buyer, listing = setup_world(db)
+    b, s = app.test_client(), app.test_client()
+    login(b, buyer)
+    login(s, seller)
+    b.post(f"/deals/new?listing={listing.id}", data={"kind": "ordinary", "price": "50000", "payment_terms": "一次付清"})
+    deal = db.session.scalar(sa.select(Deal))
+    act(s, deal.id, "sign")
+    act(b, deal.id, "sign")
+    act(b, deal.id, "fund")
+    fund = db.session.scalar(sa.select(LedgerTransaction).where(LedgerTransaction.kind == "fund"))
+    fund.created_at = datetime(2026, 11, 2, 17, 30)  # stored UTC: 01:30 the next morning in Beijing
+    db.session.execute(sa.update(AuditRecord).where(AuditRecord.action == "deal.fund")
+                       .values(at=datetime(2026, 11, 2, 16, 5)))
+    db.session.commit()
+    html = b.get(f"/deals/{deal.id}").get_data(as_text=True)
+    for code in (f"escrow:deal:{deal.id}", f"external:org:{buyer.org_id}", "deal.sign", "deal.fund", "UTC",
+                 f"/listings/{listing.id}\">#", "· fund", "5 万元"):
+        assert code not in html, code
+    for words in ("付款方", "托管账户", "买方付款至托管账户", "签署合同", "-¥50,000.00", "¥50,000.00", listing.title,
+                  "2026-11-03 01:30", "2026-11-03 00:05", "北京时间"):
+        assert words in html, words
+    steps = html[html.index('aria-label="进度"'):]
+    assert steps.index("草稿") < steps.index("已签署") < steps.index("资金到位") < steps.index("已备案") < steps.index("已完成\n")
+    assert 'deal-step-current" aria-current="step"' in html
+    act(s, deal.id, "record", recordal_number="X2026110000321", recordal_date="2026-11-02")
+    act(b, deal.id, "complete")
+    html = b.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert "平台服务费" in html and "收款方" in html and "revenue:" not in html and "payable:" not in html
+
+
+def test_offline_deal_shows_offline_record_instead_of_signatures(app, db):
+    from app.models import Deal, DealOrigin
+    from app.domain.deals import DealKind, DealStatus
+    from tests.conftest import login
+    from tests.integration.test_deal_views import setup_world
+
+    center, staff, seller, buyer, listing = setup_world(db)
+    deal = Deal(origin=DealOrigin.OFFLINE, seller_org_id=seller.org_id, buyer_org_id=buyer.org_id, seller_name="甲",
+                buyer_name="乙", center_id=center.id, kind=DealKind.TRANSFER, price_fen=100_000, status=DealStatus.COMPLETED)
+    db.session.add(deal)
+    db.session.commit()
+    c = app.test_client()
+    login(c, staff)
+    html = c.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert "线下登记" in html and "卖方：—" not in html and 'aria-label="进度"' not in html
+
+
+def test_stored_utc_times_render_in_the_display_zone(app, in_language):
+    from app.templating import local_time
+
+    in_language("zh_CN")
+    assert local_time(datetime(2026, 4, 17, 16, 0)) == "2026-04-18 00:00"
+    assert local_time(datetime(2026, 4, 17, 16, 0), "date") == "2026-04-18"
+    assert local_time(date(2026, 4, 17)) == "2026-04-17"
+    assert local_time(None) == "—"
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Berlin"
+    try:
+        assert local_time(datetime(2026, 7, 1, 12, 0)) == "2026-07-01 14:00"
+    finally:
+        app.config["DISPLAY_TIMEZONE"] = "Asia/Shanghai"
