@@ -47,6 +47,11 @@ class Evaluation:
     warnings: list[rules.ExitWarning] = field(default_factory=list)
     generated_at: datetime | None = None
 
+    @property
+    def last_day(self) -> date | None:
+        """The year's last day (``end`` is the day after it)."""
+        return self.end - timedelta(days=1) if self.end else None
+
 
 def years_available(center: Center, today: date) -> list[int]:
     if center.approval_date is None:
@@ -283,7 +288,7 @@ def to_pdf(ev: Evaluation) -> bytes:
         p(_("Yearly evaluation report"), h1),
         p(f"{center.name} · {label('industry', center.industry)}", h2),
         p(_("Project year %(n)s (%(start)s – %(end)s), figures as of %(as_of)s", n=ev.year or "—",
-            start=ev.start or "—", end=(ev.end - timedelta(days=1)) if ev.end else "—", as_of=ev.as_of)),
+            start=ev.start or "—", end=ev.last_day or "—", as_of=ev.as_of)),
         p(_("Approval date: %(day)s. Generated %(at)s (Beijing time).", day=center.approval_date or "—",
             at=ev.generated_at)),
         Spacer(1, 4 * mm),

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..labels import label
 from ..models import Center, Deal, Role, TargetEvent
+from ..services import clock
 from ..services import deals as deal_service
 from ..services import uploads
 from ..services.centers import is_center_staff
@@ -41,7 +42,7 @@ def dashboard(center_id: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    today = date.today()
+    today = clock.today()
     progress = _progress(center, today)
     chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
     return render_template("targets/dashboard.html", center=center, progress=progress, today=today,
@@ -68,7 +69,7 @@ def year_deals(center_id: int, year: int):
 def bureau():
     if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         abort(403)
-    today = date.today()
+    today = clock.today()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
     return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
 
@@ -97,7 +98,7 @@ def export_center(center_id: int):
     ws = wb.active
     ws.title = "counts"
     ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
-    progress = _progress(center, date.today())
+    progress = _progress(center, clock.today())
     for y in (progress or {}).get("years", []):
         ws.append([y["year"], y["start"], y["end"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
     deals = wb.create_sheet("deals")
@@ -123,7 +124,7 @@ def export_bureau():
               + [f"{_('Year')} {n} {_('target')}" for n in range(1, 6)]
               + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)])
     for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
-        p = _progress(center, date.today())
+        p = _progress(center, clock.today())
         years = p["years"] if p else []
         ws.append([center.name, label("industry", center.industry), center.approval_date,
                    p["current_year"] if p else None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -138,3 +139,22 @@ def test_stored_utc_times_render_in_the_display_zone(app, in_language):
         assert local_time(datetime(2026, 7, 1, 12, 0)) == "2026-07-01 14:00"
     finally:
         app.config["DISPLAY_TIMEZONE"] = "Asia/Shanghai"
+
+
+def test_project_year_ends_the_day_before_its_anniversary_on_every_page(app, db, monkeypatch):
+    from datetime import UTC
+
+    from app.domain.targets import project_year_last_day
+    from app.models import Role
+    from tests.conftest import login, make_center, make_user
+
+    assert project_year_last_day(date(2026, 4, 18), 1) == date(2027, 4, 17)
+    assert project_year_last_day(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    monkeypatch.setitem(app.config, "CLOCK", lambda: datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+    center = make_center(approval_date=date(2026, 4, 18))
+    c = app.test_client()
+    login(c, make_user(org=center.org, role=Role.CENTER_STAFF))
+    dashboard = c.get(f"/targets/centers/{center.id}").get_data(as_text=True)
+    assert "2026-04-18 – 2027-04-17" in dashboard
+    for html in (dashboard, c.get(f"/centers/{center.id}").get_data(as_text=True)):
+        assert re.search(r"2026-04-18</td>\s*<td>(\d{4}-\d\d-\d\d)</td>", html).group(1) == "2027-04-17"
