@@ -117,6 +117,12 @@ DEAL_EVENT = {
     "deal.offline_recorded": _l("Recorded offline"),
     "pool.licence": _l("Pool licence granted"),
 }
+POOL_MEMBER_STATUS = {
+    "invited": _l("Invited"),
+    "joined": _l("Joined"),
+    "declined": _l("Declined"),
+    "left": _l("Left"),
+}
 DEAL_ORIGIN = {"platform": _l("On the platform"), "offline": _l("Closed elsewhere")}
 MEMBERSHIP_STATUS = {
     "pending": _l("Pending approval"),
@@ -309,6 +315,7 @@ TABLES = {
     "deal_action": DEAL_ACTION,
     "deal_origin": DEAL_ORIGIN,
     "deal_step": DEAL_STEP,
+    "pool_member_status": POOL_MEMBER_STATUS,
     "ledger_account": LEDGER_ACCOUNT,
     "ledger_kind": LEDGER_KIND,
     "deal_event": DEAL_EVENT,

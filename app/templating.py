@@ -101,6 +101,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["time_zone_name"] = zone_name
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["label_choices"] = labels.choices
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -154,3 +155,25 @@ def test_grading_page_lists_graded_patents(app, pool_world, db):
     for g in grades[:2]:
         assert db.session.get(Patent, g.patent_id).application_number in html
     assert "20 万元" in html and "80 万元" in html
+
+
+def test_pool_page_pages_filters_and_sorts_its_patents(app, pool_world, db):
+    fill(pool_world, inventions=(30, 20, 10), utility=(5, 0, 0))  # 65 patents
+    pool = pool_world["pool"]
+    c = app.test_client()
+    login(c, pool_world["staff"])
+    first = c.get(f"/pools/{pool.id}").get_data(as_text=True)
+    rows = lambda html: len(re.findall(r'href="/patents/\d+"', html))  # noqa: E731
+    assert rows(first) == 50 and "(65)" in first and 'aria-label="分页"' in first
+    assert "joined" not in first and "已加入" in first
+    assert rows(c.get(f"/pools/{pool.id}?page=2").get_data(as_text=True)) == 15
+    assert rows(c.get(f"/pools/{pool.id}?type=utility_model").get_data(as_text=True)) == 5
+    some = db.session.scalars(sa.select(Patent).order_by(Patent.id.desc())).first()
+    only = c.get(f"/pools/{pool.id}?q={some.application_number}").get_data(as_text=True)
+    assert rows(only) == 1 and some.application_number in only
+    contributor = pool_world["admins"][2].org
+    by_org = c.get(f"/pools/{pool.id}?contributor={contributor.id}&sort=title").get_data(as_text=True)
+    assert rows(by_org) == 10
+    titles = re.findall(r'<td class="cell-title">([^<]+)</td>', by_org)
+    assert titles == sorted(titles)
+    assert c.get(f"/pools/{pool.id}?sort=nonsense&page=abc&contributor=x").status_code == 200
