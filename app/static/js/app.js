@@ -45,7 +45,34 @@
     });
   }
 
+  /* On a phone, a table of four columns or more is stacked (one block per row, each value under
+     its header's name: see .table-stack in app.css) instead of squeezing titles to a character a line. */
+  function stackTable(table) {
+    var heads = [];
+    table.querySelectorAll("thead tr:first-child > th").forEach(function (th) {
+      for (var n = 0; n < (th.colSpan || 1); n++) {
+        heads.push(th.textContent.trim());
+      }
+    });
+    if (heads.length < 4) {
+      return;
+    }
+    var colon = (document.documentElement.lang || "").indexOf("zh") === 0 ? "：" : ": ";
+    table.classList.add("table-stack");
+    table.querySelectorAll("tbody > tr").forEach(function (tr) {
+      var column = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        var head = heads[column];
+        if (head && (cell.colSpan || 1) === 1) {
+          cell.setAttribute("data-label", head + colon);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+
   function init() {
+    document.querySelectorAll("main table.table").forEach(stackTable);
     document.querySelectorAll("[data-show-when]").forEach(function (el) {
       bindToggle(el, "data-show-when", true);
     });
