@@ -3,10 +3,11 @@ edit and status-change steps that listings and needs share."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,23 @@ from .domain.lifecycle import PublicationStatus
 from .extensions import db
 from .formkit import apply_error, translate_domain
 from .services.permissions import Forbidden, NotFound
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(workbook, name: str):
+    """An openpyxl workbook as a download."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=name, mimetype=XLSX_MIMETYPE)
+
+
+def spreadsheet_text(value) -> str:
+    """Cells a spreadsheet would run as formulas are written as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def get_or_404(model, obj_id: int):

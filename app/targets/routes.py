@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
@@ -21,7 +20,7 @@ from ..services import deals as deal_service
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.offline_import import import_offline_deals
-from ..views import get_or_404, permission_errors
+from ..views import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 
 
@@ -74,20 +73,6 @@ def bureau():
     return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
 
 
-def _xlsx(workbook: Workbook, name: str):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _text(value) -> str:
-    """Cells a spreadsheet would run as formulas are written as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @bp.route("/centers/<int:center_id>/export.xlsx")
 @login_required
 def export_center(center_id: int):
@@ -100,16 +85,16 @@ def export_center(center_id: int):
     ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
     progress = _progress(center, clock.today())
     for y in (progress or {}).get("years", []):
-        ws.append([y["year"], y["start"], y["end"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
+        ws.append([y["year"], y["start"], y["last"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
     deals = wb.create_sheet("deals")
     deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
                   _("Status"), _("Completed on"), _("Recordal number")])
     for deal in db.session.scalars(sa.select(Deal).where(Deal.center_id == center.id).order_by(Deal.id)):
-        deals.append([deal.id, deal.origin.value, _text(deal.seller_name), _text(deal.buyer_name),
+        deals.append([deal.id, label("deal_origin", deal.origin), spreadsheet_text(deal.seller_name), spreadsheet_text(deal.buyer_name),
                       label("deal_kind", deal.kind), "; ".join(p.application_number for p in deal.patents),
                       deal.price_fen / 100, label("deal_status", deal.status),
-                      deal.completed_on, _text(deal.recordal_number)])
-    return _xlsx(wb, f"center-{center.id}-deals.xlsx")
+                      deal.completed_on, spreadsheet_text(deal.recordal_number)])
+    return xlsx_response(wb, f"center-{center.id}-deals.xlsx")
 
 
 @bp.route("/bureau/export.xlsx")
@@ -129,7 +114,7 @@ def export_bureau():
         ws.append([center.name, label("industry", center.industry), center.approval_date,
                    p["current_year"] if p else None]
                   + [y["target"] for y in years] + [y["count"] for y in years])
-    return _xlsx(wb, "centers-targets.xlsx")
+    return xlsx_response(wb, "centers-targets.xlsx")
 
 
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
