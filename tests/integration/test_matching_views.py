@@ -160,3 +160,31 @@ def test_matches_through_the_api(db, client):
     assert "石墨烯" in text["shared_terms"]
     _, other_secret = tokens.create(owner, "api")  # the listing's owner does not read the need's matches
     assert client.get(f"/api/v1/needs/{need.id}/matches", headers={"Authorization": f"Bearer {other_secret}"}).status_code == 404
+
+
+def test_need_matches_page_pages_filters_and_suggests_an_alliance(db, client):
+    owner, buyer, good, other = _world()
+    for i in range(12):
+        make_listing(owner.org, title=f"石墨烯导热膜应用技术{i}", description="石墨烯导热膜。", offers_transfer=False,
+                     offers_exclusive=(i % 2 == 0), offers_ordinary=(i % 2 == 1), price_fen=10_000_000)
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS)
+    total = db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.need_id == need.id))
+    assert total > 10
+    login(client, buyer)
+    first = client.get(f"/matching/needs/{need.id}").get_data(as_text=True)
+    assert first.count('<article class="card mb-3"') == 10 and 'aria-label="分页"' in first
+    assert "尚未加入" not in first  # the buyer is an alliance member
+    second = client.get(f"/matching/needs/{need.id}?page=2").get_data(as_text=True)
+    assert second.count('<article class="card mb-3"') == total - 10
+    exclusive = client.get(f"/matching/needs/{need.id}?kind=exclusive").get_data(as_text=True)
+    assert exclusive.count('<article class="card mb-3"') == 6 and good.title not in exclusive
+    worded = client.get(f"/matching/needs/{need.id}?q=应用技术1").get_data(as_text=True)
+    assert worded.count('<article class="card mb-3"') == 3  # 应用技术1, 10 and 11
+    assert client.get(f"/matching/needs/{need.id}?min=70&kind=nonsense&page=x").status_code == 200
+
+    newcomer = make_user(org=make_org("sme", name="新来的公司"))
+    own = make_need(newcomer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS)
+    fresh = client.application.test_client()
+    login(fresh, newcomer)
+    page = fresh.get(f"/matching/needs/{own.id}").get_data(as_text=True)
+    assert "尚未加入任何产业知识产权联盟" in page and "匹配结果会随之提升" in page
