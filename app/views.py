@@ -78,8 +78,16 @@ def save_edit(form, item, save: Callable[[], None], change_status: Callable, det
             db.session.rollback()
             apply_error(form, err)
             return None
-    flash(_("Saved."), "success")
+    _flash_done(item, _("Saved."))
     return redirect(detail_url)
+
+
+def _flash_done(item, text: str) -> None:
+    """``text``, or that a member's listing went to the administrator for approval instead."""
+    if getattr(item, "submitted_at", None) and item.status == PublicationStatus.DRAFT:
+        flash(_("Sent to your organisation's administrator, who publishes it after approval."), "info")
+    else:
+        flash(text, "success")
 
 
 def status_change(item, change_status: Callable, target: str, detail_url: str):
@@ -92,5 +100,5 @@ def status_change(item, change_status: Callable, target: str, detail_url: str):
         except DomainError as err:
             flash(translate_domain(err), "danger")
             return redirect(detail_url), 303
-    flash(_("Status changed."), "success")
+    _flash_done(item, _("Status changed."))
     return redirect(detail_url)

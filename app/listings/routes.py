@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,9 +10,9 @@ from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error
+from ..formkit import apply_error, translate_domain
 from ..labels import choices
-from ..models import Industry, Listing, Patent
+from ..models import Industry, Listing, Patent, Role
 from ..services import listings as listing_service
 from ..services.permissions import require_edit, require_view
 from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
@@ -60,6 +60,8 @@ def index():
     return render_template(
         "listings/index.html", page=page, q=q, industry=industry, kind=kind, sort=sort, mine=mine,
         trl_min=trl_min, industry_choices=choices("industry"), kind_choices=choices("deal_kind"),
+        awaiting=listing_service.awaiting_approval(current_user.org_id)
+        if current_user.is_authenticated and current_user.role == Role.ORG_ADMIN else [],
     )
 
 
@@ -112,7 +114,10 @@ def new():
             except DomainError as err:
                 apply_error(form, err)
             else:
-                flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
+                if listing.submitted_at:
+                    flash(_("Sent to your organisation's administrator, who publishes it after approval."), "info")
+                else:
+                    flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
                 return redirect(url_for("listings.detail", listing_id=listing.id))
     return render_template("listings/form.html", form=form, listing=None)
 
@@ -137,6 +142,24 @@ def edit(listing_id: int):
         if done is not None:
             return done
     return render_template("listings/form.html", form=form, listing=listing)
+
+
+@bp.route("/<int:listing_id>/approval/<any(approve, return):decision>", methods=["POST"])
+@login_required
+def decide_approval(listing_id: int, decision: str):
+    """An organisation administrator publishes a member's listing or sends it back as a draft."""
+    listing = get_or_404(Listing, listing_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with permission_errors():
+        require_view(current_user, listing)
+        try:
+            listing_service.decide_approval(current_user, listing, approve=decision == "approve")
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(url_for("listings.detail", listing_id=listing.id)), 303
+    flash(_("Listing approved and published.") if decision == "approve" else _("Listing sent back as a draft."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
 
 
 @bp.route("/<int:listing_id>/status/<any(published, closed, withdrawn, draft):target>", methods=["POST"])
