@@ -53,7 +53,7 @@ def _require_member(by: User) -> None:
 
 
 def _check_listing(by: User, data: ListingData) -> list[Patent]:
-    if not data.title.strip():
+    if not data.title.strip() and not data.patent_ids:
         raise DomainError(N_("give the listing a title"), field="title")
     kinds = [k for k in data.deal_kinds if k in DEAL_KINDS]
     if not kinds:
@@ -74,6 +74,8 @@ def _check_listing(by: User, data: ListingData) -> list[Patent]:
         raise DomainError(N_("you can only list your organisation's patents: {numbers}"), field="patent_ids", numbers=", ".join(foreign))
     if data.is_tech_offer and not data.tech_summary.strip():
         raise DomainError(N_("a technology offer needs a technical summary"), field="tech_summary")
+    if not data.title.strip():  # the first patent chosen names the listing
+        data.title = next(p for p in patents if p.id == ids[0]).title[:300]
     return patents
 
 

@@ -100,3 +100,20 @@ def test_tables_stack_on_a_phone(browser, live_server, world):
             .filter(td => td.offsetParent && td.textContent.trim().length > 6).map(td => td.getBoundingClientRect().width)""")
         assert widths and min(widths) > 200, (path, widths)
     context.close()
+
+
+def test_listing_patent_picker_filters_names_and_warns(page, live_server, world):
+    seller = world["seller"]
+    make_patent(seller.org, title="一种碳化硅单晶衬底的加工方法", legal_status="lapsed")
+    log_in(page, live_server, seller.email)
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server}/listings/new")
+    assert page.locator(".patent-option:visible").count() == 4
+    page.fill("#patent-filter", "碳化硅")
+    assert page.locator(".patent-option:visible").count() == 1
+    assert page.locator("#patent-warning").is_hidden()
+    page.locator(".patent-option:visible input").check()
+    assert page.input_value("input[name=title]") == "一种碳化硅单晶衬底的加工方法"
+    assert page.locator("#patent-warning").is_visible()
+    page.fill("#patent-filter", "失效")  # legal status words find patents too
+    assert page.locator(".patent-option:visible").count() == 1

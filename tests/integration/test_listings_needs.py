@@ -219,3 +219,19 @@ def test_university_members_listing_waits_for_the_admins_approval(app, db):
     assert boss.post(f"/orgs/{company.id}/edit", data={"listing_approval": "y"}).status_code == 302
     db.session.refresh(company)
     assert company.listing_approval
+
+
+def test_listing_form_picker_title_from_first_patent_and_not_in_force_warning(client, db):
+    user = make_user()
+    good = make_patent(user.org, title="一种石墨烯导热膜的制备方法")
+    lapsed = make_patent(user.org, title="一种碳纤维原丝的制备方法", legal_status="lapsed")
+    login(client, user)
+    page = client.get(f"/listings/new?patent={lapsed.id}").get_data(as_text=True)
+    assert 'value="一种碳纤维原丝的制备方法"' in page  # the title prefilled
+    assert good.application_number in page and "失效（未缴年费）" in page and 'data-not-in-force="1"' in page
+    r = client.post("/listings/new", data=listing_form([lapsed.id, good.id], title="", publish="1"), follow_redirects=True)
+    html = r.get_data(as_text=True)
+    listing = db.session.scalar(sa.select(Listing))
+    assert listing.title == "一种碳纤维原丝的制备方法" and listing.status == "published"
+    assert "以下专利非有效状态" in html and lapsed.application_number in html
+    assert client.post("/listings/new", data=listing_form([], title="")).status_code == 200  # no patent, no title: errors
