@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
-from ..domain.patent_terms import VALID_STATUSES
+from ..domain.patent_terms import ALIVE_STATUSES, VALID_STATUSES
 from ..labels import choices, label
 from ..models import Industry, Listing, Patent, Role
 from ..services import listings as listing_service
@@ -88,7 +88,7 @@ def _form_with_patents(form: ListingForm) -> tuple[ListingForm, list[Patent]]:
 
 
 def _warn_if_not_in_force(listing: Listing) -> None:
-    lapsed = [p for p in listing.patents if p.legal_status not in VALID_STATUSES]
+    lapsed = [p for p in listing.patents if p.legal_status not in ALIVE_STATUSES]
     if lapsed:
         flash(_("Not in force, buyers will see it: %(patents)s",
                 patents="; ".join(f"{p.application_number} ({label('legal_status', p.legal_status)})" for p in lapsed)),
@@ -135,7 +135,7 @@ def new():
                 else:
                     flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
                 return redirect(url_for("listings.detail", listing_id=listing.id))
-    return render_template("listings/form.html", form=form, listing=None, patents=patents, valid_statuses=VALID_STATUSES)
+    return render_template("listings/form.html", form=form, listing=None, patents=patents, valid_statuses=VALID_STATUSES, alive_statuses=ALIVE_STATUSES)
 
 
 @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
@@ -157,7 +157,7 @@ def edit(listing_id: int):
         if done is not None:
             _warn_if_not_in_force(listing)
             return done
-    return render_template("listings/form.html", form=form, listing=listing, patents=patents, valid_statuses=VALID_STATUSES)
+    return render_template("listings/form.html", form=form, listing=listing, patents=patents, valid_statuses=VALID_STATUSES, alive_statuses=ALIVE_STATUSES)
 
 
 @bp.route("/<int:listing_id>/approval/<any(approve, return):decision>", methods=["POST"])
