@@ -117,3 +117,18 @@ def test_listing_patent_picker_filters_names_and_warns(page, live_server, world)
     assert page.locator("#patent-warning").is_visible()
     page.fill("#patent-filter", "失效")  # legal status words find patents too
     assert page.locator(".patent-option:visible").count() == 1
+
+
+def test_applicants_chart_names_every_bar(page, live_server, world):
+    for n in range(20):
+        org = make_org("enterprise", name=f"山西第{n + 1}号新材料科技股份有限公司")
+        for _ in range(n % 3 + 1):
+            make_patent(org)
+    log_in(page, live_server, world["staff"].email)
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server}/database/analysis")
+    page.wait_for_function("() => window.Chart && document.querySelectorAll('canvas[data-chart]').length")
+    ticks = page.evaluate("""() => [...document.querySelectorAll('canvas[data-chart]')]
+        .filter(c => JSON.parse(c.dataset.chart).type === 'hbar')
+        .map(c => [window.Chart.getChart(c).scales.y.ticks.length, JSON.parse(c.dataset.chart).labels.length])""")
+    assert ticks and all(shown == total and total >= 20 for shown, total in ticks), ticks
