@@ -158,3 +158,22 @@ def test_project_year_ends_the_day_before_its_anniversary_on_every_page(app, db,
     assert "2026-04-18 – 2027-04-17" in dashboard
     for html in (dashboard, c.get(f"/centers/{center.id}").get_data(as_text=True)):
         assert re.search(r"2026-04-18</td>\s*<td>(\d{4}-\d\d-\d\d)</td>", html).group(1) == "2027-04-17"
+
+
+def test_breadcrumbs_name_things_not_ids(app, db):
+    from app.models import ImportJob, Role
+    from tests.conftest import login, make_center, make_user
+
+    center = make_center()
+    staff = make_user(org=center.org, role=Role.CENTER_STAFF)
+    for _ in range(3):  # the job's id is not one of the visible numbers by chance
+        db.session.add(ImportJob(kind="patents", filename="x.csv", center_id=center.id, created_by_id=staff.id))
+    job = ImportJob(kind="patents", filename="碳材料专利2026.xlsx", center_id=center.id, created_by_id=staff.id)
+    db.session.add(job)
+    db.session.commit()
+    c = app.test_client()
+    login(c, staff)
+    html = c.get(f"/database/imports/{job.id}").get_data(as_text=True)
+    crumbs = html[html.index('class="breadcrumb"'):html.index("</ol>")]
+    assert "碳材料专利2026.xlsx" in crumbs and f">{job.id}<" not in crumbs
+    assert f"导入 {job.id}" not in html and 'aria-label="breadcrumb"' not in html
