@@ -177,3 +177,35 @@ def test_breadcrumbs_name_things_not_ids(app, db):
     crumbs = html[html.index('class="breadcrumb"'):html.index("</ol>")]
     assert "碳材料专利2026.xlsx" in crumbs and f">{job.id}<" not in crumbs
     assert f"导入 {job.id}" not in html and 'aria-label="breadcrumb"' not in html
+
+
+def test_import_command_speaks_the_configured_language(app, db, tmp_path):
+    import csv
+
+    from app.domain import patent_numbers
+
+    good = patent_numbers.make(2021, "1", 610001)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")  # the check character is wrong
+    path = tmp_path / "专利.csv"
+    path.write_text("申请号,名称,摘要,专利类型,IPC分类号,申请人,申请日,法律状态\n"
+                    f"{good},一种碳化硅单晶衬底的制备方法,碳化硅。,发明,C30B 29/36,山西烁科晶体有限公司,2021-03-02,授权\n"
+                    f"{bad},一种碳化硅外延片,碳化硅。,发明,C30B 29/36,山西烁科晶体有限公司,2021-03-02,授权\n",
+                    encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-patents", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "共 2 行：新增 1" in result.output and "错误明细已写入" in result.output
+    rows = list(csv.reader((tmp_path / "专利.errors.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["行", "列", "值", "原因"], rows[0]
+    reason = rows[1][-1]
+    assert "校验位应为" in reason, reason
+    english = runner.invoke(args=["import-patents", str(path), "--lang", "en", "--errors", str(tmp_path / "en.csv")])
+    assert "2 rows: 0 new" in english.output and "1 unchanged" in english.output
+    assert "check character" in (tmp_path / "en.csv").read_text(encoding="utf-8-sig")
+    assert runner.invoke(args=["import-patents", str(path), "--lang", "fr"]).exit_code != 0
+
+
+def test_create_admin_refuses_a_weak_password_in_the_configured_language(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "--email", "ops@example.cn", "--password", "123"])
+    assert result.exit_code != 0
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output), result.output
