@@ -144,6 +144,9 @@ def decide_approval(by: User, listing: Listing, *, approve: bool) -> None:
         listing.approved_by_id = by.id
     listing.submitted_at = None
     audit.record(by, "listing.approved" if approve else "listing.returned", "listing", listing.id)
+    db.session.add(Notification(org_id=listing.org_id, kind="listing_approval", link=f"/listings/{listing.id}",
+                                message=N_("“%(listing)s” was approved and published.") if approve
+                                else N_("“%(listing)s” was sent back as a draft."), params={"listing": listing.title}))
     db.session.commit()
 
 

@@ -207,6 +207,8 @@ def test_university_members_listing_waits_for_the_admins_approval(app, db):
     assert a.post(f"/listings/{listing.id}/approval/approve").status_code == 302
     db.session.refresh(listing)
     assert listing.status == "published" and listing.approved_by_id == admin.id and listing.published_at
+    notes = m.get("/matching/notifications").get_data(as_text=True)
+    assert "等待管理员审核" in notes and "已退回为草稿" in notes and "已审核通过并发布" in notes
     # an organisation that does not review publishes its members' listings at once; the admin can turn it on
     company = make_org("enterprise")
     staffer = make_user(org=company, role=Role.MEMBER)
