@@ -29,7 +29,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # Times are stored in UTC and shown in this zone (an IANA name); Beijing time by default.
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_TIMEZONE = DISPLAY_TIMEZONE
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session

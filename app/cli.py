@@ -138,8 +138,13 @@ def register(app: Flask) -> None:
 
         try:
             passwords.check(password, email=email)
-        except ValueError as err:
-            raise click.ClickException(str(err)) from err
+        except passwords.PasswordError as err:
+            from flask_babel import force_locale
+
+            from .formkit import translate_domain
+
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                raise click.ClickException(translate_domain(err)) from err
         org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "平台运营方"))
         if org is None:
             org = Organisation(name="平台运营方", name_en="Platform operator", kind=OrgKind.AGENCY,

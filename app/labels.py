@@ -83,6 +83,47 @@ DEAL_ACTION = {
     "refund": _l("Refund the buyer"),
     "reverse": _l("Undo completed deal"),
 }
+DEAL_STEP = {  # the progress stepper: short words
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "funded": _l("Funds in escrow"),
+    "recorded": _l("Recorded"),
+    "completed": _l("Completed"),
+}
+LEDGER_ACCOUNT = {
+    "payer": _l("Payer"),
+    "escrow": _l("Escrow account"),
+    "payee": _l("Payee"),
+    "fees": _l("Platform service fee"),
+    "other": _l("Other account"),
+}
+LEDGER_KIND = {
+    "fund": _l("Buyer pays into escrow"),
+    "release": _l("Escrow paid out to the seller"),
+    "refund": _l("Escrow refunded to the buyer"),
+    "reversal": _l("Completed deal undone"),
+}
+DEAL_EVENT = {
+    "deal.created": _l("Deal created"),
+    "deal.center_assigned": _l("Counted for a center"),
+    "deal.sign": _l("Contract signed"),
+    "deal.fund": _l("Escrow funded"),
+    "deal.record": _l("CNIPA recordal entered"),
+    "deal.complete": _l("Completed and funds released"),
+    "deal.cancel": _l("Cancelled"),
+    "deal.dispute": _l("Dispute opened"),
+    "deal.resolve": _l("Dispute settled"),
+    "deal.refund": _l("Buyer refunded"),
+    "deal.reverse": _l("Completed deal undone"),
+    "deal.offline_recorded": _l("Recorded offline"),
+    "pool.licence": _l("Pool licence granted"),
+}
+POOL_MEMBER_STATUS = {
+    "invited": _l("Invited"),
+    "joined": _l("Joined"),
+    "declined": _l("Declined"),
+    "left": _l("Left"),
+}
 DEAL_ORIGIN = {"platform": _l("On the platform"), "offline": _l("Closed elsewhere")}
 MEMBERSHIP_STATUS = {
     "pending": _l("Pending approval"),
@@ -267,12 +308,6 @@ SERVICE_FIGURE = {
     "event_signups": _l("Event sign-ups"),
 }
 
-POOL_MEMBER_STATUS = {
-    "invited": _l("Invited, not yet answered"),
-    "joined": _l("Joined the pool"),
-    "declined": _l("Declined"),
-    "left": _l("Left the pool"),
-}
 APPLICATION_CONDITION = {
     "good_standing": _l("1. Normal operation, good credit, sound finance, no serious violations in the last three years"),
     "key_industry": _l("2. A key industry of the city with urgent demand for IP operation"),
@@ -342,6 +377,11 @@ TABLES = {
     "deal_status": DEAL_STATUS,
     "deal_action": DEAL_ACTION,
     "deal_origin": DEAL_ORIGIN,
+    "deal_step": DEAL_STEP,
+    "pool_member_status": POOL_MEMBER_STATUS,
+    "ledger_account": LEDGER_ACCOUNT,
+    "ledger_kind": LEDGER_KIND,
+    "deal_event": DEAL_EVENT,
     "trl": TRL,
     "program_task": PROGRAM_TASK,
     "program_rule": PROGRAM_RULE,
@@ -369,7 +409,6 @@ TABLES = {
     "event_kind": EVENT_KIND,
     "exit_reason": EXIT_REASON,
     "service_figure": SERVICE_FIGURE,
-    "pool_member_status": POOL_MEMBER_STATUS,
 }
 
 

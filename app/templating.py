@@ -2,24 +2,74 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, request
 from flask_babel import get_locale, gettext as _
 
 from . import labels
 
 
-def yuan(fen: int | None) -> str:
-    """Money in fen shown as yuan; ¥1,234.50. None → 'negotiable'."""
+WAN = 10_000 * 100          # one 万元 in fen
+YI = 100_000_000 * 100      # one 亿元 in fen
+
+
+def format_yuan(fen: int, locale: Locale | str) -> str:
+    """Money in fen for people: ``format_currency`` in the locale ("¥1,234.50", "CN¥1,234.50",
+    "-¥123.45"). Chinese pages write amounts of 1 万元 and more as 万 or 亿 when that shows the exact
+    value with at most two decimals (¥125,000 → "12.5 万元"); never rounded, so never another value."""
+    locale = Locale.parse(locale)
+
+    def exact_in(unit: int) -> str | None:  # at most two decimals of the unit, else None
+        if abs(fen) < unit or fen % (unit // 100):
+            return None
+        return format_decimal(Decimal(fen) / unit, format="#,##0.##", locale=locale)
+
+    if locale.language == "zh":
+        if (yi := exact_in(YI)) is not None:
+            return _("%(yi)s hundred-million yuan", yi=yi)
+        if (wan := exact_in(WAN)) is not None:
+            return _("%(wan)s ten-thousand yuan", wan=wan)
+    return format_currency(Decimal(fen) / 100, "CNY", locale=locale)
+
+
+def yuan(fen: int | None, compact: bool = True) -> str:
+    """The ``yuan`` filter. None → 'negotiable'; ``compact=False`` for tables of accounts, where
+    every amount reads the same way."""
     if fen is None:
         return _("Negotiable")
-    amount = Decimal(fen) / 100
-    if fen % 10000 == 0 and fen >= 1_000_000 and str(get_locale()).startswith("zh"):
-        return _("%(wan)s ten-thousand yuan", wan=f"{amount / 10000:,.0f}")
-    return f"¥{amount:,.2f}"
+    if not compact:
+        return format_currency(Decimal(fen) / 100, "CNY", locale=get_locale())
+    return format_yuan(fen, get_locale())
+
+
+TIME_FORMATS = {"minute": "%Y-%m-%d %H:%M", "date": "%Y-%m-%d", "second": "%Y-%m-%d %H:%M:%S"}
+
+
+def display_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_time(value: datetime | date | None, precision: str = "minute") -> str:
+    """The ``local_time`` filter: a stored time (naive UTC, or aware) in the display time zone
+    (DISPLAY_TIMEZONE, Beijing time by default). A plain date is a calendar day and is shown as is."""
+    if value is None:
+        return "—"
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(display_zone())
+    return moment.strftime(TIME_FORMATS[precision])
+
+
+def zone_name() -> str:
+    """How pages name the display time zone."""
+    zone = current_app.config["DISPLAY_TIMEZONE"]
+    return _("Beijing time") if zone in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else zone
 
 
 def url_with(**changes) -> str:
@@ -46,19 +96,12 @@ def current_locale() -> str:
     return str(locale)
 
 
-def beijing(stored) -> str:
-    """A stored (naive UTC) time as Beijing wall-clock time, to the minute."""
-    if stored is None:
-        return "—"
-    from .services.clock import utc_naive_to_local
-
-    return utc_naive_to_local(stored).strftime("%Y-%m-%d %H:%M")
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
-    app.jinja_env.filters["beijing"] = beijing
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["time_zone_name"] = zone_name
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["label_choices"] = labels.choices
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["nav"] = _nav
     app.jinja_env.globals["url_with"] = url_with

@@ -3,10 +3,11 @@ edit and status-change steps that listings and needs share."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,23 @@ from .domain.lifecycle import PublicationStatus
 from .extensions import db
 from .formkit import apply_error, translate_domain
 from .services.permissions import Forbidden, NotFound
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(workbook, name: str):
+    """An openpyxl workbook as a download."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=name, mimetype=XLSX_MIMETYPE)
+
+
+def spreadsheet_text(value) -> str:
+    """Cells a spreadsheet would run as formulas are written as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def get_or_404(model, obj_id: int):
@@ -60,8 +78,16 @@ def save_edit(form, item, save: Callable[[], None], change_status: Callable, det
             db.session.rollback()
             apply_error(form, err)
             return None
-    flash(_("Saved."), "success")
+    _flash_done(item, _("Saved."))
     return redirect(detail_url)
+
+
+def _flash_done(item, text: str) -> None:
+    """``text``, or that a member's listing went to the administrator for approval instead."""
+    if getattr(item, "submitted_at", None) and item.status == PublicationStatus.DRAFT:
+        flash(_("Sent to your organisation's administrator, who publishes it after approval."), "info")
+    else:
+        flash(text, "success")
 
 
 def status_change(item, change_status: Callable, target: str, detail_url: str):
@@ -74,5 +100,5 @@ def status_change(item, change_status: Callable, target: str, detail_url: str):
         except DomainError as err:
             flash(translate_domain(err), "danger")
             return redirect(detail_url), 303
-    flash(_("Status changed."), "success")
+    _flash_done(item, _("Status changed."))
     return redirect(detail_url)

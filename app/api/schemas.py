@@ -7,6 +7,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..domain.errors import N_
+
 T = TypeVar("T")
 # An id as the database stores it (integer keys are 32-bit on PostgreSQL).
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -47,7 +49,7 @@ class In(BaseModel):
 
 
 class FieldError(BaseModel):
-    path: str = Field(description="dotted path of the offending field, e.g. 'price_fen' or 'patent_ids.0'")
+    path: str = Field(description=N_("dotted path of the offending field, e.g. 'price_fen' or 'patent_ids.0'"))
     message: str
 
 
@@ -93,7 +95,7 @@ class ListingIn(In):
     deal_kinds: list[DealKind] = Field(min_length=1)
     trl: int = Field(ge=1, le=9)
     industry: Industry
-    price_fen: int | None = Field(default=None, ge=0, le=10**13, description="null means negotiable")
+    price_fen: int | None = Field(default=None, ge=0, le=10**13, description=N_("null means negotiable"))
     region: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=20000)
     is_tech_offer: bool = False
@@ -179,7 +181,7 @@ class MatchOut(BaseModel):
     id: int
     need_id: int
     listing: ListingOut
-    score: float = Field(description="0 to 1: the weighted sum of the factors")
+    score: float = Field(description=N_("0 to 1: the weighted sum of the factors"))
     factors: list[MatchFactor]
 
 

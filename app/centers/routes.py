@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,6 +14,7 @@ from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..models import AllianceMembership, Center, MembershipStatus, Organisation, OrgKind
 from ..services import centers as center_service
+from ..services import clock
 from ..views import get_or_404, permission_errors
 from . import bp
 from .forms import CenterForm, JoinForm, TargetsForm
@@ -31,7 +31,7 @@ def index():
         ).all()
     )
     return render_template(
-        "centers/index.html", centers=centers, counts=counts, today=date.today(),
+        "centers/index.html", centers=centers, counts=counts, today=clock.today(),
         can_create=center_service.can_create_centers(current_user),
     )
 
@@ -39,7 +39,7 @@ def index():
 @bp.route("/<int:center_id>")
 def detail(center_id: int):
     center = get_or_404(Center, center_id)
-    today = date.today()
+    today = clock.today()
     staff = center_service.is_center_staff(current_user, center)
     members = [m for m in center.memberships if m.status == MembershipStatus.APPROVED]
     members.sort(key=lambda m: (m.org.kind, m.org.name))
@@ -52,7 +52,8 @@ def detail(center_id: int):
     if center.approval_date:
         for n in range(1, 6):
             start, end = target_rules.project_year_span(center.approval_date, n)
-            years.append({"year": n, "start": start, "end": end, "target": center.target_for(n)})
+            years.append({"year": n, "start": start, "end": end, "target": center.target_for(n),
+                          "last": target_rules.project_year_last_day(center.approval_date, n)})
     can_join = (
         current_user.is_authenticated and current_user.can_manage_org
         and current_user.org.kind not in (OrgKind.CENTER, OrgKind.BUREAU)

@@ -1,23 +1,28 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from openpyxl import Workbook
+from sqlalchemy.orm import selectinload
 
 from ..domain.files import download_name
-from ..domain.deals import DealAction, DealTransitionError, allowed_actions
+from ..domain.deals import DealAction, DealTransitionError, allowed_actions, progress
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
-from ..labels import choices
-from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Role
+from ..labels import choices, label
+from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Organisation, Pool, Role, User
 from ..services import deals as deal_service
 from ..services import negotiation
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.permissions import require_view as require_listing_view
-from ..views import get_or_404, page_arg, permission_errors
+from ..templating import local_time
+from ..views import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, RecordForm, StartDealForm
 
@@ -31,20 +36,58 @@ def _load(deal_id: int) -> Deal:
     return deal
 
 
+DEAL_SORTS = {
+    "newest": (Deal.created_at.desc(), Deal.id.desc()),
+    "oldest": (Deal.created_at, Deal.id),
+    "updated": (Deal.updated_at.desc(), Deal.id.desc()),
+    "price_desc": (Deal.price_fen.desc(), Deal.id.desc()),
+    "price_asc": (Deal.price_fen, Deal.id),
+}
+
+
+def _deals_query():
+    """The deals the user may see, filtered and sorted by the query arguments."""
+    stmt = sa.select(Deal)
+    staff_centers = [c.id for c in db.session.scalars(sa.select(Center).where(Center.org_id == current_user.org_id))
+                     if is_center_staff(current_user, c)]
+    if current_user.role != Role.PLATFORM_ADMIN:
+        stmt = stmt.where(sa.or_(Deal.seller_org_id == current_user.org_id, Deal.buyer_org_id == current_user.org_id,
+                                 Deal.center_id.in_(staff_centers)))
+    args = request.args
+    filters = {"status": args.get("status") if args.get("status") in {s.value for s in deal_service.DealStatus} else "",
+               "waiting": args.get("waiting") == "1",
+               "sort": args.get("sort") if args.get("sort") in DEAL_SORTS else "newest"}
+    if filters["status"]:
+        stmt = stmt.where(Deal.status == filters["status"])
+    if filters["waiting"]:
+        stmt = stmt.where(deal_service.waiting_for(current_user.org_id, staff_centers))
+    return stmt.order_by(*DEAL_SORTS[filters["sort"]]), filters
+
+
 @bp.route("/")
 @login_required
 def index():
-    stmt = sa.select(Deal)
-    if current_user.role != Role.PLATFORM_ADMIN:
-        staff_centers = [c.id for c in db.session.scalars(sa.select(Center).where(Center.org_id == current_user.org_id))
-                         if is_center_staff(current_user, c)]
-        stmt = stmt.where(sa.or_(Deal.seller_org_id == current_user.org_id, Deal.buyer_org_id == current_user.org_id,
-                                 Deal.center_id.in_(staff_centers)))
-    status = request.args.get("status")
-    if status:
-        stmt = stmt.where(Deal.status == status) if status in {s.value for s in deal_service.DealStatus} else stmt
-    page = db.paginate(stmt.order_by(Deal.id.desc()), page=page_arg(), per_page=20, error_out=False)
-    return render_template("deals/index.html", page=page, status=status)
+    stmt, filters = _deals_query()
+    page = db.paginate(stmt, page=page_arg(), per_page=20, error_out=False)
+    return render_template("deals/index.html", page=page, filters=filters, status=filters["status"])
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    """The deals of the list (same filters and order) as a spreadsheet, at most 5,000 rows."""
+    stmt, _filters = _deals_query()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "deals"
+    ws.append([_("Deal"), _("Created on"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
+               _("Status"), _("Origin"), _("Completed on"), _("Recordal number")])
+    for deal in db.session.scalars(stmt.options(selectinload(Deal.patents)).limit(5000)):
+        ws.append([deal.id, local_time(deal.created_at, "date"), spreadsheet_text(deal.seller_name),
+                   spreadsheet_text(deal.buyer_name), label("deal_kind", deal.kind), deal.patent_count,
+                   Decimal(deal.price_fen) / 100, label("deal_status", deal.status), label("deal_origin", deal.origin),
+                   deal.completed_on, spreadsheet_text(deal.recordal_number)])
+    return xlsx_response(wb, "deals.xlsx")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -89,10 +132,19 @@ def detail(deal_id: int):
         sa.select(LedgerTransaction, LedgerEntry).join(LedgerEntry).where(LedgerTransaction.deal_id == deal.id)
         .order_by(LedgerTransaction.id, LedgerEntry.id)
     ).all()
-    history = db.session.scalars(
-        sa.select(AuditRecord).where(AuditRecord.object_type == "deal", AuditRecord.object_id == deal.id)
+    owners = {entry.account: deal_service.account_owner(entry.account) for _txn, entry in ledger}
+    org_names = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_({org_id for _kind, org_id in owners.values() if org_id}))).all())
+    ledger = [(txn, entry, owners[entry.account][0], org_names.get(owners[entry.account][1], "")) for txn, entry in ledger]
+    history = db.session.execute(
+        sa.select(AuditRecord, User.name).outerjoin(User, User.id == AuditRecord.actor_id)
+        .where(AuditRecord.object_type == "deal", AuditRecord.object_id == deal.id)
         .order_by(AuditRecord.id)
     ).all()
+    steps = progress(deal.status, signed=bool(deal.seller_signed_at and deal.buyer_signed_at),
+                     funded=any(txn.kind == "fund" for txn, *_ in ledger), recorded=bool(deal.recordal_number))
+    listing = db.session.get(Listing, deal.listing_id) if deal.listing_id else None
+    pool = db.session.get(Pool, deal.pool_id) if deal.pool_id else None
     assign_form = None
     if current_user.role == Role.PLATFORM_ADMIN or (
         current_user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN) and deal.status.value not in ("completed", "reversed")
@@ -102,7 +154,7 @@ def detail(deal_id: int):
             assign_form = AssignCenterForm()
             assign_form.center_id.choices = [(c.id, c.name) for c in centers]
     return render_template(
-        "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history,
+        "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history, steps=steps, listing=listing, pool=pool,
         contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
         assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )

@@ -163,7 +163,9 @@ class _Seeder:
         needs = self.make_needs(n_needs)
         self.s.flush()
         self.s.commit()
+        from .approvals import seed_approval  # a member's listing waiting for approval
         return {
+            "listings_awaiting_approval": seed_approval(self.s, self.password_hash),
             "organisations": len(self.orgs),
             "users": len(self.users),
             "centers": len(self.centers),

@@ -108,3 +108,18 @@ def normalize_recordal(kind: DealKind | str, number: str) -> str:
             field="recordal_number",
         )
     return text
+
+
+PROGRESS_STEPS = (S.DRAFT, S.SIGNED, S.FUNDED, S.RECORDED, S.COMPLETED)
+
+
+def progress(status: DealStatus, *, signed: bool, funded: bool, recorded: bool) -> list[tuple[DealStatus, str]]:
+    """The deal's way along draft → signed → funded → recorded → completed, each step 'done',
+    'current' or 'todo'. A deal off the way (cancelled, disputed, refunded, undone) shows the steps
+    it had reached as done and none as current."""
+    reached = {S.DRAFT: True, S.SIGNED: signed, S.FUNDED: funded, S.RECORDED: recorded,
+               S.COMPLETED: status in (S.COMPLETED, S.REVERSED)}
+    if status in PROGRESS_STEPS:
+        here = PROGRESS_STEPS.index(status)
+        return [(step, "done" if i < here else "current" if i == here else "todo") for i, step in enumerate(PROGRESS_STEPS)]
+    return [(step, "done" if reached[step] else "todo") for step in PROGRESS_STEPS]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 FIRST_YEAR = 20
@@ -42,6 +42,11 @@ def project_year_span(approval: date, year: int) -> tuple[date, date]:
     return _anniversary(approval, year - 1), _anniversary(approval, year)
 
 
+def project_year_last_day(approval: date, year: int) -> date:
+    """The last day of project year ``year``: a year from 2026-04-18 ends on 2027-04-17."""
+    return project_year_span(approval, year)[1] - timedelta(days=1)
+
+
 def average_growth(counts: list[int]) -> float | None:
     """Average yearly growth from year 1 to the last year given: (c_n / c_1)^(1/(n−1)) − 1."""
     if len(counts) < 2 or counts[0] <= 0:
@@ -57,7 +62,8 @@ def progress(approval: date, targets: list[int], counts: dict[int, int], today: 
     for n, target in enumerate(targets, start=1):
         start, end = project_year_span(approval, n)
         count = counts.get(n, 0)
-        row = {"year": n, "start": start, "end": end, "target": target, "count": count,
+        row = {"year": n, "start": start, "end": end, "last": project_year_last_day(approval, n),
+               "target": target, "count": count,
                "met": count >= target, "finished": n < current, "current": n == current}
         if n == current:
             elapsed = (today - start).days + 1

@@ -14,7 +14,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ListingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)],
+                        description=_l("Left blank, the listing takes the first patent’s title."))
     patent_ids = SelectMultipleField(_l("Patents offered"), coerce=int, validators=[DataRequired()])
     deal_kinds = MultiCheckboxField(_l("Offered as"), choices=lambda: choices("deal_kind"), validators=[DataRequired()])
     negotiable = BooleanField(_l("Price negotiable"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,9 +10,10 @@ from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error
-from ..labels import choices
-from ..models import Industry, Listing, Patent
+from ..formkit import apply_error, translate_domain
+from ..domain.patent_terms import ALIVE_STATUSES, VALID_STATUSES
+from ..labels import choices, label
+from ..models import Industry, Listing, Patent, Role
 from ..services import listings as listing_service
 from ..services.permissions import require_edit, require_view
 from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
@@ -60,6 +61,8 @@ def index():
     return render_template(
         "listings/index.html", page=page, q=q, industry=industry, kind=kind, sort=sort, mine=mine,
         trl_min=trl_min, industry_choices=choices("industry"), kind_choices=choices("deal_kind"),
+        awaiting=listing_service.awaiting_approval(current_user.org_id)
+        if current_user.is_authenticated and current_user.role == Role.ORG_ADMIN else [],
     )
 
 
@@ -72,16 +75,29 @@ def detail(listing_id: int):
     return render_template("listings/detail.html", listing=listing, own=own, button=EmptyForm())
 
 
-def _own_patent_choices() -> list[tuple[int, str]]:
-    patents = db.session.scalars(
-        sa.select(Patent).where(Patent.owner_org_id == current_user.org_id).order_by(Patent.filing_date.desc())
-    ).all()
-    return [(p.id, f"{p.application_number} {p.title}") for p in patents]
+def _own_patents() -> list[Patent]:
+    return list(db.session.scalars(
+        sa.select(Patent).where(Patent.owner_org_id == current_user.org_id).order_by(Patent.filing_date.desc(), Patent.id)
+    ))
+
+
+def _form_with_patents(form: ListingForm) -> tuple[ListingForm, list[Patent]]:
+    patents = _own_patents()
+    form.patent_ids.choices = [(p.id, f"{p.application_number} {p.title}") for p in patents]
+    return form, patents
+
+
+def _warn_if_not_in_force(listing: Listing) -> None:
+    lapsed = [p for p in listing.patents if p.legal_status not in ALIVE_STATUSES]
+    if lapsed:
+        flash(_("Not in force, buyers will see it: %(patents)s",
+                patents="; ".join(f"{p.application_number} ({label('legal_status', p.legal_status)})" for p in lapsed)),
+              "warning")
 
 
 def _data(form: ListingForm) -> listing_service.ListingData:
     return listing_service.ListingData(
-        title=form.title.data,
+        title=form.title.data or "",
         patent_ids=form.patent_ids.data or [],
         deal_kinds=form.deal_kinds.data or [],
         trl=form.trl.data,
@@ -97,12 +113,13 @@ def _data(form: ListingForm) -> listing_service.ListingData:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = ListingForm()
-    form.patent_ids.choices = _own_patent_choices()
+    form, patents = _form_with_patents(ListingForm())
     if request.method == "GET":
         form.region.data = current_user.org.region
-        if request.args.get("patent", "").isdigit():
-            form.patent_ids.data = [int(request.args["patent"])]
+        chosen = next((p for p in patents if str(p.id) == request.args.get("patent", "")), None)
+        if chosen:
+            form.patent_ids.data = [chosen.id]
+            form.title.data = chosen.title
     if not form.patent_ids.choices:
         flash(_("Register your organisation's patents first; a listing offers one or more of them."), "info")
     if form.validate_on_submit():
@@ -112,9 +129,13 @@ def new():
             except DomainError as err:
                 apply_error(form, err)
             else:
-                flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
+                _warn_if_not_in_force(listing)
+                if listing.submitted_at:
+                    flash(_("Sent to your organisation's administrator, who publishes it after approval."), "info")
+                else:
+                    flash(_("Listing published.") if form.publish.data else _("Draft saved."), "success")
                 return redirect(url_for("listings.detail", listing_id=listing.id))
-    return render_template("listings/form.html", form=form, listing=None)
+    return render_template("listings/form.html", form=form, listing=None, patents=patents, valid_statuses=VALID_STATUSES, alive_statuses=ALIVE_STATUSES)
 
 
 @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
@@ -123,8 +144,7 @@ def edit(listing_id: int):
     listing = get_or_404(Listing, listing_id)
     with permission_errors():
         require_edit(current_user, listing)
-    form = ListingForm(obj=listing)
-    form.patent_ids.choices = _own_patent_choices()
+    form, patents = _form_with_patents(ListingForm(obj=listing))
     if request.method == "GET":
         form.patent_ids.data = [p.id for p in listing.patents]
         form.deal_kinds.data = listing.deal_kinds
@@ -135,8 +155,27 @@ def edit(listing_id: int):
         done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)), listing_service.change_status,
                          url_for("listings.detail", listing_id=listing.id))
         if done is not None:
+            _warn_if_not_in_force(listing)
             return done
-    return render_template("listings/form.html", form=form, listing=listing)
+    return render_template("listings/form.html", form=form, listing=listing, patents=patents, valid_statuses=VALID_STATUSES, alive_statuses=ALIVE_STATUSES)
+
+
+@bp.route("/<int:listing_id>/approval/<any(approve, return):decision>", methods=["POST"])
+@login_required
+def decide_approval(listing_id: int, decision: str):
+    """An organisation administrator publishes a member's listing or sends it back as a draft."""
+    listing = get_or_404(Listing, listing_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with permission_errors():
+        require_view(current_user, listing)
+        try:
+            listing_service.decide_approval(current_user, listing, approve=decision == "approve")
+        except DomainError as err:
+            flash(translate_domain(err), "danger")
+            return redirect(url_for("listings.detail", listing_id=listing.id)), 303
+    flash(_("Listing approved and published.") if decision == "approve" else _("Listing sent back as a draft."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
 
 
 @bp.route("/<int:listing_id>/status/<any(published, closed, withdrawn, draft):target>", methods=["POST"])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,7 +10,8 @@ from ..extensions import db
 from ..formkit import apply_error
 from ..models import Listing, Match, Need
 from ..services import matching as service
-from ..views import get_or_404, permission_errors
+from ..services.listings import DEAL_KINDS
+from ..views import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import REASONS, DismissForm
 
@@ -32,12 +33,22 @@ def need_matches(need_id: int):
     return _need_page(need)
 
 
+MATCH_MIN_SCORES = {"50": 0.5, "70": 0.7}
+
+
 def _need_page(need: Need, bad_form: DismissForm | None = None, bad_match_id: int | None = None, status: int = 200):
-    matches = service.matches_for_need(need)
-    forms = {m.id: (bad_form if m.id == bad_match_id else DismissForm(prefix=f"m{m.id}")) for m in matches}
-    return render_template("matching/need.html", need=need, matches=matches, forms=forms,
+    args = request.args
+    filters = {"kind": args.get("kind") if args.get("kind") in DEAL_KINDS else "",
+               "min": args.get("min") if args.get("min") in MATCH_MIN_SCORES else "",
+               "q": (args.get("q") or "").strip()[:100]}
+    stmt = service.need_matches_query(need, kind=filters["kind"] or None, min_score=MATCH_MIN_SCORES.get(filters["min"], 0),
+                                      words=filters["q"])
+    page = db.paginate(stmt, page=page_arg(), per_page=10, error_out=False)
+    forms = {m.id: (bad_form if m.id == bad_match_id else DismissForm(prefix=f"m{m.id}")) for m in page.items}
+    return render_template("matching/need.html", need=need, page=page, matches=page.items, forms=forms, filters=filters,
                            dismissed=service.matches_for_need(need, dismissed=True), labels=factor_labels(),
-                           reasons=dict(REASONS), plain=EmptyForm()), status
+                           reasons=dict(REASONS), plain=EmptyForm(),
+                           outside_alliances=not service.in_an_alliance(need.org_id)), status
 
 
 @bp.route("/matches/<int:match_id>/dismiss", methods=["POST"])

@@ -11,7 +11,7 @@ from ..domain.lifecycle import PUBLIC, PublicationStatus
 from ..extensions import db
 from ._types import str_enum, utcnow
 from .center import Industry
-from .org import Organisation
+from .org import Organisation, User
 from .patent import Patent
 
 listing_patents = sa.Table(
@@ -55,10 +55,13 @@ class Listing(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)  # a member asked for approval
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     published_at: Mapped[datetime | None]
 
     org: Mapped[Organisation] = relationship()
     patents: Mapped[list[Patent]] = relationship(secondary=listing_patents, order_by="Patent.id")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
     def is_public(self) -> bool:

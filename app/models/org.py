@@ -52,6 +52,11 @@ INVITABLE_ROLES: dict[OrgKind, tuple[Role, ...]] = {
 DEFAULT_INVITABLE = (Role.MEMBER, Role.ORG_ADMIN, Role.EXPERT, Role.CUSTODIAN)
 
 
+def _approval_by_default(context) -> bool:
+    """Universities review what their researchers offer; other organisations do not by default."""
+    return str(context.get_current_parameters().get("kind")) == "university"
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
 
@@ -64,6 +69,8 @@ class Organisation(db.Model):
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # a member's listing waits for an administrator's approval before it is published
+    listing_approval: Mapped[bool] = mapped_column(default=_approval_by_default, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="org", order_by="User.id")

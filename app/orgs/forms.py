@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 
@@ -10,6 +10,7 @@ class OrganisationForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     website = StringField(_l("Website"), validators=[Optional(), URL(require_tld=False), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    listing_approval = BooleanField(_l("Members' listings are published only after an administrator approves them"))
     submit = SubmitField(_l("Save"))
 
 

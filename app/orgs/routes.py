@@ -87,7 +87,7 @@ def edit(org_id: int):
             accounts.update_organisation(
                 current_user, org, name_en=form.name_en.data or "", region=form.region.data or "",
                 address=form.address.data or "", website=form.website.data or "",
-                description=form.description.data or "",
+                description=form.description.data or "", listing_approval=form.listing_approval.data,
             )
         except DomainError as err:
             apply_error(form, err)

@@ -6,17 +6,27 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..extensions import db
 
 
-def _translate(template: str, params: dict) -> str:
-    return template.format(**params) if params else template
+def _run_import(kind: str, file: str, industry: str | None, errors_path: str | None, batch: int, lang: str | None) -> None:
+    """The import, its summary and its error file in the configured language (or ``--lang``)."""
+    from flask import current_app
+
+    lang = lang or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if lang not in current_app.config["LANGUAGES"]:
+        raise click.BadParameter(f"unknown language {lang!r}; one of: {', '.join(current_app.config['LANGUAGES'])}")
+    with force_locale(lang):
+        _import_in_locale(kind, file, industry, errors_path, batch)
 
 
-def _run_import(kind: str, file: str, industry: str | None, errors_path: str | None, batch: int) -> None:
+def _import_in_locale(kind: str, file: str, industry: str | None, errors_path: str | None, batch: int) -> None:
     from ..models import ImportJob, ImportKind, ImportStatus, Industry
     from ..services import imports
+    from .routes import translate
 
     path = Path(file).resolve()
     if industry and industry not in {i.value for i in Industry}:
@@ -29,18 +39,23 @@ def _run_import(kind: str, file: str, industry: str | None, errors_path: str | N
     with click.progressbar(length=max(total, 1), label=f"importing {path.name}", show_pos=True) as bar:
         job = imports.run_job(job.id, progress=bar.update, batch_size=batch)
     if job.status == ImportStatus.FAILED:
-        raise click.ClickException(_translate(job.message, job.message_params or {}))
-    click.echo(f"{job.processed_rows} rows: {job.created_rows} new, {job.updated_rows} updated, "
-               f"{job.unchanged_rows} unchanged, {job.error_rows} with errors (job {job.id})")
+        raise click.ClickException(translate(job.message, job.message_params or {}))
+    click.echo(_("%(rows)s rows: %(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(errors)s with errors (job %(job)s)",
+                 rows=job.processed_rows, new=job.created_rows, updated=job.updated_rows, unchanged=job.unchanged_rows,
+                 errors=job.error_rows, job=job.id))
     if job.error_rows:
         out = Path(errors_path) if errors_path else path.with_name(path.stem + ".errors.csv")
+        header = [_("Line"), _("Column"), _("Value"), _("Reason")]
         with open(out, "w", encoding="utf-8", newline="") as f:
-            for chunk in imports.csv_lines(["line", "column", "value", "reason"], imports.error_rows(job, _translate)):
+            for chunk in imports.csv_lines(header, imports.error_rows(job, translate)):
                 f.write(chunk)
-        click.echo(f"errors written to {out}")
+        click.echo(_("errors written to %(path)s", path=out))
     from ..search import state
 
     state().indexer.flush(timeout=None)
+
+
+LANG_HELP = "Language of the messages and the error file (default: BABEL_DEFAULT_LOCALE)."
 
 
 def register(app: Flask) -> None:
@@ -49,18 +64,20 @@ def register(app: Flask) -> None:
     @click.option("--industry", default=None, help="Industry for rows without one (e.g. carbon_materials).")
     @click.option("--errors", "errors_path", default=None, help="Where to write the error CSV (default FILE.errors.csv).")
     @click.option("--batch", default=500, show_default=True, help="Rows per database transaction.")
-    def import_patents_command(file, industry, errors_path, batch):
+    @click.option("--lang", default=None, help=LANG_HELP)
+    def import_patents_command(file, industry, errors_path, batch, lang):
         """Import patents from a CSV or XLSX file (Chinese or English headers); upsert by application number."""
-        _run_import("patents", file, industry, errors_path, batch)
+        _run_import("patents", file, industry, errors_path, batch, lang)
 
     @app.cli.command("import-trademarks")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False))
     @click.option("--industry", default=None, help="Industry for rows without one.")
     @click.option("--errors", "errors_path", default=None, help="Where to write the error CSV (default FILE.errors.csv).")
     @click.option("--batch", default=500, show_default=True)
-    def import_trademarks_command(file, industry, errors_path, batch):
+    @click.option("--lang", default=None, help=LANG_HELP)
+    def import_trademarks_command(file, industry, errors_path, batch, lang):
         """Import trademarks from a CSV or XLSX file; upsert by registration number."""
-        _run_import("trademarks", file, industry, errors_path, batch)
+        _run_import("trademarks", file, industry, errors_path, batch, lang)
 
     @app.cli.command("search-reindex")
     @click.option("--procs", default=None, type=int, help="Whoosh writer processes (default SEARCH_BUILD_PROCS).")

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..formkit import apply_error
 from ..labels import INDUSTRY, LEGAL_STATUS, PATENT_TYPE
 from ..models import Center, ImportJob, Industry, Patent, Trademark
+from ..search import query as query_language
 from ..services import analysis as analysis_service
 from ..services import imports as import_service
 from ..services import search as search_service
@@ -53,6 +54,8 @@ def translate(template: str, params: dict | None) -> str:
 
 @bp.route("/search")
 def search():
+    if request.args.get("adv") == "1":
+        return redirect(url_for("patentdb.search", q=_advanced_query(request.args), sort=request.args.get("sort") or None))
     q = (request.args.get("q") or "").strip()[:500]
     filters = search_service.clean_filters(request.args)
     sort = request.args.get("sort", "relevance")
@@ -67,7 +70,24 @@ def search():
             error = _("Search is unavailable at the moment. Please try again in a minute.")
     warnings = [translate(t, p) for t, p in (result.query.warnings if result else [])]
     return render_template("patentdb/search.html", q=q, result=result, filters=filters, sort=sort,
-                           warnings=warnings, error=error)
+                           warnings=warnings, error=error, type_choices=PATENT_TYPE, status_choices=LEGAL_STATUS,
+                           open_advanced=not q and not filters)
+
+
+def _advanced_query(args) -> str:
+    """The advanced-search form's fields as search-box text; a year that is not one is left out, with a note."""
+    years = []
+    for name in ("a_year_from", "a_year_to"):
+        raw = (args.get(name) or "").strip()
+        if raw and not (raw.isdigit() and 1985 <= int(raw) <= 2100):
+            flash(_("“%(value)s” is not a year; it was left out.", value=raw[:10]), "warning")
+            raw = ""
+        years.append(int(raw) if raw else None)
+    return query_language.build(
+        words=args.get("a_words", ""), phrase=args.get("a_phrase", ""), title=args.get("a_title", ""),
+        applicant=args.get("a_applicant", ""), ipc=args.get("a_ipc", ""), year_from=years[0], year_to=years[1],
+        patent_type=args.get("a_type") if args.get("a_type") in PATENT_TYPE else "",
+        status=args.get("a_status") if args.get("a_status") in LEGAL_STATUS else "", exclude=args.get("a_exclude", ""))
 
 
 # ---- overview and trademarks ----------------------------------------------------------------

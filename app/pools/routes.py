@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +15,7 @@ from ..domain import patent_numbers, valuation
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
+from ..labels import LEGAL_STATUS, PATENT_TYPE
 from ..models import (Center, CrossLicence, Organisation, OrgKind, Patent, PatentGrade, Pool, PoolAlert, PoolMemberStatus,
                       PoolPatent, Role, ValuationWeights)
 from ..services import grading
@@ -35,16 +37,14 @@ def detail(pool_id: int):
     pool = get_or_404(Pool, pool_id)
     manager = pool_service.is_manager(current_user, pool)
     member = pool_service.membership(pool, current_user.org_id) if current_user.is_authenticated else None
-    patents = db.session.execute(
-        sa.select(PoolPatent, Patent).join(Patent, Patent.id == PoolPatent.patent_id)
-        .where(PoolPatent.pool_id == pool.id, PoolPatent.withdrawn_at.is_(None)).order_by(Patent.id)
-    ).all()
+    page, filters = _pool_patents_page(pool)
     alerts = db.session.scalars(sa.select(PoolAlert).where(PoolAlert.pool_id == pool.id)
                                 .order_by(PoolAlert.id.desc()).limit(20)).all() if manager else []
     contribute_form = None
     if member is not None and member.status == PoolMemberStatus.JOINED:
         contribute_form = ContributeForm()
-        in_pool = {pp.patent_id for pp, _ in patents}
+        in_pool = set(db.session.scalars(sa.select(PoolPatent.patent_id).where(
+            PoolPatent.pool_id == pool.id, PoolPatent.withdrawn_at.is_(None))))
         own = db.session.scalars(sa.select(Patent).where(Patent.owner_org_id == current_user.org_id)
                                  .order_by(Patent.id)).all()
         contribute_form.patent_ids.choices = [(p.id, f"{p.application_number} {p.title}") for p in own if p.id not in in_pool]
@@ -61,10 +61,49 @@ def detail(pool_id: int):
     licence_form = LicenceForm() if (current_user.is_authenticated and pool.royalty_fen
                                      and current_user.org_id != pool.lead_org_id) else None
     return render_template(
-        "pools/detail.html", pool=pool, compliance=pool_service.compliance(pool), patents=patents, manager=manager,
+        "pools/detail.html", pool=pool, compliance=pool_service.compliance(pool), page=page, filters=filters,
+        sorts=POOL_PATENT_SORTS, manager=manager,
         member=member, alerts=alerts, contribute_form=contribute_form, invite_form=invite_form,
         terms_form=terms_form, licence_form=licence_form, button=EmptyForm(),
     )
+
+
+POOL_PAGE_SIZE = 50
+POOL_PATENT_SORTS = {
+    "number": (Patent.application_number,),
+    "title": (Patent.title, Patent.id),
+    "status": (Patent.legal_status, Patent.application_number),
+    "contributor": (Organisation.name, Patent.application_number),
+    "newest": (PoolPatent.consent_at.desc(), PoolPatent.id.desc()),
+}
+
+
+def _pool_patents_page(pool: Pool):
+    """One page of the pool's patents, filtered (number or title, type, legal status, contributor)
+    and sorted by the query arguments; unknown values are ignored."""
+    args = request.args
+    filters = {"q": (args.get("q") or "").strip()[:100], "type": args.get("type") or "",
+               "status": args.get("status") or "", "contributor": args.get("contributor", type=int),
+               "sort": args.get("sort") if args.get("sort") in POOL_PATENT_SORTS else "number"}
+    stmt = (sa.select(PoolPatent).join(Patent, Patent.id == PoolPatent.patent_id)
+            .join(Organisation, Organisation.id == PoolPatent.contributor_org_id)
+            .where(PoolPatent.pool_id == pool.id, PoolPatent.withdrawn_at.is_(None)))
+    if filters["q"]:
+        like = f"%{filters['q']}%"
+        stmt = stmt.where(sa.or_(Patent.application_number.ilike(like), Patent.title.ilike(like)))
+    if filters["type"] in PATENT_TYPE:
+        stmt = stmt.where(Patent.patent_type == filters["type"])
+    if filters["status"] in LEGAL_STATUS:
+        stmt = stmt.where(Patent.legal_status == filters["status"])
+    if filters["contributor"]:
+        stmt = stmt.where(PoolPatent.contributor_org_id == filters["contributor"])
+    stmt = stmt.order_by(*POOL_PATENT_SORTS[filters["sort"]]).options(
+        joinedload(PoolPatent.patent), joinedload(PoolPatent.contributor))
+    page = db.paginate(stmt, page=page_arg(), per_page=POOL_PAGE_SIZE, error_out=False)
+    filters["contributors"] = db.session.execute(
+        sa.select(Organisation.id, Organisation.name).join(PoolPatent, PoolPatent.contributor_org_id == Organisation.id)
+        .where(PoolPatent.pool_id == pool.id, PoolPatent.withdrawn_at.is_(None)).distinct().order_by(Organisation.name)).all()
+    return page, filters
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -250,11 +289,14 @@ def grades(center_id: int):
     grade = request.args.get("grade") if request.args.get("grade") in ("A", "B", "C", "D") else "A"
     counts = dict(db.session.execute(sa.select(PatentGrade.grade, sa.func.count()).join(Patent)
                                      .where(Patent.industry == center.industry).group_by(PatentGrade.grade)).all())
-    stmt = (sa.select(Patent, PatentGrade).join(PatentGrade, PatentGrade.patent_id == Patent.id)
+    # db.paginate yields scalars, the first entity only: page the grades, then fetch their patents.
+    stmt = (sa.select(PatentGrade).join(Patent, PatentGrade.patent_id == Patent.id)
             .where(Patent.industry == center.industry, PatentGrade.grade == grade)
             .order_by(PatentGrade.score.desc(), Patent.id))
     page = db.paginate(stmt, page=page_arg(), per_page=30, error_out=False)
-    return render_template("pools/grades.html", center=center, grade=grade, counts=counts, page=page,
+    patents = {p.id: p for p in db.session.scalars(sa.select(Patent).where(Patent.id.in_([g.patent_id for g in page.items])))}
+    rows = [(patents[g.patent_id], g) for g in page.items]
+    return render_template("pools/grades.html", center=center, grade=grade, counts=counts, page=page, rows=rows,
                            management=valuation.MANAGEMENT)
 
 

@@ -224,8 +224,7 @@ def events(center_id: int):
     now = clock.utc_naive(clock.now())
     rows = db.session.scalars(sa.select(TrainingEvent).where(TrainingEvent.center_id == center.id)
                               .order_by(TrainingEvent.starts_at.desc())).all()
-    return render_template("program/events.html", center=center, events=rows, form=form, now=now,
-                           to_local=clock.utc_naive_to_local)
+    return render_template("program/events.html", center=center, events=rows, form=form, now=now)
 
 
 @bp.route("/events/<int:event_id>")
@@ -233,7 +232,7 @@ def event_detail(event_id: int):
     event = get_or_404(TrainingEvent, event_id)
     return render_template("program/event_detail.html", event=event, staff=is_center_staff(current_user, event.center),
                            signup=cs.signup_of(event, current_user), now=clock.utc_naive(clock.now()),
-                           to_local=clock.utc_naive_to_local, button=EmptyForm())
+                           button=EmptyForm())
 
 
 @bp.route("/events/<int:event_id>/<any(signup, unsign, cancel):action>", methods=["POST"])

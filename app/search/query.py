@@ -315,3 +315,31 @@ def ipc_keys(codes: list[str]) -> list[str]:
             if key and key not in keys:
                 keys.append(key)
     return keys
+
+
+def build(*, words: str = "", phrase: str = "", title: str = "", applicant: str = "", ipc: str = "",
+          year_from: int | None = None, year_to: int | None = None, patent_type: str = "", status: str = "",
+          exclude: str = "") -> str:
+    """The search-box text for the advanced-search form's fields (the same language ``parse`` reads),
+    so that the page shows the query it ran and a user learns the syntax from it."""
+    def clean(value: str) -> str:
+        return re.sub(r'["\s]+', " ", value or "").strip()
+
+    parts = clean(words).split()
+    if clean(phrase):
+        parts.append(f'"{clean(phrase)}"')
+    parts += [f"title:{w}" for w in clean(title).split()]
+    if clean(applicant):
+        parts.append(f'applicant:"{clean(applicant)}"')
+    for code in re.split(r"[;,，；]+", ipc or ""):
+        if clean(code):
+            parts.append(f'ipc:"{clean(code)}"' if " " in clean(code) else f"ipc:{clean(code)}")
+    if year_from or year_to:
+        low, high = year_from or year_to, year_to or year_from
+        parts.append(f"year:{min(low, high)}-{max(low, high)}" if low != high else f"year:{low}")
+    if patent_type:
+        parts.append(f"type:{clean(patent_type)}")
+    if status:
+        parts.append(f"status:{clean(status)}")
+    parts += [f"-{w.lstrip('-')}" for w in clean(exclude).split() if w.lstrip("-")]
+    return " ".join(parts)[:500]

@@ -212,7 +212,7 @@ def set_user_active(by: User, user: User, active: bool) -> None:
 
 
 def update_organisation(by: User, org: Organisation, *, name_en: str, region: str, address: str,
-                        website: str, description: str) -> None:
+                        website: str, description: str, listing_approval: bool | None = None) -> None:
     if not (by.is_platform_admin or (by.can_manage_org and by.org_id == org.id)):
         raise DomainError(N_("only the organisation's administrators may edit it"))
     org.name_en = name_en.strip() or None
@@ -220,4 +220,6 @@ def update_organisation(by: User, org: Organisation, *, name_en: str, region: st
     org.address = address.strip()
     org.website = website.strip()
     org.description = description.strip()
+    if listing_approval is not None:
+        org.listing_approval = listing_approval
     db.session.commit()

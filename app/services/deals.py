@@ -288,6 +288,31 @@ def _post(deal: Deal, kind: str, lines: list[tuple[str, int]], event_id: str | N
         raise ValueError("escrow would go negative")
 
 
+def waiting_for(org_id: int | None, staff_center_ids: list[int]):
+    """Deals whose next step is this organisation's (a SQL condition): its signature on a draft,
+    the buyer's funding, the seller's CNIPA recordal, either party's completion, and a dispute
+    in a center the user staffs."""
+    seller, buyer = Deal.seller_org_id == org_id, Deal.buyer_org_id == org_id
+    S = DealStatus
+    return sa.or_(
+        sa.and_(Deal.status == S.DRAFT, sa.or_(sa.and_(seller, Deal.seller_signed_at.is_(None)),
+                                               sa.and_(buyer, Deal.buyer_signed_at.is_(None)))),
+        sa.and_(Deal.status == S.SIGNED, buyer),
+        sa.and_(Deal.status == S.FUNDED, seller),
+        sa.and_(Deal.status == S.RECORDED, sa.or_(seller, buyer)),
+        sa.and_(Deal.status == S.DISPUTED, Deal.center_id.in_(staff_center_ids)),
+    )
+
+
+def account_owner(account: str) -> tuple[str, int | None]:
+    """What a ledger account code stands for, for people: ('payer' | 'escrow' | 'payee' | 'fees',
+    the organisation's id or None). The codes are the ones ``accounts`` and the pool shares write."""
+    head, _, rest = account.partition(":")
+    kind = {"external": "payer", "escrow": "escrow", "payable": "payee", "revenue": "fees"}.get(head, "other")
+    org_id = int(rest.removeprefix("org:")) if rest.startswith("org:") and rest[4:].isdigit() else None
+    return kind, org_id
+
+
 def accounts(deal: Deal) -> dict[str, str]:
     return {
         "buyer": f"external:org:{deal.buyer_org_id}",

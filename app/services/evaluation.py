@@ -46,6 +46,11 @@ class Evaluation:
     warnings: list[rules.ExitWarning] = field(default_factory=list)
     generated_at: datetime | None = None
 
+    @property
+    def last_day(self) -> date | None:
+        """The year's last day (``end`` is the day after it)."""
+        return self.end - timedelta(days=1) if self.end else None
+
 
 def years_available(center: Center, today: date) -> list[int]:
     if center.approval_date is None:
@@ -155,7 +160,7 @@ def to_xlsx(ev: Evaluation) -> bytes:
     years.append([_("Project year"), _("From"), _("Until (inclusive)"), _("Target"), _("Count"), _("Met")])
     rows = (ev.progress or {}).get("years", [])
     for y in rows:
-        years.append([y["year"], y["start"], y["end"] - timedelta(days=1), y["target"], y["count"], _met(y)])
+        years.append([y["year"], y["start"], y["last"], y["target"], y["count"], _met(y)])
     years.append([_("Total"), None, None, sum(y["target"] for y in rows), sum(y["count"] for y in rows), None])
     if rows:
         chart = BarChart()
@@ -251,7 +256,8 @@ def to_pdf(ev: Evaluation) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
@@ -280,7 +286,7 @@ def to_pdf(ev: Evaluation) -> bytes:
         p(_("Yearly evaluation report"), h1),
         p(f"{center.name} · {label('industry', center.industry)}", h2),
         p(_("Project year %(n)s (%(start)s – %(end)s), figures as of %(as_of)s", n=ev.year or "—",
-            start=ev.start or "—", end=(ev.end - timedelta(days=1)) if ev.end else "—", as_of=ev.as_of)),
+            start=ev.start or "—", end=ev.last_day or "—", as_of=ev.as_of)),
         p(_("Approval date: %(day)s. Generated %(at)s (Beijing time).", day=center.approval_date or "—",
             at=ev.generated_at)),
         Spacer(1, 4 * mm),
@@ -304,7 +310,7 @@ def to_pdf(ev: Evaluation) -> bytes:
     story.append(p(_("Transfers and licences against the targets"), h2))
     if years:
         rows = [[_("Project year"), _("From"), _("Until (inclusive)"), _("Target"), _("Count"), _("Met")]]
-        rows += [[y["year"], y["start"], y["end"] - timedelta(days=1), y["target"], y["count"], _met(y)]
+        rows += [[y["year"], y["start"], y["last"], y["target"], y["count"], _met(y)]
                  for y in years]
         rows.append([_("Total"), "", "", sum(y["target"] for y in years), sum(y["count"] for y in years), ""])
         story.append(table(rows, [22 * mm, 28 * mm, 28 * mm, 20 * mm, 20 * mm, 16 * mm]))
@@ -362,11 +368,51 @@ def to_pdf(ev: Evaluation) -> bytes:
     else:
         story.append(p(_("No exit warnings.")))
 
+    # Signed and sealed by the center: the lines a printed report is signed on.
+    story.append(p(_("Signatures"), h2))
+    sign = [[p(_("Prepared by (signature)")), "", p(_("Date")), ""],
+            [p(_("Reviewed by (signature)")), "", p(_("Date")), ""],
+            [p(_("Center (seal)")), "", p(_("Date")), ""]]
+    story.append(KeepTogether([table(sign, [40 * mm, 62 * mm, 18 * mm, 40 * mm], header=False,
+                                     extra=[("ROWPADDING", (0, 0), (-1, -1), 10),
+                                            ("BOTTOMPADDING", (0, 2), (-1, 2), 24 * mm)])]))
+
+    header = f"{center.name} · {_('Yearly evaluation report')} · {_('Project year %(n)s', n=ev.year or '—')}"
+
+    def decorate(canvas, page, pages):
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        width, height = A4
+        canvas.drawString(15 * mm, height - 10 * mm, header)
+        canvas.line(15 * mm, height - 11.5 * mm, width - 15 * mm, height - 11.5 * mm)
+        canvas.drawRightString(width - 15 * mm, 8 * mm, _("Page %(page)s of %(pages)s", page=page, pages=pages))
+        canvas.drawString(15 * mm, 8 * mm, _("IP Alliance Exchange"))
+        canvas.restoreState()
+
+    class NumberedCanvas(Canvas):
+        """Holds the pages back until the end, so that each can say 'page n of N'."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                decorate(self, number, len(self._pages))
+                super().showPage()
+            super().save()
+
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=f"{center.name} {_('Yearly evaluation report')}",
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=18 * mm,
+                            bottomMargin=16 * mm, title=f"{center.name} {_('Yearly evaluation report')}",
                             author=_("IP Alliance Exchange"))
-    doc.build(story)
+    doc.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 

@@ -11,8 +11,9 @@ from ..domain import ipc
 from ..domain.errors import DomainError, N_
 from ..domain.lifecycle import EDITABLE, PublicationStatus, TransitionError, check_transition
 from ..extensions import db
-from ..models import Industry, Listing, Need, Patent, Role, User
+from ..models import Industry, Listing, Need, Notification, Patent, Role, User
 from ..models._types import utcnow
+from . import audit
 from .permissions import Forbidden, require_edit
 
 DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
@@ -52,7 +53,7 @@ def _require_member(by: User) -> None:
 
 
 def _check_listing(by: User, data: ListingData) -> list[Patent]:
-    if not data.title.strip():
+    if not data.title.strip() and not data.patent_ids:
         raise DomainError(N_("give the listing a title"), field="title")
     kinds = [k for k in data.deal_kinds if k in DEAL_KINDS]
     if not kinds:
@@ -73,6 +74,8 @@ def _check_listing(by: User, data: ListingData) -> list[Patent]:
         raise DomainError(N_("you can only list your organisation's patents: {numbers}"), field="patent_ids", numbers=", ".join(foreign))
     if data.is_tech_offer and not data.tech_summary.strip():
         raise DomainError(N_("a technology offer needs a technical summary"), field="tech_summary")
+    if not data.title.strip():  # the first patent chosen names the listing
+        data.title = next(p for p in patents if p.id == ids[0]).title[:300]
     return patents
 
 
@@ -95,12 +98,56 @@ def create_listing(by: User, data: ListingData, *, publish: bool = False) -> Lis
     patents = _check_listing(by, data)
     listing = Listing(org_id=by.org_id, created_by_id=by.id)
     _apply_listing(listing, data, patents)
-    if publish:
-        listing.status = PublicationStatus.PUBLISHED
-        listing.published_at = utcnow()
     db.session.add(listing)
+    if publish:
+        db.session.flush()
+        _publish_or_submit(by, listing)
     db.session.commit()
     return listing
+
+
+def needs_approval(by: User) -> bool:
+    """A member's listing waits for the organisation administrator when the organisation says so."""
+    return by.role == Role.MEMBER and by.org.listing_approval
+
+
+def _publish_or_submit(by: User, listing: Listing) -> None:
+    """Publish the listing, or ask the organisation's administrators to approve it first."""
+    if needs_approval(by):
+        listing.submitted_at = utcnow()
+        audit.record(by, "listing.submitted", "listing", listing.id)
+        db.session.add(Notification(org_id=listing.org_id, kind="listing_approval", link=f"/listings/{listing.id}",
+                                    message=N_("“%(listing)s” waits for an administrator's approval before it is published."),
+                                    params={"listing": listing.title}))
+        return
+    listing.status = PublicationStatus.PUBLISHED
+    listing.published_at = utcnow()
+    listing.submitted_at = None
+
+
+def awaiting_approval(org_id: int) -> list[Listing]:
+    return list(db.session.scalars(sa.select(Listing).where(
+        Listing.org_id == org_id, Listing.status == PublicationStatus.DRAFT, Listing.submitted_at.is_not(None))
+        .order_by(Listing.submitted_at)))
+
+
+def decide_approval(by: User, listing: Listing, *, approve: bool) -> None:
+    """The organisation administrator publishes a member's listing, or sends it back as a draft."""
+    if not (by.role == Role.ORG_ADMIN and by.org_id == listing.org_id):
+        raise Forbidden(N_("only an administrator of the organisation approves its listings"))
+    if listing.submitted_at is None or listing.status != PublicationStatus.DRAFT:
+        raise TransitionError(N_("this listing is not waiting for approval"))
+    if approve:
+        check_transition(listing.status, PublicationStatus.PUBLISHED)
+        listing.status = PublicationStatus.PUBLISHED
+        listing.published_at = utcnow()
+        listing.approved_by_id = by.id
+    listing.submitted_at = None
+    audit.record(by, "listing.approved" if approve else "listing.returned", "listing", listing.id)
+    db.session.add(Notification(org_id=listing.org_id, kind="listing_approval", link=f"/listings/{listing.id}",
+                                message=N_("“%(listing)s” was approved and published.") if approve
+                                else N_("“%(listing)s” was sent back as a draft."), params={"listing": listing.title}))
+    db.session.commit()
 
 
 def update_listing(by: User, listing: Listing, data: ListingData) -> None:
@@ -179,6 +226,10 @@ def change_status(by: User, item: Listing | Need, target: str, *, today: date | 
             _check_deadline(item.deadline, today)
         elif not item.patents:
             raise DomainError(N_("a listing needs at least one patent before it is published"))
+        else:
+            _publish_or_submit(by, item)
+            db.session.commit()
+            return
         item.published_at = utcnow()
     item.status = new
     db.session.commit()

@@ -409,11 +409,31 @@ def can_see_listing_matches(user: User, listing: Listing) -> bool:
     return same_org(user, listing.org_id) or is_admin(user)
 
 
-def matches_for_need(need: Need, *, dismissed: bool = False) -> list[Match]:
+def need_matches_query(need: Need, *, dismissed: bool = False, kind: str | None = None, min_score: float = 0.0,
+                       words: str = "") -> sa.Select:
+    """A need's matches with published offers, best first; optionally only offers of a deal kind,
+    a score of at least ``min_score`` (0–1) or words in the offer's title."""
     q = sa.select(Match).where(Match.need_id == need.id).join(Listing, Listing.id == Match.listing_id) \
         .where(Listing.status == PublicationStatus.PUBLISHED)
     q = q.where(Match.dismissed_at.is_not(None) if dismissed else Match.dismissed_at.is_(None))
-    return list(db.session.scalars(q.order_by(Match.score.desc(), Match.id)))
+    if kind in ("transfer", "exclusive", "sole", "ordinary"):
+        q = q.where(getattr(Listing, f"offers_{kind}").is_(True))
+    if min_score > 0:
+        q = q.where(Match.score >= min_score)
+    if words:
+        q = q.where(Listing.title.ilike(f"%{words}%"))
+    return q.order_by(Match.score.desc(), Match.id)
+
+
+def matches_for_need(need: Need, *, dismissed: bool = False) -> list[Match]:
+    return list(db.session.scalars(need_matches_query(need, dismissed=dismissed)))
+
+
+def in_an_alliance(org_id: int | None) -> bool:
+    """Whether the organisation is an approved member of any center's alliance (alliance members
+    score higher with each other's offers and needs)."""
+    return org_id is not None and db.session.scalar(sa.select(sa.exists().where(
+        AllianceMembership.org_id == org_id, AllianceMembership.status == MembershipStatus.APPROVED)))
 
 
 def matches_for_listing(listing: Listing) -> list[Match]:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
@@ -16,11 +15,12 @@ from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..labels import label
 from ..models import Center, Deal, Role, TargetEvent
+from ..services import clock
 from ..services import deals as deal_service
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.offline_import import import_offline_deals
-from ..views import get_or_404, permission_errors
+from ..views import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 
 
@@ -41,7 +41,7 @@ def dashboard(center_id: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    today = date.today()
+    today = clock.today()
     progress = _progress(center, today)
     chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
     return render_template("targets/dashboard.html", center=center, progress=progress, today=today,
@@ -68,23 +68,9 @@ def year_deals(center_id: int, year: int):
 def bureau():
     if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         abort(403)
-    today = date.today()
+    today = clock.today()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
     return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
-
-
-def _xlsx(workbook: Workbook, name: str):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _text(value) -> str:
-    """Cells a spreadsheet would run as formulas are written as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.route("/centers/<int:center_id>/export.xlsx")
@@ -97,18 +83,18 @@ def export_center(center_id: int):
     ws = wb.active
     ws.title = "counts"
     ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
-    progress = _progress(center, date.today())
+    progress = _progress(center, clock.today())
     for y in (progress or {}).get("years", []):
-        ws.append([y["year"], y["start"], y["end"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
+        ws.append([y["year"], y["start"], y["last"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
     deals = wb.create_sheet("deals")
     deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
                   _("Status"), _("Completed on"), _("Recordal number")])
     for deal in db.session.scalars(sa.select(Deal).where(Deal.center_id == center.id).order_by(Deal.id)):
-        deals.append([deal.id, deal.origin.value, _text(deal.seller_name), _text(deal.buyer_name),
+        deals.append([deal.id, label("deal_origin", deal.origin), spreadsheet_text(deal.seller_name), spreadsheet_text(deal.buyer_name),
                       label("deal_kind", deal.kind), "; ".join(p.application_number for p in deal.patents),
                       deal.price_fen / 100, label("deal_status", deal.status),
-                      deal.completed_on, _text(deal.recordal_number)])
-    return _xlsx(wb, f"center-{center.id}-deals.xlsx")
+                      deal.completed_on, spreadsheet_text(deal.recordal_number)])
+    return xlsx_response(wb, f"center-{center.id}-deals.xlsx")
 
 
 @bp.route("/bureau/export.xlsx")
@@ -123,12 +109,12 @@ def export_bureau():
               + [f"{_('Year')} {n} {_('target')}" for n in range(1, 6)]
               + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)])
     for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
-        p = _progress(center, date.today())
+        p = _progress(center, clock.today())
         years = p["years"] if p else []
         ws.append([center.name, label("industry", center.industry), center.approval_date,
                    p["current_year"] if p else None]
                   + [y["target"] for y in years] + [y["count"] for y in years])
-    return _xlsx(wb, "centers-targets.xlsx")
+    return xlsx_response(wb, "centers-targets.xlsx")
 
 
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])

@@ -46,7 +46,7 @@ def test_bureau_from_window_to_approval(page, live_server, monkeypatch, tmp_path
 
     _clock(monkeypatch, date(2022, 8, 11))
     log_in(page, base, bureau.email)
-    page.wait_for_url(re.compile(r"/$|/orgs|/program"))
+    page.wait_for_url(re.compile(r"/$|/workspace|/orgs|/program"))
     page.goto(f"{base}/program/windows")
     page.fill("input[name=title]", "2022年度运营中心申报")
     page.fill("input[name=opens_on]", "2022-08-18")

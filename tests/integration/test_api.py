@@ -133,3 +133,15 @@ def test_docs_page_lists_every_operation(client):
     for path in doc["paths"]:
         assert path.replace("{", "").replace("}", "") in html.replace("{", "").replace("}", "")
     assert "openapi.json" in html and "<script>" not in html
+
+
+def test_docs_page_speaks_the_readers_language(client):
+    doc = client.get("/api/v1/openapi.json").json
+    assert doc["paths"]["/api/v1/patents"]["get"]["summary"] == "Search patents"  # the document stays English
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    for words in ("产业知识产权联盟交易平台 API", "检索专利", "对交易执行操作", "缺少令牌或令牌无效", "查询参数", "金额以整数"):
+        assert words in html, words
+    for english in ("Search patents", "no or bad token", "Take an action on a deal", "(query)", "Money in integer fen"):
+        assert english not in html, english
+    client.get("/lang/en?next=/")
+    assert "Search patents" in client.get("/api/v1/docs").get_data(as_text=True)

@@ -149,3 +149,33 @@ def test_pool_pages(app, db):
     other = app.test_client()
     login(other, seller)
     assert other.get(f"/pools/grades/{center.id}").status_code == 403
+
+
+def test_deals_list_waiting_for_me_sort_dates_and_export(app, db):
+    from datetime import datetime
+
+    center, staff, seller, buyer, listing = setup_world(db)
+    draft = ds.start_from_listing(buyer, listing, kind="ordinary", price_fen=100_000)
+    signed_by_seller = ds.start_from_listing(buyer, listing, kind="ordinary", price_fen=300_000)
+    s = app.test_client()
+    login(s, seller)
+    act(s, signed_by_seller.id, "sign")
+    db.session.execute(sa.update(Deal).where(Deal.id == draft.id).values(created_at=datetime(2026, 3, 1, 20, 0)))
+    db.session.commit()
+    html = s.get("/deals/?waiting=1").get_data(as_text=True)
+    assert f"/deals/{draft.id}\"" in html and f"/deals/{signed_by_seller.id}\"" not in html  # the seller signed that one
+    b = app.test_client()
+    login(b, buyer)
+    both = b.get("/deals/?waiting=1").get_data(as_text=True)
+    assert f"/deals/{draft.id}\"" in both and f"/deals/{signed_by_seller.id}\"" in both
+    page = b.get("/deals/?sort=price_desc").get_data(as_text=True)
+    assert page.index(f"/deals/{signed_by_seller.id}\"") < page.index(f"/deals/{draft.id}\"")
+    assert "2026-03-02" in page  # created 20:00 UTC on 1 March: 2 March in Beijing
+    r = b.get("/deals/export.xlsx?sort=oldest")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(r.data)).active.values)
+    assert rows[0][0] == "交易" and [row[0] for row in rows[1:]] == [draft.id, signed_by_seller.id]
+    assert rows[1][6] == 1000 and rows[1][7] == "草稿"
+    other = app.test_client()
+    login(other, make_user())
+    assert len(list(load_workbook(io.BytesIO(other.get("/deals/export.xlsx").data)).active.values)) == 1

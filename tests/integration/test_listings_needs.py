@@ -173,3 +173,67 @@ def test_need_permissions(client):
     assert client.get(f"/needs/{public.id}").status_code == 200
     assert client.get(f"/needs/{public.id}/edit").status_code == 403
     assert client.post(f"/needs/{public.id}/status/closed").status_code == 403
+
+
+def test_university_members_listing_waits_for_the_admins_approval(app, db):
+    university = make_org("university")
+    assert university.listing_approval and not make_org("enterprise").listing_approval
+    member = make_user(org=university, role=Role.MEMBER)
+    admin = make_user(org=university, role=Role.ORG_ADMIN)
+    patent = make_patent(university)
+    m = app.test_client()
+    login(m, member)
+    r = m.post("/listings/new", data=listing_form([patent.id], publish="1"))
+    assert r.status_code == 302
+    listing = db.session.scalar(sa.select(Listing))
+    assert listing.status == "draft" and listing.submitted_at is not None and listing.published_at is None
+    assert "已提交本机构管理员审核" in m.get(r.headers["Location"]).get_data(as_text=True)
+    assert m.post(f"/listings/{listing.id}/approval/approve").status_code == 403  # a member cannot approve
+    db.session.refresh(listing)
+    assert listing.status == "draft"
+    outsider = app.test_client()
+    login(outsider, make_user())
+    assert outsider.post(f"/listings/{listing.id}/approval/approve").status_code == 404
+    a = app.test_client()
+    login(a, admin)
+    waiting = a.get("/listings/?mine=1").get_data(as_text=True)
+    assert "1 个挂牌等待您审核" in waiting and listing.title in waiting
+    assert a.post(f"/listings/{listing.id}/approval/return").status_code == 302
+    db.session.refresh(listing)
+    assert listing.status == "draft" and listing.submitted_at is None
+    assert m.post(f"/listings/{listing.id}/status/published").status_code == 302  # asks again
+    db.session.refresh(listing)
+    assert listing.status == "draft" and listing.submitted_at is not None
+    assert a.post(f"/listings/{listing.id}/approval/approve").status_code == 302
+    db.session.refresh(listing)
+    assert listing.status == "published" and listing.approved_by_id == admin.id and listing.published_at
+    notes = m.get("/matching/notifications").get_data(as_text=True)
+    assert "等待管理员审核" in notes and "已退回为草稿" in notes and "已审核通过并发布" in notes
+    # an organisation that does not review publishes its members' listings at once; the admin can turn it on
+    company = make_org("enterprise")
+    staffer = make_user(org=company, role=Role.MEMBER)
+    c = app.test_client()
+    login(c, staffer)
+    c.post("/listings/new", data=listing_form([make_patent(company).id], title="直接发布", publish="1"))
+    assert db.session.scalar(sa.select(Listing).where(Listing.title == "直接发布")).status == "published"
+    boss = app.test_client()
+    login(boss, make_user(org=company, role=Role.ORG_ADMIN))
+    assert boss.post(f"/orgs/{company.id}/edit", data={"listing_approval": "y"}).status_code == 302
+    db.session.refresh(company)
+    assert company.listing_approval
+
+
+def test_listing_form_picker_title_from_first_patent_and_not_in_force_warning(client, db):
+    user = make_user()
+    good = make_patent(user.org, title="一种石墨烯导热膜的制备方法")
+    lapsed = make_patent(user.org, title="一种碳纤维原丝的制备方法", legal_status="lapsed")
+    login(client, user)
+    page = client.get(f"/listings/new?patent={lapsed.id}").get_data(as_text=True)
+    assert 'value="一种碳纤维原丝的制备方法"' in page  # the title prefilled
+    assert good.application_number in page and "失效（未缴年费）" in page and 'data-not-in-force="1"' in page
+    r = client.post("/listings/new", data=listing_form([lapsed.id, good.id], title="", publish="1"), follow_redirects=True)
+    html = r.get_data(as_text=True)
+    listing = db.session.scalar(sa.select(Listing))
+    assert listing.title == "一种碳纤维原丝的制备方法" and listing.status == "published"
+    assert "以下专利非有效状态" in html and lapsed.application_number in html
+    assert client.post("/listings/new", data=listing_form([], title="")).status_code == 200  # no patent, no title: errors

@@ -248,3 +248,36 @@ def test_ipc_hints_typed_loosely_are_accepted(db, client):
     bad = client.post("/needs/new", data={"title": "x", "description": "y", "industry": "carbon_materials",
                                           "ipc_hints": "C01B 3X"})
     assert bad.status_code in (200, 400) and "IPC" in bad.get_data(as_text=True)
+
+
+def test_need_matches_page_pages_filters_and_suggests_an_alliance(db, client):
+    owner, buyer, good, other = _world()
+    # a catalogue of other technologies, so that the film's words are not in nearly every offer (their idf)
+    for topic in ("煤矸石制砖", "高炉渣微粉", "碳纤维预浸料", "锂电池隔膜涂覆", "不锈钢冷轧退火", "采煤机截齿堆焊",
+                  "氢燃料电池双极板", "碳化硅外延片", "风电齿轮箱润滑", "矿井通风监测", "活性炭再生炉", "焦化废水处理",
+                  "铝合金压铸模具", "轨道车辆转向架", "光伏硅片切割", "钒液流电池电解液"):
+        make_listing(owner.org, title=f"{topic}技术转让", description=f"{topic}工艺成熟。", price_fen=10_000_000)
+    for i in range(12):
+        make_listing(owner.org, title=f"石墨烯导热膜应用技术{i}", description="石墨烯导热膜。", offers_transfer=False,
+                     offers_exclusive=(i % 2 == 0), offers_ordinary=(i % 2 == 1), price_fen=10_000_000)
+    need = make_need(buyer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS)
+    total = db.session.scalar(sa.select(sa.func.count(Match.id)).where(Match.need_id == need.id))
+    assert total > 10
+    login(client, buyer)
+    first = client.get(f"/matching/needs/{need.id}").get_data(as_text=True)
+    assert first.count('<article class="card mb-3"') == 10 and 'aria-label="分页"' in first
+    assert "尚未加入" not in first  # the buyer is an alliance member
+    second = client.get(f"/matching/needs/{need.id}?page=2").get_data(as_text=True)
+    assert second.count('<article class="card mb-3"') == total - 10
+    exclusive = client.get(f"/matching/needs/{need.id}?kind=exclusive").get_data(as_text=True)
+    assert exclusive.count('<article class="card mb-3"') == 6 and good.title not in exclusive
+    worded = client.get(f"/matching/needs/{need.id}?q=应用技术1").get_data(as_text=True)
+    assert worded.count('<article class="card mb-3"') == 3  # 应用技术1, 10 and 11
+    assert client.get(f"/matching/needs/{need.id}?min=70&kind=nonsense&page=x").status_code == 200
+
+    newcomer = make_user(org=make_org("sme", name="新来的公司"))
+    own = make_need(newcomer.org, title="寻求石墨烯导热膜量产技术", description="石墨烯导热膜", industry=Industry.CARBON_MATERIALS)
+    fresh = client.application.test_client()
+    login(fresh, newcomer)
+    page = fresh.get(f"/matching/needs/{own.id}").get_data(as_text=True)
+    assert "尚未加入任何产业知识产权联盟" in page and "匹配结果会随之提升" in page

@@ -117,6 +117,8 @@ def test_center_staff_read_only_and_others_of_the_center_not_at_all(client, db, 
     login(client, staff)
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "想了解许可条件" in page and 'name="msg-body"' not in page
+    assert "接受你的保密协议" not in page and "your NDA" not in page  # an observer is no party
+    assert "仅在权利人接受意向方的保密协议后向意向方展示" in page
     assert client.post(f"/threads/{thread.id}/messages", data={"msg-body": "x"}).status_code == 403
     offer = {"offer-kind": "ordinary", "offer-payment": "lump_sum", "offer-price": "100"}
     assert client.post(f"/threads/{thread.id}/offers", data=offer).status_code == 403

@@ -1,15 +1,16 @@
+import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from app.domain.errors import DomainError
-from app.models import PatentGrade, PoolAlert, Role, RoyaltyShare
+from app.models import Patent, PatentGrade, PoolAlert, Role, RoyaltyShare
 from app.services import deals as ds
 from app.services import grading
 from app.services import pools as ps
 from app.services.permissions import Forbidden
-from tests.conftest import make_center, make_org, make_patent, make_user
+from tests.conftest import login, make_center, make_org, make_patent, make_user
 
 TODAY = date(2026, 11, 25)
 
@@ -137,3 +138,42 @@ def test_grading_batch_and_weights(pool_world, db):
     after = db.session.scalar(sa.select(PatentGrade.score).limit(1))
     assert before != after
     assert db.session.scalar(sa.select(sa.func.count(PatentGrade.id))) == 15  # replaced, not duplicated
+
+
+def test_grading_page_lists_graded_patents(app, pool_world, db):
+    fill(pool_world, inventions=(3, 0, 0))
+    grading.grade_patents(industry="carbon_materials", today=TODAY)
+    grades = db.session.scalars(sa.select(PatentGrade)).all()
+    for g in grades[:2]:  # whatever the scores, two patents in grade A with a price band
+        g.grade, g.breakdown = "A", {**g.breakdown, "price_band_yuan": [200_000, 800_000]}
+    db.session.commit()
+    c = app.test_client()
+    login(c, pool_world["staff"])
+    r = c.get(f"/pools/grades/{pool_world['center'].id}?grade=A")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    for g in grades[:2]:
+        assert db.session.get(Patent, g.patent_id).application_number in html
+    assert "20 万元" in html and "80 万元" in html
+
+
+def test_pool_page_pages_filters_and_sorts_its_patents(app, pool_world, db):
+    fill(pool_world, inventions=(30, 20, 10), utility=(5, 0, 0))  # 65 patents
+    pool = pool_world["pool"]
+    c = app.test_client()
+    login(c, pool_world["staff"])
+    first = c.get(f"/pools/{pool.id}").get_data(as_text=True)
+    rows = lambda html: len(re.findall(r'href="/patents/\d+"', html))  # noqa: E731
+    assert rows(first) == 50 and "(65)" in first and 'aria-label="分页"' in first
+    assert "joined" not in first and "已加入" in first
+    assert rows(c.get(f"/pools/{pool.id}?page=2").get_data(as_text=True)) == 15
+    assert rows(c.get(f"/pools/{pool.id}?type=utility_model").get_data(as_text=True)) == 5
+    some = db.session.scalars(sa.select(Patent).order_by(Patent.id.desc())).first()
+    only = c.get(f"/pools/{pool.id}?q={some.application_number}").get_data(as_text=True)
+    assert rows(only) == 1 and some.application_number in only
+    contributor = pool_world["admins"][2].org
+    by_org = c.get(f"/pools/{pool.id}?contributor={contributor.id}&sort=title").get_data(as_text=True)
+    assert rows(by_org) == 10
+    titles = re.findall(r'<td class="cell-title">([^<]+)</td>', by_org)
+    assert titles == sorted(titles)
+    assert c.get(f"/pools/{pool.id}?sort=nonsense&page=abc&contributor=x").status_code == 200

@@ -441,6 +441,13 @@ def test_yearly_report_pdf_embeds_chinese_and_the_figures(app, db):
     assert "21 / 20" in flat  # year 1: 21 counted against 20
     assert "0 / 9" in flat and "1 / 20" in flat  # plan sections; one PCT application of 20
     assert "123,456.00" in flat
+    pages = len(reader.pages)
+    assert pages >= 2
+    for n, page in enumerate(reader.pages, start=1):  # every page: the header and its number of the whole
+        words = page.extract_text()
+        assert f"第 {n} 页，共 {pages} 页" in words and f"{center.name} · 年度考核报告 · " in words, n
+    last = reader.pages[-1].extract_text()
+    assert "编制人（签字）" in last and "运营中心（盖章）" in last
     embedded = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():

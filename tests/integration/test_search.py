@@ -467,3 +467,19 @@ def test_an_index_of_another_analysis_is_stale_and_rebuilt(corpus, app, monkeypa
     runner = app.test_cli_runner()
     out = runner.invoke(args=["search-reindex", "--if-stale"]).output
     assert "current" in out
+
+
+def test_advanced_search_form_builds_the_query(client):
+    from urllib.parse import parse_qs, urlparse
+
+    page = client.get("/search").get_data(as_text=True)
+    assert "高级检索" in page and 'name="a_applicant"' in page and 'name="a_ipc"' in page
+    r = client.get("/search?adv=1&a_words=石墨烯&a_applicant=太原理工大学&a_ipc=C01B&a_year_from=2018&a_year_to=2021"
+                   "&a_type=invention&a_status=granted&a_title=&a_exclude=回收&sort=newest")
+    assert r.status_code == 302
+    args = parse_qs(urlparse(r.headers["Location"]).query)
+    assert args["q"] == ['石墨烯 applicant:"太原理工大学" ipc:C01B year:2018-2021 type:invention status:granted -回收']
+    assert args["sort"] == ["newest"]
+    bad = client.get("/search?adv=1&a_words=石墨烯&a_year_from=20x8&a_type=nonsense", follow_redirects=True)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "不是有效年份" in html and "type:" not in bad.request.args.get("q", "")

@@ -57,16 +57,22 @@
         tension: 0.2
       };
     });
-    new window.Chart(canvas, {
-      type: type,
-      data: { labels: spec.labels, datasets: datasets },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        indexAxis: spec.type === "hbar" ? "y" : "x",
-        plugins: { legend: { display: type === "doughnut" || datasets.length > 1 } }
-      }
-    });
+    var options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      indexAxis: spec.type === "hbar" ? "y" : "x",
+      plugins: { legend: { display: type === "doughnut" || datasets.length > 1 } }
+    };
+    if (spec.type === "hbar") {
+      /* Every bar keeps its name (long applicant names are cut, the tooltip has them whole): the box
+         grows with the number of bars instead of Chart.js skipping every other label. */
+      canvas.parentNode.style.height = Math.max(288, spec.labels.length * 26 + 60) + "px";
+      options.scales = { y: { ticks: { autoSkip: false, callback: function (value) {
+        var text = this.getLabelForValue(value);
+        return text.length > 18 ? text.slice(0, 17) + "…" : text;
+      } } } };
+    }
+    new window.Chart(canvas, { type: type, data: { labels: spec.labels, datasets: datasets }, options: options });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
