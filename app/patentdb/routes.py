@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import jobs
+from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error
@@ -116,16 +117,24 @@ def _require_importer() -> None:
 def imports():
     with permission_errors():
         _require_importer()
+    import_service.give_up_stale_jobs()
     jobs = [j for j in db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(200))
             if import_service.can_see_job(current_user, j)][:50]
     return render_template("patentdb/imports.html", jobs=jobs)
 
 
-@bp.before_app_request
 def _allow_large_imports():
-    # an import file may be far larger than other uploads (MAX_CONTENT_LENGTH)
+    # An import file may be far larger than other uploads (MAX_CONTENT_LENGTH). This must run before
+    # any other hook reads the form (CSRF protection does): the body is parsed once, under the limit
+    # in force then. Werkzeug writes file parts beyond a small buffer to a temporary file, so a large
+    # upload streams to disk.
     if request.endpoint == "patentdb.new_import" and request.method == "POST":
         request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+
+
+@bp.record_once
+def _first_hook(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _allow_large_imports)
 
 
 @bp.route("/database/imports/new", methods=["GET", "POST"])
@@ -153,6 +162,7 @@ def new_import():
 
 
 def _job_for_user(job_id: int) -> ImportJob:
+    import_service.give_up_stale_jobs()
     job = get_or_404(ImportJob, job_id)
     if not import_service.can_see_job(current_user, job):
         abort(404)
@@ -164,7 +174,25 @@ def _job_for_user(job_id: int) -> ImportJob:
 def import_detail(job_id: int):
     job = _job_for_user(job_id)
     errors = job.errors.limit(100).all()
-    return render_template("patentdb/import_detail.html", job=job, errors=errors, translate=translate)
+    return render_template("patentdb/import_detail.html", job=job, errors=errors, translate=translate,
+                           can_retry=import_service.can_retry(current_user, job), retry_form=EmptyForm())
+
+
+@bp.route("/database/imports/<int:job_id>/retry", methods=["POST"])
+@login_required
+def import_retry(job_id: int):
+    job = _job_for_user(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        with permission_errors():
+            import_service.retry_job(current_user, job.id)
+    except DomainError as err:
+        flash(translate(err.template, err.params), "danger")
+    else:
+        jobs.enqueue_import(current_app._get_current_object(), job.id)
+        flash(_("The import starts again. Rows already imported are not doubled."), "success")
+    return redirect(url_for("patentdb.import_detail", job_id=job.id))
 
 
 @bp.route("/database/imports/<int:job_id>/progress")
@@ -175,6 +203,7 @@ def import_progress(job_id: int):
         id=job.id, status=job.status.value, status_label=str(L.IMPORT_STATUS[job.status.value]),
         finished=job.finished, percent=job.percent, total=job.total_rows, processed=job.processed_rows,
         created=job.created_rows, updated=job.updated_rows, unchanged=job.unchanged_rows, errors=job.error_rows,
+        errors_not_kept=job.errors_not_kept,
         message=translate(job.message, job.message_params) if job.message else "",
     )
 
