@@ -244,3 +244,13 @@ def type_from_kind(office: str, kind: str) -> str:
     if letter == "S":
         return "design"
     return "invention"
+
+
+def require_cnipa(patents: list[tuple[str, str]], field: str | None = None) -> None:
+    """Licences, transfers and pools on the platform are recorded with CNIPA, and the centers'
+    targets count such deals: every patent in one must be a CN patent. ``patents``: (office,
+    number) pairs. Raises :class:`PatentNumberError` naming the others."""
+    others = [number for office, number in patents if office != "CN"]
+    if others:
+        raise PatentNumberError(N_("only CN patents (recorded by CNIPA) can be listed, traded, pooled or counted "
+                                   "towards targets here; not: {numbers}"), field=field, numbers=", ".join(others))

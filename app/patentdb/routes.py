@@ -23,7 +23,7 @@ from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error
-from ..labels import INDUSTRY, LEGAL_STATUS, PATENT_TYPE
+from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE
 from ..models import Center, ImportJob, Industry, Patent, Trademark
 from ..services import analysis as analysis_service
 from ..services import imports as import_service
@@ -234,6 +234,8 @@ def _cell_label(key: str, value):
         return str(LEGAL_STATUS.get(value, value))
     if key == "types":
         return str(PATENT_TYPE.get(value, value))
+    if key == "offices":
+        return str(OFFICE.get(value, value))
     return value
 
 

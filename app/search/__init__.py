@@ -30,9 +30,11 @@ class SearchState:
 
     def __init__(self, app: Flask) -> None:
         from .indexer import Indexer
+        from .result_cache import ResultCache
 
         self.app = app
         self._backend: SearchBackend | None = None
+        self.results = ResultCache(size=int(app.config.get("SEARCH_RESULT_CACHE", 512)))
         self.indexer = Indexer(app, self)
 
     @property
@@ -46,6 +48,11 @@ class SearchState:
         if self._backend is not None:
             self._backend.close()
         self._backend = None
+        self.results.clear()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """The backend's answer, from this process's result cache while the index is unchanged."""
+        return self.results.search(self.backend, request)
 
 
 def make_backend(config) -> SearchBackend:

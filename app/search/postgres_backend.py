@@ -11,6 +11,8 @@ tsquery without a dictionary: both sides hold the same index-form words.
 
 from __future__ import annotations
 
+import zlib
+
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
@@ -18,12 +20,20 @@ from sqlalchemy.dialects import postgresql
 
 from ..models import SearchDocument
 from . import analysis
-from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
+from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, group_facets, parse_key
 from .query import AnyOf, Clause, ParsedQuery
 
 D = SearchDocument.__table__
 MAX_POS = 16383
 WEIGHT_OF_FIELD = {None: "", "title": "A", "abstract": "B", "content": "", "applicant": "C"}
+# Every document falls in one of SAMPLE_BUCKETS buckets by a hash of its key, written to its keys
+# (``s=17``): a GIN lookup of a few buckets is a deterministic sample of any result set that
+# reads only those rows.
+SAMPLE_BUCKETS = 64
+
+
+def sample_bucket(key: str) -> int:
+    return zlib.crc32(key.encode()) % SAMPLE_BUCKETS
 
 
 def _engine():
@@ -121,6 +131,7 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self, engine_getter: Callable[[], sa.Engine] = _engine):
         self._engine = engine_getter
+        self._writes = 0  # this process's own writes: its cache drops at once, not when the statistics catch up
 
     def _check_dialect(self, conn) -> None:
         if conn.dialect.name != "postgresql":
@@ -135,6 +146,7 @@ class PostgresBackend(SearchBackend):
         for d in docs:
             facets = [f"{f}={v}" for f, v in d.facet_values()]
             keys = facets + [f"ipc={k}" for k in d.ipc] + [f"number={n[:200]}" for n in d.numbers]
+            keys.append(f"s={sample_bucket(d.key)}")
             rows.append({"kind": d.kind, "object_id": d.object_id, "org_id": d.org_id, "public": d.public,
                          "number": (d.numbers[0] if d.numbers else "")[:40], "title": d.title, "text": "",
                          "sort_date": d.sort_date, "tsv_text": tsvector_literal(d), "facets": facets, "keys": keys})
@@ -148,6 +160,7 @@ class PostgresBackend(SearchBackend):
                 chunk = keys[i : i + 1000]
                 conn.execute(D.delete().where(sa.tuple_(D.c.kind, D.c.object_id).in_(chunk)))
             self._write(conn, docs)
+        self._writes += 1
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
         """Delete and refill in one transaction: searches see the old index until the commit."""
@@ -168,9 +181,11 @@ class PostgresBackend(SearchBackend):
             n += len(batch)
             if progress and batch:
                 progress(len(batch))
+        self._writes += 1
         return n
 
     def clear(self) -> None:
+        self._writes += 1
         with self._engine().begin() as conn:
             conn.execute(D.delete())
 
@@ -184,7 +199,15 @@ class PostgresBackend(SearchBackend):
         with self._engine().connect() as conn:
             self._check_dialect(conn)
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
-                result.facets, result.total = self._facets(conn, where, request.facet_limit)
+                capped = sa.select(sa.literal(1)).select_from(D).where(where).limit(request.facet_exact_max + 1)
+                estimate = None
+                if conn.scalar(sa.select(sa.func.count()).select_from(capped.subquery())) > request.facet_exact_max:
+                    estimate = self._sampled_facets(conn, where, request)
+                if estimate is not None:
+                    result.facets, result.total = estimate
+                    result.facets_estimated = result.total_estimated = True
+                else:
+                    result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:
                 result.total = conn.scalar(sa.select(sa.func.count()).select_from(D).where(where)) or 0
             if not result.total:
@@ -203,26 +226,53 @@ class PostgresBackend(SearchBackend):
         return result
 
     @staticmethod
-    def _facets(conn, where, limit: int) -> tuple[dict[str, list[tuple[str, int]]], int]:
-        """The facet counts of the matches, and how many matches there are: one pass over them."""
+    def _facet_rows(conn, where) -> tuple[list[tuple[str, int]], int]:
         value = sa.func.unnest(D.c.facets).table_valued("value").render_derived()
         rows = conn.execute(
             sa.select(value.c.value, sa.func.count().label("n")).select_from(D).join(value, sa.true())
             .where(where).group_by(value.c.value)
         ).all()
-        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in FACET_FIELDS}
-        for raw, n in rows:
-            fname, _, value_text = raw.partition("=")
-            if fname in grouped:
-                grouped[fname].append((value_text, n))
-        total = sum(n for _, n in grouped["kind"])
-        for fname, values in grouped.items():
-            if fname == "year":
-                values.sort(key=lambda x: x[0], reverse=True)
-            else:
-                values.sort(key=lambda x: (-x[1], x[0]))
-            grouped[fname] = values[: limit if fname != "year" else max(limit, 30)]
-        return {f: v for f, v in grouped.items() if v}, total
+        return [tuple(r) for r in rows], sum(n for raw, n in rows if raw.startswith("kind="))
+
+    @classmethod
+    def _facets(cls, conn, where, limit: int) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """The facet counts of the matches, and how many matches there are: one pass over them."""
+        rows, total = cls._facet_rows(conn, where)
+        return group_facets(rows, limit), total
+
+    @classmethod
+    def _sampled_facets(cls, conn, where, request: SearchRequest):
+        """Facets and total estimated from the matches in the first few sample buckets: one bucket,
+        then as many as make about ``facet_sample`` matches. None when the index has no buckets yet
+        (built before them: a reindex adds them) — the caller counts exactly."""
+        buckets = 1
+        for _ in range(2):
+            chosen = _has_value("s", [str(i) for i in range(buckets)])
+            rows, sample_total = cls._facet_rows(conn, sa.and_(where, chosen))
+            if not sample_total:
+                if buckets == SAMPLE_BUCKETS:
+                    return None
+                buckets = SAMPLE_BUCKETS if buckets > 1 else 8
+                continue
+            estimated_total = sample_total * SAMPLE_BUCKETS / buckets
+            wanted = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // int(estimated_total)))
+            if wanted <= buckets or sample_total >= request.facet_sample:
+                break
+            buckets = wanted
+        if not sample_total:
+            return None
+        scale = SAMPLE_BUCKETS / buckets
+        return group_facets(rows, request.facet_limit, scale), round(sample_total * scale)
+
+    def generation(self):
+        """Every write deletes and inserts rows, so the highest row id moves with each (an index-only
+        lookup); the deleted-rows counter of the statistics catches another process's pure deletes."""
+        with self._engine().connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return None
+            return (self._writes,) + tuple(conn.execute(sa.text(
+                "SELECT (SELECT max(id) FROM search_documents), "
+                "(SELECT n_tup_del FROM pg_stat_user_tables WHERE relname = 'search_documents')")).one())
 
     def count(self) -> int:
         with self._engine().connect() as conn:

@@ -33,7 +33,16 @@ from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
-from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
+from .backend import (
+    Hit,
+    SearchBackend,
+    SearchDoc,
+    SearchRequest,
+    SearchResult,
+    group_facets,
+    parse_key,
+    sample_of,
+)
 from .query import AnyOf, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
@@ -41,7 +50,7 @@ log = logging.getLogger(__name__)
 FACET_SEP = b"\x1f"
 EPOCH = date(1970, 1, 1)
 # facet field -> index field holding its values
-FACET_INDEX_FIELD = {"kind": "kind", "type": "type", "status": "status", "industry": "industry", "year": "year",
+FACET_INDEX_FIELD = {"kind": "kind", "office": "office", "type": "type", "status": "status", "industry": "industry", "year": "year",
                      "ipc_section": "ipc", "ipc_class": "ipc", "applicant": "applicant_name"}
 TEXT_FIELD_SETS = {
     None: (("title", 2.0), ("content", 1.0)),
@@ -93,6 +102,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         kind=fields.ID(),
+        office=fields.ID(),
         public=fields.ID(),
         org=fields.ID(),
         number=fields.KEYWORD(),
@@ -130,7 +140,8 @@ def doc_fields(doc: SearchDoc) -> dict:
         out["applicant_name"] = list(doc.applicants)
     if doc.ipc:
         out["ipc"] = list(doc.ipc)
-    for name, value in (("type", doc.patent_type), ("status", doc.legal_status), ("industry", doc.industry)):
+    for name, value in (("office", doc.office), ("type", doc.patent_type), ("status", doc.legal_status),
+                        ("industry", doc.industry)):
         if value:
             out[name] = value
     if doc.year:
@@ -354,7 +365,12 @@ class WhooshBackend(SearchBackend):
                 docnums = [d for d in s.docs_for_query(matches) if d not in hidden]
             result.total = len(docnums) if docnums is not None else len(results)
             if request.facets and docnums:
-                result.facets = self._facets(self._facet_values(s), docnums, request.facet_limit)
+                counted = docnums
+                if len(docnums) > request.facet_exact_max:
+                    counted = sample_of(docnums, request.facet_sample)
+                    result.facets_estimated = True
+                result.facets = self._facets(self._facet_values(s), counted, request.facet_limit,
+                                             scale=len(docnums) / len(counted))
         return result
 
     def _facet_values(self, s) -> list[tuple[str, ...]]:
@@ -376,20 +392,19 @@ class WhooshBackend(SearchBackend):
         return table
 
     @staticmethod
-    def _facets(values: list[tuple[str, ...]], docnums: list[int], limit: int) -> dict[str, list[tuple[str, int]]]:
+    def _facets(values: list[tuple[str, ...]], docnums: list[int], limit: int,
+                scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
         counts = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in FACET_FIELDS}
-        for raw, n in counts.items():
-            fname, _, value = raw.partition("=")
-            if fname in grouped:
-                grouped[fname].append((value, n))
-        for fname, values in grouped.items():
-            if fname == "year":
-                values.sort(key=lambda x: x[0], reverse=True)
-            else:
-                values.sort(key=lambda x: (-x[1], x[0]))
-            grouped[fname] = values[: limit if fname != "year" else max(limit, 30)]
-        return {f: v for f, v in grouped.items() if v}
+        return group_facets(counts.items(), limit, scale)
+
+    def generation(self):
+        """The index directory and its latest commit generation (a directory listing)."""
+        with self._lock:
+            name = self._current_name()
+            try:
+                return name, self._index().latest_generation()
+            except Exception:  # noqa: BLE001 - an index being swapped: do not cache
+                return None
 
     def count(self) -> int:
         with self._lock:
@@ -411,8 +426,9 @@ class WhooshBackend(SearchBackend):
         try:
             for key in deleted:
                 writer.delete_by_term("key", key)
+            known = set(ix.schema.names())  # an index built before a field was added lacks it until a reindex
             for doc in docs:
-                writer.update_document(**doc_fields(doc))
+                writer.update_document(**{k: v for k, v in doc_fields(doc).items() if k in known})
         except BaseException:
             writer.cancel()
             raise

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.lifecycle import PUBLIC
 from ..extensions import db
 from ..models import Listing, Need, Patent, User
-from ..search import backend as search_backend
+from ..search import state as search_state
 from ..search import highlight
 from ..search.backend import FACET_FIELDS, SORTS, SearchRequest, SearchResult
 from ..search.query import ParsedQuery, parse
@@ -99,7 +99,7 @@ def search(viewer: User | None, text: str, *, filters: dict[str, list[str]] | No
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(page, MAX_PAGE))
     org_id = viewer.org_id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
-    result = search_backend().search(SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort,
+    result = search_state().search(SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort,
                                                    page=page, per_page=per_page, facets=facets))
     out = SearchPage(query=parsed, result=result, filters=filters, sort=sort)
     objects = _load(result)
