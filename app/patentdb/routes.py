@@ -66,7 +66,7 @@ def search():
         except Exception:  # noqa: BLE001 - an engine failure must not be a 500 for the searcher
             current_app.logger.exception("search failed for %r", q)
             error = _("Search is unavailable at the moment. Please try again in a minute.")
-    warnings = [translate(t, p) for t, p in (result.query.warnings if result else [])]
+    warnings = [translate(t, p) for t, p in ((result.query.warnings + result.result.notes) if result else [])]
     return render_template("patentdb/search.html", q=q, result=result, filters=filters, sort=sort,
                            warnings=warnings, error=error)
 

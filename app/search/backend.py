@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..domain import applicants as applicant_names
 from .query import ParsedQuery
 
 KINDS = ("patent", "listing", "need")
@@ -44,6 +45,13 @@ class SearchDoc:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+    def applicant_keys(self) -> list[str]:
+        """Every applicant's exact keys: full name and short forms (app.domain.applicants)."""
+        found: list[str] = []
+        for name in self.applicants:
+            found += [k[:200] for k in applicant_names.keys(name) if k[:200] not in found]
+        return found
 
     def facet_values(self) -> list[tuple[str, str]]:
         values = [("kind", self.kind)]
@@ -125,6 +133,7 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (English template, params) for the page
     facets_estimated: bool = False  # counted on a sample of the matches, scaled
     total_estimated: bool = False
 

@@ -11,6 +11,7 @@ tsquery without a dictionary: both sides hold the same index-form words.
 
 from __future__ import annotations
 
+import time
 import zlib
 
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from sqlalchemy.dialects import postgresql
 from ..models import SearchDocument
 from . import analysis
 from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, group_facets, parse_key
+from . import applicants as applicant_queries
 from .query import AnyOf, Clause, ParsedQuery
 
 D = SearchDocument.__table__
@@ -30,6 +32,13 @@ WEIGHT_OF_FIELD = {None: "", "title": "A", "abstract": "B", "content": "", "appl
 # (``s=17``): a GIN lookup of a few buckets is a deterministic sample of any result set that
 # reads only those rows.
 SAMPLE_BUCKETS = 64
+
+
+# With the RUM extension (Debian postgresql-15-rum; offered by the large clouds' managed PostgreSQL)
+# a second index on tsv orders matches by rank inside the index (``ORDER BY tsv <=> query LIMIT k``),
+# so the top hits of a common word come without reading and scoring every match. Made by a rebuild
+# (`flask search-reindex`) when the extension can be created; without it the GIN index and ts_rank.
+RUM_INDEX = "ix_search_documents_tsv_rum"
 
 
 def sample_bucket(key: str) -> int:
@@ -132,6 +141,7 @@ class PostgresBackend(SearchBackend):
     def __init__(self, engine_getter: Callable[[], sa.Engine] = _engine):
         self._engine = engine_getter
         self._writes = 0  # this process's own writes: its cache drops at once, not when the statistics catch up
+        self._rum: tuple[float, bool] | None = None  # (checked at, RUM index present)
 
     def _check_dialect(self, conn) -> None:
         if conn.dialect.name != "postgresql":
@@ -147,6 +157,7 @@ class PostgresBackend(SearchBackend):
             facets = [f"{f}={v}" for f, v in d.facet_values()]
             keys = facets + [f"ipc={k}" for k in d.ipc] + [f"number={n[:200]}" for n in d.numbers]
             keys.append(f"s={sample_bucket(d.key)}")
+            keys += [f"{applicant_queries.KEY_FIELD}={k}" for k in d.applicant_keys()]
             rows.append({"kind": d.kind, "object_id": d.object_id, "org_id": d.org_id, "public": d.public,
                          "number": (d.numbers[0] if d.numbers else "")[:40], "title": d.title, "text": "",
                          "sort_date": d.sort_date, "tsv_text": tsvector_literal(d), "facets": facets, "keys": keys})
@@ -181,8 +192,35 @@ class PostgresBackend(SearchBackend):
             n += len(batch)
             if progress and batch:
                 progress(len(batch))
+            self.ensure_rum(conn)
         self._writes += 1
         return n
+
+    def ensure_rum(self, conn) -> bool:
+        """Create the RUM extension and index when the server has the extension; True when the index
+        exists. ``SEARCH_PG_RUM = "off"`` never creates it (and the searches do not use it)."""
+        from flask import current_app
+
+        self._rum = None
+        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+            return False
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")):
+            return False
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rum"))
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_documents USING rum (tsv rum_tsvector_ops)"))
+        return True
+
+    def uses_rum(self, conn) -> bool:
+        """Whether the RUM index is there (checked once a minute a process)."""
+        from flask import current_app
+
+        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+            return False
+        now = time.monotonic()
+        if self._rum is None or now - self._rum[0] > 60:
+            present = bool(conn.scalar(sa.text("SELECT 1 FROM pg_indexes WHERE indexname = :n"), {"n": RUM_INDEX}))
+            self._rum = (now, present)
+        return self._rum[1]
 
     def clear(self) -> None:
         self._writes += 1
@@ -193,11 +231,13 @@ class PostgresBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
-        where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id)
-        if where is None:
-            return result
         with self._engine().connect() as conn:
             self._check_dialect(conn)
+            parsed, result.notes = applicant_queries.rewrite(request.query, lambda key: self._has_key(conn, key))
+            where, rank_q = compile_where(parsed, request.filters, request.viewer_org_id)
+            if where is None:
+                return result
+            boosted = applicant_queries.boosted_keys(parsed)
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
                 capped = sa.select(sa.literal(1)).select_from(D).where(where).limit(request.facet_exact_max + 1)
                 estimate = None
@@ -212,13 +252,21 @@ class PostgresBackend(SearchBackend):
                 result.total = conn.scalar(sa.select(sa.func.count()).select_from(D).where(where)) or 0
             if not result.total:
                 return result
-            if rank_q:
+            rum = bool(rank_q) and request.sort != "date" and not boosted and self.uses_rum(conn)
+            if rum:  # the index hands the matches over best first: distance 0 is the best
+                distance = D.c.tsv.op("<=>", return_type=sa.Float)(sa.cast(rank_q, postgresql.TSQUERY))
+                score = 1.0 / (1.0 + distance)
+            elif rank_q:
                 score = sa.func.ts_rank(D.c.tsv, sa.cast(rank_q, postgresql.TSQUERY))
             else:
                 score = sa.literal(0.0)
+            if boosted:  # an applicant's exact key comes before any words
+                score = score + sa.case((_has_value(applicant_queries.KEY_FIELD, boosted), 10.0), else_=0.0)
             stmt = sa.select(D.c.kind, D.c.object_id, score.label("score")).where(where)
             if request.sort == "date":
                 stmt = stmt.order_by(D.c.sort_date.desc().nulls_last(), D.c.id.desc())
+            elif rum:
+                stmt = stmt.order_by(distance)
             else:
                 stmt = stmt.order_by(sa.desc("score"), D.c.sort_date.desc().nulls_last(), D.c.id)
             stmt = stmt.limit(request.per_page).offset((request.page - 1) * request.per_page)
@@ -273,6 +321,12 @@ class PostgresBackend(SearchBackend):
             return (self._writes,) + tuple(conn.execute(sa.text(
                 "SELECT (SELECT max(id) FROM search_documents), "
                 "(SELECT n_tup_del FROM pg_stat_user_tables WHERE relname = 'search_documents')")).one())
+
+    @staticmethod
+    def _has_key(conn, key: str) -> bool:
+        wanted = sa.cast(sa.literal([f"{applicant_queries.KEY_FIELD}={key}"], postgresql.ARRAY(sa.Text())),
+                         postgresql.ARRAY(sa.Text()))
+        return conn.scalar(sa.select(sa.literal(1)).select_from(D).where(D.c["keys"].op("@>")(wanted)).limit(1)) is not None
 
     def count(self) -> int:
         with self._engine().connect() as conn:

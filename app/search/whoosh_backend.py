@@ -43,6 +43,7 @@ from .backend import (
     parse_key,
     sample_of,
 )
+from . import applicants as applicant_queries
 from .query import AnyOf, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ def make_schema() -> fields.Schema:
         content=SEGMENTED(),
         applicant=SEGMENTED(),
         applicant_name=fields.KEYWORD(),
+        applicant_key=fields.KEYWORD(),
         ipc=fields.KEYWORD(),
         type=fields.ID(),
         status=fields.ID(),
@@ -138,6 +140,7 @@ def doc_fields(doc: SearchDoc) -> dict:
         out["number"] = list(doc.numbers)
     if doc.applicants:
         out["applicant_name"] = list(doc.applicants)
+        out["applicant_key"] = doc.applicant_keys()
     if doc.ipc:
         out["ipc"] = list(doc.ipc)
     for name, value in (("office", doc.office), ("type", doc.patent_type), ("status", doc.legal_status),
@@ -181,7 +184,13 @@ def _text_query(clause: Clause, df: DocFrequency | None = None, scoring: bool = 
     return _and(parts)
 
 
+# An applicant's exact key outweighs any words: its documents come first.
+APPLICANT_KEY_BOOST = 50.0
+
+
 def _keyword_query(clause: Clause) -> wq.Query:
+    if clause.field == applicant_queries.KEY_FIELD:
+        return wq.Term(applicant_queries.KEY_FIELD, clause.value, boost=APPLICANT_KEY_BOOST)
     if clause.field == "year":
         return _or([wq.Term("year", str(y)) for y in range(clause.low, min(clause.high, clause.low + 200) + 1)])
     name = {"ipc": "ipc", "number": "number", "type": "type", "status": "status", "industry": "industry",
@@ -336,10 +345,12 @@ class WhooshBackend(SearchBackend):
         with self._lock:
             s = self._get_searcher()
             reader = s.reader()
-            q = compile_query(request.query, request.filters, df=reader.doc_frequency)
+            parsed, result.notes = applicant_queries.rewrite(
+                request.query, lambda key: reader.doc_frequency(applicant_queries.KEY_FIELD, key) > 0)
+            q = compile_query(parsed, request.filters, df=reader.doc_frequency)
             if q is None:
                 return result
-            matches = compile_query(request.query, request.filters, df=reader.doc_frequency, scoring=False)
+            matches = compile_query(parsed, request.filters, df=reader.doc_frequency, scoring=False)
             hidden = set(s.docs_for_query(hidden_query(request.viewer_org_id)))
             kwargs = {}
             if request.sort == "date":
@@ -356,8 +367,17 @@ class WhooshBackend(SearchBackend):
                 s.search_with_collector(q, collector)
                 results = collector.results()
                 docnums = keeping.docnums
-            else:
+            elif kwargs:
                 results = s.search(q, limit=limit, mask=hidden or None, **kwargs)
+            else:
+                # Block skipping stays; the collector's matcher replacement goes: Whoosh 2.7 turns an
+                # OR whose parts' estimated best scores are under the heap's minimum into an AND-maybe
+                # and then drops matches that belong in the top 10 (the exhaustive-ranking test).
+                top = collectors.TopCollector(limit=limit, usequality=True)
+                top.replace = 0
+                collector = collectors.FilterCollector(top, restrict=hidden) if hidden else top
+                s.search_with_collector(q, collector)
+                results = collector.results()
             for hit in results[first:]:
                 kind, object_id = parse_key(hit["key"])
                 result.hits.append(Hit(kind, object_id, float(hit.score or 0.0)))
