@@ -62,6 +62,11 @@ class Patent(db.Model):
         return [a.name for a in self.applicants]
 
     @property
+    def display_number(self) -> str:
+        """The number people know the patent by: CN's application number, else the publication number."""
+        return self.application_number if self.office == "CN" or not self.publication_number else self.publication_number
+
+    @property
     def is_cn(self) -> bool:
         """Recorded by CNIPA: only these can be licensed, transferred or pooled on the platform."""
         return self.office == "CN"

@@ -10,7 +10,8 @@ Settings (environment variables of the same name override the defaults):
 directory under TESTING); ``SEARCH_WRITER`` queue | thread | sync | off (off under TESTING; queue when JOB_QUEUE_URL is set,
 else thread);
 ``SEARCH_BUILD_PROCS`` processes for a rebuild (Whoosh: writer processes; PostgreSQL: jieba
-segmentation processes).
+segmentation processes); ``SEARCH_RESULT_CACHE`` entries of the per-process result cache (0: off);
+``SEARCH_PG_RUM`` auto | off (rank inside a RUM index when the extension is installed).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def init_app(app: Flask) -> None:
     default_writer = "off" if app.testing else "queue" if app.config.get("JOB_QUEUE_URL") else "thread"
     app.config.setdefault("SEARCH_WRITER", os.environ.get("SEARCH_WRITER", default_writer))
     app.config.setdefault("SEARCH_BUILD_PROCS", int(os.environ.get("SEARCH_BUILD_PROCS", "1")))
+    app.config.setdefault("SEARCH_RESULT_CACHE", int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
+    app.config.setdefault("SEARCH_PG_RUM", os.environ.get("SEARCH_PG_RUM", "auto"))
     app.extensions["search"] = SearchState(app)
     install_session_hooks()
 

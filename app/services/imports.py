@@ -263,7 +263,7 @@ class _GivenUp(Exception):
     """The job was given up (no heartbeat) while this worker still ran it: stop without a word."""
 
 
-STALE_MESSAGE = N_("the import stopped: its worker sent no sign of life for {minutes} minutes (it was probably "
+STALE_MESSAGE = N_("the import stopped: its worker sent no sign of life for more than {minutes} minutes (it was probably "
                    "restarted). Rows saved so far are kept; press “Retry” to import the file again (rows already "
                    "imported are not doubled)")
 
