@@ -153,3 +153,19 @@ def test_an_upload_over_16_mib_goes_through_the_page(app, client, db, monkeypatc
         "file": (io.BytesIO(body), "big.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.status_code
     assert queued and db.session.get(ImportJob, queued[0]).filename == "big.csv"
+
+
+def test_an_ordinary_workbook_passes_the_expansion_check(db, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["公开（公告）号", "申请号", "标题", "IPC分类号", "简单法律状态"])
+    ws.append(["CN113000001A", N1, "一种碳化硅衬底", "Ｃ３０Ｂ　２９／３６", "有效"])
+    ws.append(["EP3123456A1", None, "Silicon carbide wafer", "C30B 29/36 (2006.01)", "审中"])
+    path = tmp_path / "ok.xlsx"
+    wb.save(path)
+    job = _import(path.read_bytes(), name="智慧芽.xlsx")
+    assert (job.status.value, job.created_rows, job.error_rows) == ("done", 2, 0), job.message
+    codes = set(db.session.scalars(sa.select(Patent.office)))
+    assert codes == {"CN", "EP"}
