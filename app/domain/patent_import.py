@@ -362,7 +362,7 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
             office = patent_numbers.parse_office(cell_text(raw("office")))
         elif publication is not None:
             office = publication.office
-        elif application_text[:2].upper() in patent_numbers.OFFICES and application_text[:2].upper() not in ("ZL",):
+        elif application_text[:2].upper() in patent_numbers.OFFICES:
             office = application_text[:2].upper()
         else:
             office = "CN"
