@@ -190,3 +190,16 @@ def test_postgres_ranks_with_rum_when_there_and_gin_when_not(search_backend, app
     with db.engine.connect() as conn:
         assert not search_backend.uses_rum(conn)  # the extension without the index: GIN
     assert {h.object_id for h in _run().hits} == {h.object_id for h in with_rum.hits}
+
+
+def test_estimated_counts_read_as_people_say_them(app):
+    from flask_babel import force_locale
+
+    from app.templating import approx_count
+
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert (approx_count(213_456), approx_count(23_456), approx_count(5_432), approx_count(87)) == \
+                ("21 万", "2.3 万", "5,400", "87")
+        with force_locale("en"):
+            assert approx_count(213_456) == "210,000"
