@@ -239,10 +239,7 @@ class PostgresBackend(SearchBackend):
                 return result
             boosted = applicant_queries.boosted_keys(parsed)
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
-                capped = sa.select(sa.literal(1)).select_from(D).where(where).limit(request.facet_exact_max + 1)
-                estimate = None
-                if conn.scalar(sa.select(sa.func.count()).select_from(capped.subquery())) > request.facet_exact_max:
-                    estimate = self._sampled_facets(conn, where, request)
+                estimate = self._sampled_facets(conn, where, request)
                 if estimate is not None:
                     result.facets, result.total = estimate
                     result.facets_estimated = result.total_estimated = True
@@ -290,25 +287,17 @@ class PostgresBackend(SearchBackend):
 
     @classmethod
     def _sampled_facets(cls, conn, where, request: SearchRequest):
-        """Facets and total estimated from the matches in the first few sample buckets: one bucket,
-        then as many as make about ``facet_sample`` matches. None when the index has no buckets yet
-        (built before them: a reindex adds them) — the caller counts exactly."""
-        buckets = 1
-        for _ in range(2):
-            chosen = _has_value("s", [str(i) for i in range(buckets)])
-            rows, sample_total = cls._facet_rows(conn, sa.and_(where, chosen))
-            if not sample_total:
-                if buckets == SAMPLE_BUCKETS:
-                    return None
-                buckets = SAMPLE_BUCKETS if buckets > 1 else 8
-                continue
-            estimated_total = sample_total * SAMPLE_BUCKETS / buckets
-            wanted = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // int(estimated_total)))
-            if wanted <= buckets or sample_total >= request.facet_sample:
-                break
-            buckets = wanted
-        if not sample_total:
+        """Facets and total estimated from the matches in the first sample buckets, or None when the
+        first bucket says the matches are few enough to count exactly (or the index has no buckets
+        yet: built before them, a reindex adds them). One bucket holds 1/64 of any result set: its
+        GIN lookup reads only those rows. Then as many buckets as make about ``facet_sample``."""
+        rows, sample_total = cls._facet_rows(conn, sa.and_(where, _has_value("s", ["0"])))
+        estimated_total = sample_total * SAMPLE_BUCKETS
+        if estimated_total <= request.facet_exact_max:
             return None
+        buckets = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // estimated_total))
+        if buckets > 1:
+            rows, sample_total = cls._facet_rows(conn, sa.and_(where, _has_value("s", [str(i) for i in range(buckets)])))
         scale = SAMPLE_BUCKETS / buckets
         return group_facets(rows, request.facet_limit, scale), round(sample_total * scale)
 
