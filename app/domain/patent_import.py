@@ -316,6 +316,7 @@ class PatentRecord:
     office: str = "CN"
     kind_code: str = ""
     publication_number: str = ""
+    publication_key: str = ""  # office + number of the publication, the key of a row without an application number
     publication_date: date | None = None
     abstract: str = ""
     ipc: list[str] = field(default_factory=list)
@@ -475,6 +476,7 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
         office=office,
         kind_code=publication.kind if publication else "",
         publication_number=str(publication) if publication else "",
+        publication_key=publication.family_key if publication else "",
         publication_date=dates.get("publication_date"),
         abstract=cell_text(raw("abstract")),
         ipc=codes,

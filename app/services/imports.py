@@ -471,13 +471,20 @@ class _PatentImporter(_Importer):
 
     def upsert(self, batch) -> None:
         numbers = [r.application_number for _, r in batch]
+        # patents imported earlier by their publication number alone, now given with an application number
+        by_publication = {r.publication_key: r.application_number for _, r in batch
+                          if r.publication_key and r.publication_key != r.application_number}
         existing = {
             p.application_number: p
             for p in db.session.scalars(
-                sa.select(Patent).where(Patent.application_number.in_(numbers))
+                sa.select(Patent).where(Patent.application_number.in_(numbers + list(by_publication)))
                 .options(selectinload(Patent.ipc_codes), selectinload(Patent.applicants))
             )
         }
+        for key, number in by_publication.items():
+            if key in existing and number not in existing:
+                existing[number] = existing.pop(key)
+                existing[number].application_number = number
         orgs = self.org_ids()
         job = self.job
         for _, rec in batch:

@@ -169,3 +169,14 @@ def test_an_ordinary_workbook_passes_the_expansion_check(db, tmp_path):
     assert (job.status.value, job.created_rows, job.error_rows) == ("done", 2, 0), job.message
     codes = set(db.session.scalars(sa.select(Patent.office)))
     assert codes == {"CN", "EP"}
+
+
+def test_a_patent_first_known_by_its_publication_gets_its_application_number_later(db):
+    who = _staff()
+    first = _import("公开（公告）号,标题\nCN113000001A,一种碳化硅衬底\n".encode(), who=who)
+    assert first.created_rows == 1
+    assert db.session.scalar(sa.select(Patent.application_number)) == "CN113000001"
+    second = _import(f"公开（公告）号,申请号,标题\nCN113000001B,{N1},一种碳化硅衬底\n".encode(), who=who)
+    assert (second.created_rows, second.updated_rows) == (0, 1)
+    patent = db.session.scalar(sa.select(Patent))
+    assert (patent.application_number, patent.publication_number, patent.kind_code) == (N1, "CN113000001B", "B")
