@@ -373,8 +373,7 @@ class WhooshBackend(SearchBackend):
                 # Block skipping stays; the collector's matcher replacement goes: Whoosh 2.7 turns an
                 # OR whose parts' estimated best scores are under the heap's minimum into an AND-maybe
                 # and then drops matches that belong in the top 10 (the exhaustive-ranking test).
-                top = collectors.TopCollector(limit=limit, usequality=True)
-                top.replace = 0
+                top = collectors.TopCollector(limit=limit, usequality=True, replace=0)
                 collector = collectors.FilterCollector(top, restrict=hidden) if hidden else top
                 s.search_with_collector(q, collector)
                 results = collector.results()
