@@ -89,6 +89,16 @@ class Config:
     PLATFORM_FEE_BP = int(os.environ.get("PLATFORM_FEE_BP", "100"))  # 1 %
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Patent and trademark files (app/services/imports.py): the largest upload, rows a file may have,
+    # rejected cells kept per job (the rest are counted), and the bound on what an .xlsx may expand to.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+    IMPORT_MAX_STORED_ERRORS = 1000
+    IMPORT_XLSX_MAX_EXPANDED = 2 * 1024 * 1024 * 1024  # all entries together, as the zip declares them
+    IMPORT_XLSX_MAX_SHARED_STRINGS = 256 * 1024 * 1024  # openpyxl holds the shared strings in memory
+    IMPORT_XLSX_MAX_RATIO = 100  # expanded / compressed, for entries over 1 MB expanded
+    # A running import writes a heartbeat after every batch; without one for this long it is given up.
+    IMPORT_STALE_SECONDS = 300
     AUDIT_LOG = os.environ.get("AUDIT_LOG", str(INSTANCE_DIR / "audit.log"))
 
 

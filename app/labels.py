@@ -49,6 +49,13 @@ LEGAL_STATUS = {
     "withdrawn": _l("Withdrawn"),
     "rejected": _l("Rejected"),
 }
+# Patent offices (受理局) by code; a code not named here is shown as written (AU, CA …).
+OFFICE = {
+    "CN": _l("China (CNIPA)"), "US": _l("United States (USPTO)"), "EP": _l("Europe (EPO)"),
+    "WO": _l("PCT (WIPO)"), "JP": _l("Japan (JPO)"), "KR": _l("Korea (KIPO)"), "DE": _l("Germany (DPMA)"),
+    "GB": _l("United Kingdom (UKIPO)"), "FR": _l("France (INPI)"), "TW": _l("Taiwan, China (TIPO)"),
+    "RU": _l("Russia"), "AU": _l("Australia"), "CA": _l("Canada"), "IN": _l("India"),
+}
 PUBLICATION_STATUS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
@@ -371,6 +378,7 @@ TABLES = {
     "industry": INDUSTRY,
     "patent_type": PATENT_TYPE,
     "legal_status": LEGAL_STATUS,
+    "office": OFFICE,
     "publication_status": PUBLICATION_STATUS,
     "deal_kind": DEAL_KIND,
     "membership_status": MEMBERSHIP_STATUS,

@@ -72,6 +72,18 @@ def zone_name() -> str:
     return _("Beijing time") if zone in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else zone
 
 
+def approx_count(n: int) -> str:
+    """An estimated count as people say it: two significant figures, in 万 in Chinese (21 万)."""
+    if n < 100:
+        return str(n)
+    digits = len(str(n)) - 2
+    rounded = round(n, -digits)
+    if str(get_locale()).startswith("zh") and rounded >= 10000:
+        wan = rounded / 10000
+        return f"{wan:,.0f} 万" if wan >= 10 else f"{wan:.1f} 万".replace(".0 ", " ")
+    return f"{rounded:,}"
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for filters and pagination)."""
     args = request.args.to_dict(flat=False)
@@ -100,6 +112,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["time_zone_name"] = zone_name
+    app.jinja_env.filters["approx_count"] = approx_count
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["label_choices"] = labels.choices
     app.jinja_env.globals["unread_notifications"] = _unread_notifications

@@ -13,6 +13,9 @@
 4. Runs the same mixed queries (1–3 Chinese words, English words, applicant names, an IPC
    filter such as ipc:H01M; facets on, as the search page asks) against the tuned backend:
    query p50/p95/p99 ms; also through the search page's service (hits loaded, highlighted).
+   A second mix draws the same queries with a Zipf distribution, as real search logs are: its
+   figures cold (the engine computes every query) and warm (through the per-process result
+   cache, from empty: repeats come from it), and the first mix again through the filled cache.
 5. Publishes listings through services.listings with the background indexer on, and times
    each until a search finds it: add_visible_ms.
 6. Builds a plain Whoosh baseline from the same rows in the same run (stock jieba
@@ -218,6 +221,16 @@ def make_queries(meta: dict, count: int, seed: int) -> list[str]:
             q = rng.choice(misses)
         queries.append(q)
     return queries
+
+
+def zipf_queries(queries: list[str], count: int, seed: int, s: float = 1.1) -> list[str]:
+    """A second mix drawn as real search logs are: the distinct queries of the first mix ranked in a
+    fixed shuffled order, the r-th drawn with weight 1 / r^s (a few queries very often, most rarely)."""
+    distinct = list(dict.fromkeys(queries))
+    rng = random.Random(seed + 2)
+    rng.shuffle(distinct)
+    weights = [1 / (r ** s) for r in range(1, len(distinct) + 1)]
+    return rng.choices(distinct, weights=weights, k=count)
 
 
 # ---- measuring -------------------------------------------------------------------------------
@@ -458,10 +471,37 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
             f"p50 {pct['p50']} / p95 {pct['p95']} / p99 {pct['p99']} ms")
         say("  by shape p95 ms: " + ", ".join(f"{k} {v}" for k, v in _by_shape(queries, samples).items()))
 
+        # the Zipf mix: the engine alone (cold: every query computed), then through the per-process
+        # result cache from empty (warm: repeats are answered from it)
+        zqueries = zipf_queries(queries, len(queries), seed)
+        zpct, zsamples, _ = time_queries(tuned, zqueries)
+        st.results.clear()
+        hits_before = st.results.hits
+
+        def cached(text: str) -> int:
+            return st.search(SearchRequest(query=parse(text), facets=True)).total
+
+        zc_pct, _, _ = time_queries(cached, zqueries, warmup=0)
+        result["zipf"] = {"distinct_queries": len(set(zqueries)), "cold_p50_ms": zpct["p50"], "cold_p95_ms": zpct["p95"],
+                          "cold_p99_ms": zpct["p99"], "warm_p50_ms": zc_pct["p50"], "warm_p95_ms": zc_pct["p95"],
+                          "warm_p99_ms": zc_pct["p99"],
+                          "cache_hit_rate": round((st.results.hits - hits_before) / max(1, len(zqueries)), 3)}
+        say(f"zipf mix: {len(zqueries)} queries, {len(set(zqueries))} distinct; engine (cold) p50 {zpct['p50']} / "
+            f"p95 {zpct['p95']} / p99 {zpct['p99']} ms; through the result cache (warm) p50 {zc_pct['p50']} / "
+            f"p95 {zc_pct['p95']} / p99 {zc_pct['p99']} ms, hit rate {result['zipf']['cache_hit_rate']}")
+        st.results.clear()
+        time_queries(cached, queries, warmup=0)  # fill the cache with the first mix
+        w_pct, _, _ = time_queries(cached, queries, warmup=0)
+        result["warm_query_p50_ms"], result["warm_query_p95_ms"] = w_pct["p50"], w_pct["p95"]
+        say(f"first mix again through the filled cache (warm): p50 {w_pct['p50']} / p95 {w_pct['p95']} ms "
+            f"(cold, above: p95 {pct['p95']} ms)")
+
         def page(text: str) -> int:
             return search_service.search(None, text).total
 
+        cache_size, st.results.size = st.results.size, 0  # the page's own cost, not the cache's
         ppct, _, _ = time_queries(page, queries[: max(100, len(queries) // 2)], warmup=10)
+        st.results.size = cache_size
         db.session.remove()
         result["page_query_p95_ms"] = ppct["p95"]
         say(f"search page service (hits loaded + highlighted): p50 {ppct['p50']} / p95 {ppct['p95']} / p99 {ppct['p99']} ms")
@@ -506,11 +546,13 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
             b_index_s = time.perf_counter() - t
             plain = BaselineSearch(folder)
             bpct, bsamples, bempty = time_queries(plain, queries)
+            bzpct, _, _ = time_queries(plain, zqueries)
             plain.close()
             result["baseline"] = {
                 "index_docs_per_s": round(bdocs / b_index_s, 1), "index_s": round(b_index_s, 1),
                 "query_p50_ms": bpct["p50"], "query_p95_ms": bpct["p95"], "query_p99_ms": bpct["p99"],
                 "queries_without_hits": bempty, "peak_rss_mb": rss_mb(),
+                "zipf_p50_ms": bzpct["p50"], "zipf_p95_ms": bzpct["p95"], "zipf_p99_ms": bzpct["p99"],
             }
             say(f"baseline (stock ChineseAnalyzer, default writer): {bdocs} docs in {b_index_s:.1f} s = "
                 f"{bdocs / b_index_s:.0f} docs/s; queries p50 {bpct['p50']} / p95 {bpct['p95']} / p99 {bpct['p99']} ms, "
@@ -519,6 +561,7 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
             b = result["baseline"]
             result["ratio_query_p95"] = round(b["query_p95_ms"] / max(result["query_p95_ms"], 0.01), 1)
             result["ratio_query_p50"] = round(b["query_p50_ms"] / max(result["query_p50_ms"], 0.01), 1)
+            result["ratio_zipf_query_p95"] = round(b["zipf_p95_ms"] / max(result["zipf"]["cold_p95_ms"], 0.01), 1)
             result["ratio_index"] = round(result["index_docs_per_s"] / max(b["index_docs_per_s"], 0.01), 1)
         db.engine.dispose()
 

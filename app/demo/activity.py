@@ -47,8 +47,8 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
             continue
         staff = _staff(center)
         members = set(_members(center))
-        industry_numbers = list(db.session.scalars(sa.select(Patent.application_number).where(
-            Patent.industry == center.industry).order_by(Patent.id)))
+        industry_numbers = list(db.session.scalars(sa.select(Patent.application_number).where(  # CN: recordable
+            Patent.industry == center.industry, Patent.office == "CN").order_by(Patent.id)))
         listings = [l for l in db.session.scalars(sa.select(Listing).where(
             Listing.status == PublicationStatus.PUBLISHED, Listing.org_id.in_(members)).order_by(Listing.id))]
         current = target_rules.project_year(center.approval_date, TODAY)

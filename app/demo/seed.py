@@ -32,6 +32,7 @@ from ..models import (
     User,
 )
 from . import orgs as O
+from . import trademarks as demo_trademarks
 from . import vocab as V
 
 TODAY = date(2026, 11, 25)
@@ -161,6 +162,9 @@ class _Seeder:
         patents = self.make_patents(n_patents)
         listings = self.make_listings(patents, n_listings)
         needs = self.make_needs(n_needs)
+        companies = [(n, i["industries"]) for n, i in self.info.items() if i["kind"] in ("enterprise", "sme")]
+        self.counts["trademarks"] = demo_trademarks.add_trademarks(self.s, companies, self.rng, TODAY)
+        self.counts["foreign_patents"] = demo_trademarks.add_foreign_patents(self.s)
         self.s.flush()
         self.s.commit()
         from .approvals import seed_approval  # a member's listing waiting for approval
@@ -176,6 +180,8 @@ class _Seeder:
             "patent_applicants": self.counts["applicants"],
             "listings": len(listings),
             "needs": len(needs),
+            "trademarks": self.counts["trademarks"],
+            "foreign_patents": self.counts["foreign_patents"],
         }
 
     # ------------------------------------------------------------------ organisations

@@ -17,68 +17,107 @@ from .errors import DomainError, N_
 from .patent_terms import LegalStatus, PatentType
 from .trademarks import TrademarkStatus
 
-# field -> header spellings (compared after normalise_header)
+# field -> header spellings (compared after normalise_header: width, case, spaces and brackets do not
+# matter). The Chinese spellings are those of CNIPA's patent search and analysis system, incoPat and
+# PatSnap (智慧芽) exports; the English ones are their English exports.
 PATENT_HEADERS: dict[str, tuple[str, ...]] = {
-    "application_number": ("申请号", "application_number", "application number", "app_no", "专利申请号"),
-    "publication_number": ("公开号", "publication_number", "publication number", "公开(公告)号", "公告号",
-                           "授权公告号", "pub_no"),
-    "title": ("名称", "title", "发明名称", "专利名称", "标题"),
-    "abstract": ("摘要", "abstract"),
-    "patent_type": ("专利类型", "type", "patent_type", "patent type", "类型"),
-    "ipc": ("ipc分类号", "ipc", "分类号", "ipc codes", "ipc_codes", "ipc主分类号"),
-    "applicants": ("申请人", "applicants", "applicant", "专利权人", "申请(专利权)人", "权利人"),
+    "application_number": ("申请号", "application_number", "application number", "application no", "app_no",
+                           "appln no", "专利申请号", "申请号码"),
+    "publication_number": ("公开(公告)号", "publication_number", "publication number", "publication no", "公开号",
+                           "公告号", "授权公告号", "公开公告号", "公开号(公告号)", "pub_no", "patent number", "文献号"),
+    "publication_date": ("公开(公告)日", "publication_date", "publication date", "公开日", "公告日", "公开日期",
+                         "公开(公告)日期", "pub date"),
+    "office": ("受理局", "office", "authority", "country", "国家/地区", "公开国别", "国别", "国家", "country code"),
+    "title": ("名称", "title", "标题", "发明名称", "专利名称", "标题(中文)", "中文标题", "名称(中文)", "发明名称(中文)"),
+    "abstract": ("摘要", "abstract", "摘要(中文)", "中文摘要"),
+    "patent_type": ("专利类型", "patent_type", "patent type", "type", "类型", "专利类别"),
+    "ipc_main": ("ipc主分类号", "ipc_main", "main ipc", "ipc main", "主分类号", "主ipc", "ipc主分类", "primary ipc"),
+    "ipc": ("ipc分类号", "ipc", "分类号", "ipc codes", "ipc_codes", "ipc分类", "ipc classification"),
+    "applicants": ("申请(专利权)人", "applicants", "applicant", "申请人", "专利权人", "权利人", "assignee",
+                   "original assignee", "applicant(s)", "申请人名称"),
+    "current_owners": ("当前权利人", "current_owners", "current assignee", "current owner", "当前申请(专利权)人",
+                       "当前专利权人"),
+    "inventors": ("发明(设计)人", "inventors", "inventor", "发明人", "设计人", "inventor(s)"),
     "filing_date": ("申请日", "filing_date", "filing date", "application date", "申请日期"),
-    "grant_date": ("授权日", "grant_date", "grant date", "授权公告日", "授权日期"),
-    "legal_status": ("法律状态", "legal_status", "legal status", "status", "当前法律状态"),
-    "claims_count": ("权利要求数", "claims_count", "claims", "权利要求项数", "claims count"),
+    "grant_date": ("授权日", "grant_date", "grant date", "授权公告日", "授权日期", "issue date"),
+    "legal_status": ("法律状态/事件", "legal_status", "legal status", "法律状态", "当前法律状态", "legal status/event",
+                     "法律事件", "status"),
+    "simple_status": ("简单法律状态", "simple_status", "simple legal status", "专利有效性", "有效性"),
+    "claims_count": ("权利要求数量", "claims_count", "claims count", "权利要求数", "权利要求项数", "claims",
+                     "number of claims", "权利要求个数"),
+    "agency": ("代理机构", "agency", "专利代理机构", "agent", "attorney/agent"),
     "industry": ("行业", "industry", "产业"),
 }
-PATENT_REQUIRED = ("application_number", "title")
+# A row names its patent by the application number, or only by the publication number.
+PATENT_REQUIRED = ("title",)
+PATENT_ONE_OF = ("application_number", "publication_number")
 
 TRADEMARK_HEADERS: dict[str, tuple[str, ...]] = {
-    "registration_number": ("注册号", "registration_number", "registration number", "申请/注册号", "申请号"),
-    "name": ("商标名称", "name", "trademark", "商标", "trademark name"),
-    "nice_class": ("类别", "class", "nice_class", "国际分类", "类号", "nice class"),
-    "registrant": ("注册人", "registrant", "申请人", "owner", "申请人名称"),
-    "filing_date": ("申请日", "filing_date", "filing date", "申请日期"),
-    "registration_date": ("注册日", "registration_date", "registration date", "注册日期", "注册公告日"),
-    "status": ("状态", "status", "商标状态", "法律状态"),
+    "registration_number": ("注册号", "registration_number", "registration number", "申请/注册号", "注册号/申请号",
+                            "申请号", "registration no", "application number", "商标注册号"),
+    "name": ("商标名称", "name", "trademark", "商标", "trademark name", "商标文字", "mark"),
+    "nice_class": ("国际分类", "nice_class", "class", "类别", "类号", "nice class", "国际分类号", "商品/服务类别"),
+    "registrant": ("注册人", "registrant", "申请人", "owner", "申请人名称", "申请人名称(中文)", "注册人名称",
+                   "applicant", "商标权人"),
+    "filing_date": ("申请日", "filing_date", "filing date", "申请日期", "application date"),
+    "registration_date": ("注册日", "registration_date", "registration date", "注册日期", "注册公告日",
+                          "注册公告日期"),
+    "status": ("商标状态", "status", "状态", "法律状态", "当前状态"),
     "industry": ("行业", "industry", "产业"),
 }
 TRADEMARK_REQUIRED = ("registration_number", "name", "nice_class", "registrant")
 
 PATENT_TYPES = {
     "invention": PatentType.INVENTION, "发明": PatentType.INVENTION, "发明专利": PatentType.INVENTION,
-    "发明申请": PatentType.INVENTION, "发明授权": PatentType.INVENTION, "i": PatentType.INVENTION,
+    "发明申请": PatentType.INVENTION, "发明授权": PatentType.INVENTION, "发明公开": PatentType.INVENTION,
+    "i": PatentType.INVENTION, "invention patent": PatentType.INVENTION, "invention application": PatentType.INVENTION,
+    "invention grant": PatentType.INVENTION, "patent": PatentType.INVENTION, "utility patent": PatentType.INVENTION,
     "utility_model": PatentType.UTILITY_MODEL, "utility model": PatentType.UTILITY_MODEL,
     "实用新型": PatentType.UTILITY_MODEL, "实用新型专利": PatentType.UTILITY_MODEL, "u": PatentType.UTILITY_MODEL,
     "design": PatentType.DESIGN, "外观设计": PatentType.DESIGN, "外观设计专利": PatentType.DESIGN,
-    "外观": PatentType.DESIGN, "d": PatentType.DESIGN, "s": PatentType.DESIGN,
+    "外观": PatentType.DESIGN, "d": PatentType.DESIGN, "s": PatentType.DESIGN, "design patent": PatentType.DESIGN,
 }
+_PENDING, _GRANTED = LegalStatus.PENDING, LegalStatus.GRANTED
 LEGAL_STATUSES = {
-    "pending": LegalStatus.PENDING, "审中": LegalStatus.PENDING, "在审": LegalStatus.PENDING,
-    "实质审查": LegalStatus.PENDING, "实审": LegalStatus.PENDING, "公开": LegalStatus.PENDING,
-    "granted": LegalStatus.GRANTED, "授权": LegalStatus.GRANTED, "有效": LegalStatus.GRANTED,
-    "in force": LegalStatus.GRANTED, "专利权维持": LegalStatus.GRANTED,
-    "lapsed": LegalStatus.LAPSED, "未缴年费": LegalStatus.LAPSED, "未缴年费终止": LegalStatus.LAPSED,
-    "未缴年费专利权终止": LegalStatus.LAPSED, "权利终止": LegalStatus.LAPSED,
-    "expired": LegalStatus.EXPIRED, "期限届满": LegalStatus.EXPIRED, "届满": LegalStatus.EXPIRED,
-    "invalidated": LegalStatus.INVALIDATED, "全部无效": LegalStatus.INVALIDATED, "无效": LegalStatus.INVALIDATED,
-    "partly_invalidated": LegalStatus.PARTLY_INVALIDATED, "部分无效": LegalStatus.PARTLY_INVALIDATED,
-    "withdrawn": LegalStatus.WITHDRAWN, "撤回": LegalStatus.WITHDRAWN, "视为撤回": LegalStatus.WITHDRAWN,
-    "rejected": LegalStatus.REJECTED, "驳回": LegalStatus.REJECTED,
+    **dict.fromkeys(("pending", "审中", "在审", "审查中", "实质审查", "实审", "实质审查的生效", "公开", "申请中",
+                     "待审", "under examination", "published", "examination"), _PENDING),
+    **dict.fromkeys(("granted", "授权", "有效", "维持", "专利权维持", "授权公告", "有权", "权利恢复", "in force",
+                     "active", "alive", "valid", "grant"), _GRANTED),
+    **dict.fromkeys(("lapsed", "失效", "未缴年费", "未缴年费终止", "未缴年费专利权终止", "专利权终止", "权利终止",
+                     "终止", "放弃", "主动放弃", "避重放弃", "inactive", "dead", "ceased"), LegalStatus.LAPSED),
+    **dict.fromkeys(("expired", "期限届满", "届满", "专利权期限届满", "期满终止"), LegalStatus.EXPIRED),
+    **dict.fromkeys(("invalidated", "无效", "全部无效", "宣告无效", "专利权全部无效", "invalid"),
+                    LegalStatus.INVALIDATED),
+    **dict.fromkeys(("partly_invalidated", "部分无效", "专利权部分无效", "partly invalidated"),
+                    LegalStatus.PARTLY_INVALIDATED),
+    **dict.fromkeys(("withdrawn", "撤回", "视为撤回", "主动撤回", "申请撤回", "撤回专利申请", "视撤"),
+                    LegalStatus.WITHDRAWN),
+    **dict.fromkeys(("rejected", "驳回", "申请驳回", "驳回申请", "refused"), LegalStatus.REJECTED),
 }
+# Events a 法律状态/事件 cell lists beside the status, which say nothing about it.
+LEGAL_EVENTS_WITHOUT_STATUS = frozenset(
+    ("权利转移", "专利权的转移", "著录事项变更", "变更", "质押", "专利权质押", "质押的生效", "质押的注销", "许可", "实施许可",
+     "专利实施许可", "转让", "保全", "复审", "无效宣告请求", "transfer", "assignment", "change", "pledge", "license",
+     "licence"))
+# When a cell lists several events, the later stage wins: an application (审中) is granted (授权),
+# a granted patent ends (失效, 期限届满 …).
+_STATUS_STAGE = {_PENDING: 0, _GRANTED: 1, LegalStatus.PARTLY_INVALIDATED: 2}
 TRADEMARK_STATUSES = {
     "pending": TrademarkStatus.PENDING, "申请中": TrademarkStatus.PENDING, "初审公告": TrademarkStatus.PENDING,
-    "待审": TrademarkStatus.PENDING, "等待实质审查": TrademarkStatus.PENDING,
+    "待审": TrademarkStatus.PENDING, "等待实质审查": TrademarkStatus.PENDING, "商标申请中": TrademarkStatus.PENDING,
+    "等待驳回复审": TrademarkStatus.PENDING, "审查中": TrademarkStatus.PENDING, "初审": TrademarkStatus.PENDING,
     "registered": TrademarkStatus.REGISTERED, "已注册": TrademarkStatus.REGISTERED, "注册": TrademarkStatus.REGISTERED,
-    "注册商标": TrademarkStatus.REGISTERED, "有效": TrademarkStatus.REGISTERED,
+    "注册商标": TrademarkStatus.REGISTERED, "有效": TrademarkStatus.REGISTERED, "商标已注册": TrademarkStatus.REGISTERED,
+    "live": TrademarkStatus.REGISTERED,
     "expired": TrademarkStatus.EXPIRED, "已过期": TrademarkStatus.EXPIRED, "过期": TrademarkStatus.EXPIRED,
-    "已失效": TrademarkStatus.EXPIRED, "失效": TrademarkStatus.EXPIRED,
+    "已失效": TrademarkStatus.EXPIRED, "失效": TrademarkStatus.EXPIRED, "商标无效": TrademarkStatus.EXPIRED,
+    "dead": TrademarkStatus.EXPIRED,
     "cancelled": TrademarkStatus.CANCELLED, "撤销": TrademarkStatus.CANCELLED, "注销": TrademarkStatus.CANCELLED,
-    "已注销": TrademarkStatus.CANCELLED, "已撤销": TrademarkStatus.CANCELLED,
-    "invalidated": TrademarkStatus.INVALIDATED, "无效": TrademarkStatus.INVALIDATED, "无效宣告": TrademarkStatus.INVALIDATED,
+    "已注销": TrademarkStatus.CANCELLED, "已撤销": TrademarkStatus.CANCELLED, "商标已注销": TrademarkStatus.CANCELLED,
+    "invalidated": TrademarkStatus.INVALIDATED, "无效": TrademarkStatus.INVALIDATED,
+    "无效宣告": TrademarkStatus.INVALIDATED, "宣告无效": TrademarkStatus.INVALIDATED,
     "rejected": TrademarkStatus.REJECTED, "驳回": TrademarkStatus.REJECTED, "已驳回": TrademarkStatus.REJECTED,
+    "商标驳回": TrademarkStatus.REJECTED,
 }
 INDUSTRY_ALIASES = {
     "碳基新材料": "carbon_materials", "高端装备": "high_end_equipment", "新能源汽车": "new_energy_vehicles",
@@ -102,10 +141,19 @@ class RowError:
     params: dict = field(default_factory=dict)
 
 
+_HEADER_NOISE = re.compile(r"[\s_\-.:：·*]+")
+
+
 def normalise_header(text) -> str:
-    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower().lstrip("\ufeff")
-    text = text.replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", " ", text)
+    """A header or a wording as compared: full-width forms made half-width, lower case, brackets of
+    every kind made round, and spaces, ``_``, ``-``, ``.`` and colons dropped
+    (``公开（公告）号`` = ``公开(公告)号`` = ``公开 (公告) 号``; ``Publication No.`` = ``publication_no``)."""
+    text = unicodedata.normalize("NFKC", str(text or "")).lstrip("\ufeff").strip().lower()
+    text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
+    text = _HEADER_NOISE.sub("", text)
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1]  # 【IPC主分类号】
+    return text
 
 
 @dataclass
@@ -115,8 +163,10 @@ class HeaderMap:
     unknown: list[str]
 
 
-def map_headers(row: list, spellings: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> HeaderMap:
-    """Match the first row to fields; raises ImportRowError naming missing required columns."""
+def map_headers(row: list, spellings: dict[str, tuple[str, ...]], required: tuple[str, ...],
+                one_of: tuple[str, ...] = ()) -> HeaderMap:
+    """Match the first row to fields; raises ImportRowError naming missing required columns
+    (``one_of``: at least one of these columns)."""
     lookup = {normalise_header(s): f for f, names in spellings.items() for s in names}
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -131,10 +181,11 @@ def map_headers(row: list, spellings: dict[str, tuple[str, ...]], required: tupl
         elif fname not in columns:
             columns[fname] = i
             names[fname] = str(cell).strip().lstrip("\ufeff")
-    missing = [f for f in required if f not in columns]
+    missing = [f"{spellings[f][0]}/{spellings[f][1]}" for f in required if f not in columns]
+    if one_of and not any(f in columns for f in one_of):
+        missing.append(" | ".join(f"{spellings[f][0]}/{spellings[f][1]}" for f in one_of))
     if missing:
-        wanted = ", ".join(f"{spellings[f][0]}/{spellings[f][1]}" for f in missing)
-        raise ImportRowError(N_("the first row must name the columns; missing: {columns}"), columns=wanted)
+        raise ImportRowError(N_("the first row must name the columns; missing: {columns}"), columns=", ".join(missing))
     return HeaderMap(columns, names, unknown)
 
 
@@ -193,17 +244,60 @@ def parse_date(value) -> date | None:
     raise ImportRowError(N_("“{value}” is not a date; write it as YYYY-MM-DD"), value=text)
 
 
+_NORMALISED_CHOICES: dict[int, dict] = {}
+
+
+def _normalised(choices: dict) -> dict:
+    table = _NORMALISED_CHOICES.get(id(choices))
+    if table is None:
+        table = _NORMALISED_CHOICES[id(choices)] = {normalise_header(k): v for k, v in choices.items()}
+    return table
+
+
 def parse_choice(value, choices: dict, message: str):
     text = cell_text(value)
     key = normalise_header(text)
-    if key in choices:
-        return choices[key]
+    table = _normalised(choices)
+    if key in table:
+        return table[key]
     raise ImportRowError(message, value=text)
+
+
+LEGAL_STATUS_MESSAGE = N_("unknown legal status “{value}”: write 审中/审查中/实质审查/公开 (pending), 有效/授权/维持 "
+                          "(granted), 失效/未缴年费 (lapsed), 期限届满 (expired), 无效 (invalidated), 部分无效 (partly "
+                          "invalidated), 撤回 (withdrawn) or 驳回 (rejected)")
+_EVENT_SPLIT = re.compile(r"[;；,，、|/\n]+")
+
+
+def parse_legal_status(value) -> LegalStatus:
+    """A legal-status cell to the stored status: one wording (``实质审查``, ``未缴年费``), or a list of
+    events (``授权；权利转移；未缴年费``) of which the latest stage counts; events such as 权利转移 or
+    质押 say nothing about the status and are passed over."""
+    text = cell_text(value)
+    table = _normalised(LEGAL_STATUSES)
+    key = normalise_header(text)
+    if key in table:
+        return table[key]
+    found: list[LegalStatus] = []
+    events = _normalised(dict.fromkeys(LEGAL_EVENTS_WITHOUT_STATUS))
+    for part in _EVENT_SPLIT.split(text):
+        k = normalise_header(part)
+        if not k or k in events:
+            continue
+        if k not in table:
+            raise ImportRowError(LEGAL_STATUS_MESSAGE, value=text)
+        found.append(table[k])
+    if not found:
+        raise ImportRowError(LEGAL_STATUS_MESSAGE, value=text)
+    ended = [s for s in found if s not in _STATUS_STAGE]
+    if ended:
+        return ended[-1]
+    return max(found, key=_STATUS_STAGE.__getitem__)
 
 
 def split_names(text: str) -> list[str]:
     names: list[str] = []
-    for part in re.split(r"[;；\n]+", text or ""):
+    for part in re.split(r"[;；|\n]+", text or ""):
         part = part.strip()
         if part and part not in names:
             names.append(part[:200])
@@ -215,23 +309,36 @@ def split_names(text: str) -> list[str]:
 
 @dataclass
 class PatentRecord:
-    application_number: str
+    application_number: str  # the record's key: a CN application number, or office + number
     title: str
     patent_type: PatentType
     legal_status: LegalStatus
+    office: str = "CN"
+    kind_code: str = ""
     publication_number: str = ""
+    publication_key: str = ""  # office + number of the publication, the key of a row without an application number
+    publication_date: date | None = None
     abstract: str = ""
     ipc: list[str] = field(default_factory=list)
     applicants: list[str] = field(default_factory=list)
+    inventors: list[str] = field(default_factory=list)
+    agency: str = ""
     filing_date: date | None = None
     grant_date: date | None = None
     claims_count: int = 0
     industry: str | None = None
 
 
+PATENT_TYPE_MESSAGE = N_("unknown patent type “{value}”: write 发明 (invention), 实用新型 (utility model) or "
+                         "外观设计 (design)")
+
+
 def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
                     industries: frozenset[str] = frozenset()) -> tuple[PatentRecord | None, list[RowError]]:
-    """One data row to a record, or the errors that keep it out (every bad cell is reported)."""
+    """One data row to a record, or the errors that keep it out (every bad cell is reported).
+
+    The patent is named by its application number (CN: checked to the check character; other
+    offices: shape), or, when the row has none, by its publication number (office + number)."""
     cols, names = headers.columns, headers.names
     errors: list[RowError] = []
 
@@ -243,11 +350,47 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
         shown = cell_text(raw(fname) if value is None else value)
         errors.append(RowError(names.get(fname, fname), shown[:500], exc.template, exc.params))
 
-    number = None
+    publication = None
+    if cell_text(raw("publication_number")):
+        try:
+            publication = patent_numbers.parse_publication(cell_text(raw("publication_number")))
+        except patent_numbers.PatentNumberError as exc:
+            err("publication_number", exc)
+    office = None
+    application_text = cell_text(raw("application_number"))
     try:
-        number = patent_numbers.parse(cell_text(raw("application_number")), today=today)
+        if cell_text(raw("office")):
+            office = patent_numbers.parse_office(cell_text(raw("office")))
+        elif publication is not None:
+            office = publication.office
+        elif application_text[:2].upper() in patent_numbers.OFFICES:
+            office = application_text[:2].upper()
+        else:
+            office = "CN"
     except patent_numbers.PatentNumberError as exc:
-        err("application_number", exc)
+        err("office", exc)
+    if publication is not None and office is not None and publication.office != office:
+        errors.append(RowError(names["publication_number"], str(publication),
+                               N_("the publication number is of office {pub_office}, the row says {office}"),
+                               {"pub_office": publication.office, "office": office}))
+
+    number = None  # a CN application number, checked
+    key = None
+    if office is not None:
+        try:
+            if application_text and office == "CN":
+                number = patent_numbers.parse(application_text, today=today)
+                key = str(number)
+            elif application_text:
+                key = patent_numbers.foreign_application(application_text, office)
+            elif publication is not None:
+                key = publication.family_key
+            elif "publication_number" not in cols:
+                raise patent_numbers.PatentNumberError(N_("application number is required"))
+            else:
+                raise patent_numbers.PatentNumberError(N_("give the application number or the publication number"))
+        except patent_numbers.PatentNumberError as exc:
+            err("application_number" if "application_number" in cols else "publication_number", exc)
     title = cell_text(raw("title"))
     if not title:
         errors.append(RowError(names["title"], "", N_("the title is empty")))
@@ -257,46 +400,42 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
     kind = None
     if "patent_type" in cols and cell_text(raw("patent_type")):
         try:
-            kind = parse_choice(raw("patent_type"), PATENT_TYPES,
-                                N_("unknown patent type “{value}” (invention/发明, utility_model/实用新型, design/外观设计)"))
+            kind = parse_choice(raw("patent_type"), PATENT_TYPES, PATENT_TYPE_MESSAGE)
         except ImportRowError as exc:
             err("patent_type", exc)
     elif number is not None:
         kind = PatentType(number.patent_type)
-    else:
-        kind = None
+    elif office is not None:
+        kind = PatentType(patent_numbers.type_from_kind(office, publication.kind if publication else ""))
     if kind is not None and number is not None and number.patent_type != kind.value:
         errors.append(RowError(names.get("patent_type", "patent_type"), cell_text(raw("patent_type")),
                                N_("the number's type code {code} does not match the patent type"), {"code": number.type_code}))
 
-    filing = grant = None
-    for fname in ("filing_date", "grant_date"):
+    dates: dict[str, date | None] = {}
+    for fname in ("filing_date", "grant_date", "publication_date"):
         try:
-            value = parse_date(raw(fname))
+            dates[fname] = parse_date(raw(fname))
         except ImportRowError as exc:
             err(fname, exc)
-            continue
-        if fname == "filing_date":
-            filing = value
-        else:
-            grant = value
+    filing, grant = dates.get("filing_date"), dates.get("grant_date")
 
     status = None
-    if "legal_status" in cols and cell_text(raw("legal_status")):
-        try:
-            status = parse_choice(raw("legal_status"), LEGAL_STATUSES,
-                                  N_("unknown legal status “{value}” (pending/在审, granted/授权, lapsed/未缴年费, "
-                                     "expired/期限届满, invalidated/无效, partly_invalidated/部分无效, withdrawn/撤回, rejected/驳回)"))
-        except ImportRowError as exc:
-            err("legal_status", exc)
-    else:
+    for fname in ("legal_status", "simple_status"):  # the detailed column first, the simple one if it is blank
+        if status is None and cell_text(raw(fname)):
+            try:
+                status = parse_legal_status(raw(fname))
+            except ImportRowError as exc:
+                err(fname, exc)
+                break
+    if status is None and not any(cell_text(raw(f)) for f in ("legal_status", "simple_status")):
         status = LegalStatus.GRANTED if grant else LegalStatus.PENDING
 
     codes: list[str] = []
-    try:
-        codes = ipc_rules.parse_list(cell_text(raw("ipc")))
-    except ipc_rules.IPCError as exc:
-        err("ipc", exc)
+    for fname in ("ipc_main", "ipc"):  # the main class first
+        try:
+            codes += [c for c in ipc_rules.parse_list(cell_text(raw(fname))) if c not in codes]
+        except ipc_rules.IPCError as exc:
+            err(fname, exc)
 
     claims = 0
     claims_text = cell_text(raw("claims_count"))
@@ -325,22 +464,35 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
     if status == LegalStatus.PENDING and grant:
         errors.append(RowError(names.get("grant_date", "grant_date"), grant.isoformat(),
                                N_("a pending application has no grant date")))
-    if errors or number is None or kind is None or status is None:
+    if errors or key is None or kind is None or status is None:
         return None, errors
+    # the current owner is who can license or sell the patent: the applicants when the file has none
+    owners = split_names(cell_text(raw("current_owners"))) or split_names(cell_text(raw("applicants")))
     return PatentRecord(
-        application_number=str(number),
+        application_number=key,
         title=title,
         patent_type=kind,
         legal_status=status,
-        publication_number=cell_text(raw("publication_number")).upper().replace(" ", "")[:30],
+        office=office,
+        kind_code=publication.kind if publication else "",
+        publication_number=str(publication) if publication else "",
+        publication_key=publication.family_key if publication else "",
+        publication_date=dates.get("publication_date"),
         abstract=cell_text(raw("abstract")),
         ipc=codes,
-        applicants=split_names(cell_text(raw("applicants"))),
+        applicants=owners,
+        inventors=split_names(cell_text(raw("inventors"))),
+        agency=cell_text(raw("agency"))[:200],
         filing_date=filing,
         grant_date=grant,
         claims_count=claims,
         industry=industry,
     ), []
+
+
+TRADEMARK_STATUS_MESSAGE = N_("unknown trademark status “{value}”: write 申请中/初审公告 (pending), 已注册/有效 "
+                              "(registered), 已失效/过期 (expired), 撤销/注销 (cancelled), 无效宣告 (invalidated) "
+                              "or 驳回 (rejected)")
 
 
 @dataclass
@@ -391,9 +543,7 @@ def read_trademark_row(row: list, headers: HeaderMap, *,
     status = None
     if "status" in cols and cell_text(raw("status")):
         try:
-            status = parse_choice(raw("status"), TRADEMARK_STATUSES,
-                                  N_("unknown trademark status “{value}” (pending/申请中, registered/已注册, "
-                                     "expired/已失效, cancelled/撤销, invalidated/无效, rejected/驳回)"))
+            status = parse_choice(raw("status"), TRADEMARK_STATUSES, TRADEMARK_STATUS_MESSAGE)
         except ImportRowError as exc:
             err("status", exc)
     else:

@@ -43,6 +43,10 @@ class ImportJob(db.Model):
     updated_rows: Mapped[int] = mapped_column(default=0)
     unchanged_rows: Mapped[int] = mapped_column(default=0)
     error_rows: Mapped[int] = mapped_column(default=0)
+    # rejected cells beyond the ones kept (a job keeps at most IMPORT_MAX_STORED_ERRORS of them)
+    errors_not_kept: Mapped[int] = mapped_column(default=0, server_default="0")
+    # written by the running job after every batch: a job without one for a few minutes has lost its worker
+    heartbeat_at: Mapped[datetime | None]
     message: Mapped[str] = mapped_column(sa.Text, default="")  # English template, see message_params
     message_params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

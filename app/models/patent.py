@@ -20,9 +20,17 @@ class Patent(db.Model):
     __table_args__ = (sa.CheckConstraint("claims_count >= 0", name="claims_nonneg"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # canonical written form YYYYTNNNNNNN.C (or legacy YYTNNNNN.C)
+    # CN: canonical written form YYYYTNNNNNNN.C (or legacy YYTNNNNN.C); other offices (or a CN
+    # record known only by its publication): office + number, e.g. US16123456, EP3123456
     application_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     publication_number: Mapped[str] = mapped_column(sa.String(30), default="")
+    # the office that received the application (受理局): CN, US, EP, WO, JP … and the kind code of
+    # the publication (A, B2, A1 …; "" when unknown)
+    office: Mapped[str] = mapped_column(sa.String(2), default="CN", server_default="CN", index=True)
+    kind_code: Mapped[str] = mapped_column(sa.String(4), default="", server_default="")
+    publication_date: Mapped[date | None]
+    inventors: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # "；"-separated
+    agency: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     title: Mapped[str] = mapped_column(sa.String(500))
     abstract: Mapped[str] = mapped_column(sa.Text, default="")
     patent_type: Mapped[PatentType] = mapped_column(str_enum(PatentType), index=True)
@@ -52,6 +60,16 @@ class Patent(db.Model):
     @property
     def applicant_names(self) -> list[str]:
         return [a.name for a in self.applicants]
+
+    @property
+    def display_number(self) -> str:
+        """The number people know the patent by: CN's application number, else the publication number."""
+        return self.application_number if self.office == "CN" or not self.publication_number else self.publication_number
+
+    @property
+    def is_cn(self) -> bool:
+        """Recorded by CNIPA: only these can be licensed, transferred or pooled on the platform."""
+        return self.office == "CN"
 
     @property
     def is_valid(self) -> bool:

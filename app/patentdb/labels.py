@@ -2,12 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..labels import INDUSTRY, LEGAL_STATUS, PATENT_TYPE
+from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE
 
 KIND = {"patent": _l("Patents"), "listing": _l("Listings"), "need": _l("Needs")}
 KIND_ONE = {"patent": _l("Patent"), "listing": _l("Listing"), "need": _l("Need")}
 FACET = {
     "kind": _l("Kind"),
+    "office": _l("Office"),
     "type": _l("Patent type"),
     "status": _l("Legal status"),
     "industry": _l("Industry"),
@@ -33,15 +34,16 @@ ANALYSIS_TABLE = {
     "ipc": _l("IPC distribution"),
     "status": _l("Legal status"),
     "types": _l("Patent types"),
+    "offices": _l("Patents by office"),
     "valid_inventions": _l("Valid invention patents per organisation"),
 }
 ANALYSIS_HEADER = {
     "Year": _l("Year"), "Filings": _l("Filings"), "Grants": _l("Grants"), "Applicant": _l("Applicant"),
     "Patents": _l("Patents"), "Valid patents": _l("Valid patents"), "IPC subclass": _l("IPC subclass"),
     "Legal status": _l("Legal status"), "Patent type": _l("Patent type"), "Organisation": _l("Organisation"),
-    "Valid invention patents": _l("Valid invention patents"),
+    "Valid invention patents": _l("Valid invention patents"), "Office": _l("Office"),
 }
-FACET_VALUE = {"kind": KIND, "type": PATENT_TYPE, "status": LEGAL_STATUS, "industry": INDUSTRY}
+FACET_VALUE = {"kind": KIND, "office": OFFICE, "type": PATENT_TYPE, "status": LEGAL_STATUS, "industry": INDUSTRY}
 
 
 def facet_value(field: str, value: str) -> str:

@@ -19,10 +19,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import jobs
+from ..auth.forms import EmptyForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error
-from ..labels import INDUSTRY, LEGAL_STATUS, PATENT_TYPE
+from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE
 from ..models import Center, ImportJob, Industry, Patent, Trademark
 from ..search import query as query_language
 from ..services import analysis as analysis_service
@@ -68,7 +69,7 @@ def search():
         except Exception:  # noqa: BLE001 - an engine failure must not be a 500 for the searcher
             current_app.logger.exception("search failed for %r", q)
             error = _("Search is unavailable at the moment. Please try again in a minute.")
-    warnings = [translate(t, p) for t, p in (result.query.warnings if result else [])]
+    warnings = [translate(t, p) for t, p in ((result.query.warnings + result.result.notes) if result else [])]
     return render_template("patentdb/search.html", q=q, result=result, filters=filters, sort=sort,
                            warnings=warnings, error=error, type_choices=PATENT_TYPE, status_choices=LEGAL_STATUS,
                            open_advanced=not q and not filters)
@@ -136,16 +137,24 @@ def _require_importer() -> None:
 def imports():
     with permission_errors():
         _require_importer()
+    import_service.give_up_stale_jobs()
     jobs = [j for j in db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc()).limit(200))
             if import_service.can_see_job(current_user, j)][:50]
     return render_template("patentdb/imports.html", jobs=jobs)
 
 
-@bp.before_app_request
 def _allow_large_imports():
-    # an import file may be far larger than other uploads (MAX_CONTENT_LENGTH)
+    # An import file may be far larger than other uploads (MAX_CONTENT_LENGTH). This must run before
+    # any other hook reads the form (CSRF protection does): the body is parsed once, under the limit
+    # in force then. Werkzeug writes file parts beyond a small buffer to a temporary file, so a large
+    # upload streams to disk.
     if request.endpoint == "patentdb.new_import" and request.method == "POST":
         request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+
+
+@bp.record_once
+def _first_hook(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _allow_large_imports)
 
 
 @bp.route("/database/imports/new", methods=["GET", "POST"])
@@ -173,6 +182,7 @@ def new_import():
 
 
 def _job_for_user(job_id: int) -> ImportJob:
+    import_service.give_up_stale_jobs()
     job = get_or_404(ImportJob, job_id)
     if not import_service.can_see_job(current_user, job):
         abort(404)
@@ -184,7 +194,25 @@ def _job_for_user(job_id: int) -> ImportJob:
 def import_detail(job_id: int):
     job = _job_for_user(job_id)
     errors = job.errors.limit(100).all()
-    return render_template("patentdb/import_detail.html", job=job, errors=errors, translate=translate)
+    return render_template("patentdb/import_detail.html", job=job, errors=errors, translate=translate,
+                           can_retry=import_service.can_retry(current_user, job), retry_form=EmptyForm())
+
+
+@bp.route("/database/imports/<int:job_id>/retry", methods=["POST"])
+@login_required
+def import_retry(job_id: int):
+    job = _job_for_user(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        with permission_errors():
+            import_service.retry_job(current_user, job.id)
+    except DomainError as err:
+        flash(translate(err.template, err.params), "danger")
+    else:
+        jobs.enqueue_import(current_app._get_current_object(), job.id)
+        flash(_("The import starts again. Rows already imported are not doubled."), "success")
+    return redirect(url_for("patentdb.import_detail", job_id=job.id))
 
 
 @bp.route("/database/imports/<int:job_id>/progress")
@@ -195,6 +223,7 @@ def import_progress(job_id: int):
         id=job.id, status=job.status.value, status_label=str(L.IMPORT_STATUS[job.status.value]),
         finished=job.finished, percent=job.percent, total=job.total_rows, processed=job.processed_rows,
         created=job.created_rows, updated=job.updated_rows, unchanged=job.unchanged_rows, errors=job.error_rows,
+        errors_not_kept=job.errors_not_kept,
         message=translate(job.message, job.message_params) if job.message else "",
     )
 
@@ -225,6 +254,8 @@ def _cell_label(key: str, value):
         return str(LEGAL_STATUS.get(value, value))
     if key == "types":
         return str(PATENT_TYPE.get(value, value))
+    if key == "offices":
+        return str(OFFICE.get(value, value))
     return value
 
 

@@ -10,7 +10,8 @@ Settings (environment variables of the same name override the defaults):
 directory under TESTING); ``SEARCH_WRITER`` queue | thread | sync | off (off under TESTING; queue when JOB_QUEUE_URL is set,
 else thread);
 ``SEARCH_BUILD_PROCS`` processes for a rebuild (Whoosh: writer processes; PostgreSQL: jieba
-segmentation processes).
+segmentation processes); ``SEARCH_RESULT_CACHE`` entries of the per-process result cache (0: off);
+``SEARCH_PG_RUM`` auto | off (rank inside a RUM index when the extension is installed).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ class SearchState:
 
     def __init__(self, app: Flask) -> None:
         from .indexer import Indexer
+        from .result_cache import ResultCache
 
         self.app = app
         self._backend: SearchBackend | None = None
         self._analysis_checked = False
+        self.results = ResultCache(size=int(app.config.get("SEARCH_RESULT_CACHE", 512)))
         self.indexer = Indexer(app, self)
 
     @property
@@ -67,6 +70,11 @@ class SearchState:
         if self._backend is not None:
             self._backend.close()
         self._backend = None
+        self.results.clear()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """The backend's answer, from this process's result cache while the index is unchanged."""
+        return self.results.search(self.backend, request)
 
 
 def make_backend(config) -> SearchBackend:
@@ -94,6 +102,8 @@ def init_app(app: Flask) -> None:
     default_writer = "off" if app.testing else "queue" if app.config.get("JOB_QUEUE_URL") else "thread"
     app.config.setdefault("SEARCH_WRITER", os.environ.get("SEARCH_WRITER", default_writer))
     app.config.setdefault("SEARCH_BUILD_PROCS", int(os.environ.get("SEARCH_BUILD_PROCS", "1")))
+    app.config.setdefault("SEARCH_RESULT_CACHE", int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
+    app.config.setdefault("SEARCH_PG_RUM", os.environ.get("SEARCH_PG_RUM", "auto"))
     app.extensions["search"] = SearchState(app)
     install_session_hooks()
 

@@ -35,7 +35,7 @@ def number_forms(application_number: str, publication_number: str = "") -> list[
 
 def patent_doc_from_values(*, object_id: int, application_number: str, publication_number: str, title: str,
                            abstract: str, patent_type, legal_status, industry, filing_date, owner_org_id,
-                           applicants: list[str], ipc_codes: list[str]) -> SearchDoc:
+                           applicants: list[str], ipc_codes: list[str], office: str = "CN") -> SearchDoc:
     """A patent's document from plain values (the bulk rebuild reads rows without the ORM)."""
     applicants_text = "；".join(applicants)
     return SearchDoc(
@@ -50,6 +50,7 @@ def patent_doc_from_values(*, object_id: int, application_number: str, publicati
         numbers=number_forms(application_number, publication_number),
         applicants=list(applicants),
         ipc=ipc_keys(ipc_codes),
+        office=office or "CN",
         patent_type=_value(patent_type),
         legal_status=_value(legal_status),
         industry=_value(industry),
@@ -63,7 +64,7 @@ def patent_doc(p: Patent) -> SearchDoc:
         object_id=p.id, application_number=p.application_number, publication_number=p.publication_number,
         title=p.title, abstract=p.abstract, patent_type=p.patent_type, legal_status=p.legal_status,
         industry=p.industry, filing_date=p.filing_date, owner_org_id=p.owner_org_id,
-        applicants=p.applicant_names, ipc_codes=p.ipc_list,
+        applicants=p.applicant_names, ipc_codes=p.ipc_list, office=p.office,
     )
 
 
@@ -181,7 +182,7 @@ def iter_patent_values(session: Session, batch: int = 2000) -> Iterator[dict]:
     while True:
         rows = session.execute(
             sa.select(p.c.id, p.c.application_number, p.c.publication_number, p.c.title, p.c.abstract,
-                      p.c.patent_type, p.c.legal_status, p.c.industry, p.c.filing_date, p.c.owner_org_id)
+                      p.c.patent_type, p.c.legal_status, p.c.industry, p.c.filing_date, p.c.owner_org_id, p.c.office)
             .where(p.c.id > last).order_by(p.c.id).limit(batch)
         ).all()
         if not rows:
@@ -204,7 +205,7 @@ def iter_patent_values(session: Session, batch: int = 2000) -> Iterator[dict]:
                 object_id=r.id, application_number=r.application_number, publication_number=r.publication_number or "",
                 title=r.title, abstract=r.abstract or "", patent_type=r.patent_type, legal_status=r.legal_status,
                 industry=r.industry, filing_date=r.filing_date, owner_org_id=r.owner_org_id,
-                applicants=applicants.get(r.id, []), ipc_codes=codes.get(r.id, []),
+                applicants=applicants.get(r.id, []), ipc_codes=codes.get(r.id, []), office=r.office,
             )
         last = hi
 

@@ -11,6 +11,9 @@ tsquery without a dictionary: both sides hold the same index-form words.
 
 from __future__ import annotations
 
+import time
+import zlib
+
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
@@ -19,13 +22,29 @@ from sqlalchemy.dialects import postgresql
 
 from ..models import SearchDocument
 from . import analysis
-from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
+from . import applicants as applicant_queries
+from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, group_facets, parse_key
 from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 D = SearchDocument.__table__
 MAX_POS = 16383
 REBUILD_LOCK_KEY = 0x1F_5EA2C4  # pg_try_advisory_lock key of a running rebuild
 WEIGHT_OF_FIELD = {None: "", "title": "A", "abstract": "B", "content": "", "applicant": "C"}
+# Every document falls in one of SAMPLE_BUCKETS buckets by a hash of its key, written to its keys
+# (``s=17``): a GIN lookup of a few buckets is a deterministic sample of any result set that
+# reads only those rows.
+SAMPLE_BUCKETS = 64
+
+
+# With the RUM extension (Debian postgresql-15-rum; offered by the large clouds' managed PostgreSQL)
+# a second index on tsv orders matches by rank inside the index (``ORDER BY tsv <=> query LIMIT k``),
+# so the top hits of a common word come without reading and scoring every match. Made by a rebuild
+# (`flask search-reindex`) when the extension can be created; without it the GIN index and ts_rank.
+RUM_INDEX = "ix_search_documents_tsv_rum"
+
+
+def sample_bucket(key: str) -> int:
+    return zlib.crc32(key.encode()) % SAMPLE_BUCKETS
 
 
 def _engine():
@@ -148,6 +167,8 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self, engine_getter: Callable[[], sa.Engine] = _engine):
         self._engine = engine_getter
+        self._writes = 0  # this process's own writes: its cache drops at once, not when the statistics catch up
+        self._rum: tuple[float, bool] | None = None  # (checked at, RUM index present)
 
     def _check_dialect(self, conn) -> None:
         if conn.dialect.name != "postgresql":
@@ -162,6 +183,8 @@ class PostgresBackend(SearchBackend):
         for d in docs:
             facets = [f"{f}={v}" for f, v in d.facet_values()]
             keys = facets + [f"ipc={k}" for k in d.ipc] + [f"number={n[:200]}" for n in d.numbers]
+            keys.append(f"s={sample_bucket(d.key)}")
+            keys += [f"{applicant_queries.KEY_FIELD}={k}" for k in d.applicant_keys()]
             rows.append({"kind": d.kind, "object_id": d.object_id, "org_id": d.org_id, "public": d.public,
                          "number": (d.numbers[0] if d.numbers else "")[:40], "title": d.title, "text": "",
                          "sort_date": d.sort_date, "tsv_text": tsvector_literal(d), "facets": facets, "keys": keys})
@@ -175,6 +198,7 @@ class PostgresBackend(SearchBackend):
                 chunk = keys[i : i + 1000]
                 conn.execute(D.delete().where(sa.tuple_(D.c.kind, D.c.object_id).in_(chunk)))
             self._write(conn, docs)
+        self._writes += 1
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
         """Delete and refill in one transaction: searches see the old index until the commit."""
@@ -196,9 +220,38 @@ class PostgresBackend(SearchBackend):
             if progress and batch:
                 progress(len(batch))
             self._record_version(conn)
+            self.ensure_rum(conn)
+        self._writes += 1
         return n
 
+    def ensure_rum(self, conn) -> bool:
+        """Create the RUM extension and index when the server has the extension; True when the index
+        exists. ``SEARCH_PG_RUM = "off"`` never creates it (and the searches do not use it)."""
+        from flask import current_app
+
+        self._rum = None
+        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+            return False
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")):
+            return False
+        conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rum"))
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_documents USING rum (tsv rum_tsvector_ops)"))
+        return True
+
+    def uses_rum(self, conn) -> bool:
+        """Whether the RUM index is there (checked once a minute a process)."""
+        from flask import current_app
+
+        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+            return False
+        now = time.monotonic()
+        if self._rum is None or now - self._rum[0] > 60:
+            present = bool(conn.scalar(sa.text("SELECT 1 FROM pg_indexes WHERE indexname = :n"), {"n": RUM_INDEX}))
+            self._rum = (now, present)
+        return self._rum[1]
+
     def clear(self) -> None:
+        self._writes += 1
         with self._engine().begin() as conn:
             conn.execute(D.delete())
             self._record_version(conn)
@@ -231,23 +284,38 @@ class PostgresBackend(SearchBackend):
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
         with self._engine().connect() as conn:
             self._check_dialect(conn)
-            weights = {i: word_weights(conn, g) for i, g in enumerate(request.query.groups) if isinstance(g, AtLeast)}
-            where, rank_q = compile_where(request.query, request.filters, request.viewer_org_id, weights)
+            parsed, result.notes = applicant_queries.rewrite(request.query, lambda key: self._has_key(conn, key))
+            weights = {i: word_weights(conn, g) for i, g in enumerate(parsed.groups) if isinstance(g, AtLeast)}
+            where, rank_q = compile_where(parsed, request.filters, request.viewer_org_id, weights)
             if where is None:
                 return result
+            boosted = result.applicant_keys = applicant_queries.boosted_keys(parsed)
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
-                result.facets, result.total = self._facets(conn, where, request.facet_limit)
+                estimate = self._sampled_facets(conn, where, request)
+                if estimate is not None:
+                    result.facets, result.total = estimate
+                    result.facets_estimated = result.total_estimated = True
+                else:
+                    result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:
                 result.total = conn.scalar(sa.select(sa.func.count()).select_from(D).where(where)) or 0
             if not result.total:
                 return result
-            if rank_q:
+            rum = bool(rank_q) and request.sort != "date" and not boosted and self.uses_rum(conn)
+            if rum:  # the index hands the matches over best first: distance 0 is the best
+                distance = D.c.tsv.op("<=>", return_type=sa.Float)(sa.cast(rank_q, postgresql.TSQUERY))
+                score = 1.0 / (1.0 + distance)
+            elif rank_q:
                 score = sa.func.ts_rank(D.c.tsv, sa.cast(rank_q, postgresql.TSQUERY))
             else:
                 score = sa.literal(0.0)
+            if boosted:  # an applicant's exact key comes before any words
+                score = score + sa.case((_has_value(applicant_queries.KEY_FIELD, boosted), 10.0), else_=0.0)
             stmt = sa.select(D.c.kind, D.c.object_id, score.label("score")).where(where)
             if request.sort == "date":
                 stmt = stmt.order_by(D.c.sort_date.desc().nulls_last(), D.c.id.desc())
+            elif rum:
+                stmt = stmt.order_by(distance)
             else:
                 stmt = stmt.order_by(sa.desc("score"), D.c.sort_date.desc().nulls_last(), D.c.id)
             stmt = stmt.limit(request.per_page).offset((request.page - 1) * request.per_page)
@@ -255,26 +323,51 @@ class PostgresBackend(SearchBackend):
         return result
 
     @staticmethod
-    def _facets(conn, where, limit: int) -> tuple[dict[str, list[tuple[str, int]]], int]:
-        """The facet counts of the matches, and how many matches there are: one pass over them."""
+    def _facet_rows(conn, where) -> tuple[list[tuple[str, int]], int]:
         value = sa.func.unnest(D.c.facets).table_valued("value").render_derived()
         rows = conn.execute(
             sa.select(value.c.value, sa.func.count().label("n")).select_from(D).join(value, sa.true())
             .where(where).group_by(value.c.value)
         ).all()
-        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in FACET_FIELDS}
-        for raw, n in rows:
-            fname, _, value_text = raw.partition("=")
-            if fname in grouped:
-                grouped[fname].append((value_text, n))
-        total = sum(n for _, n in grouped["kind"])
-        for fname, values in grouped.items():
-            if fname == "year":
-                values.sort(key=lambda x: x[0], reverse=True)
-            else:
-                values.sort(key=lambda x: (-x[1], x[0]))
-            grouped[fname] = values[: limit if fname != "year" else max(limit, 30)]
-        return {f: v for f, v in grouped.items() if v}, total
+        return [tuple(r) for r in rows], sum(n for raw, n in rows if raw.startswith("kind="))
+
+    @classmethod
+    def _facets(cls, conn, where, limit: int) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """The facet counts of the matches, and how many matches there are: one pass over them."""
+        rows, total = cls._facet_rows(conn, where)
+        return group_facets(rows, limit), total
+
+    @classmethod
+    def _sampled_facets(cls, conn, where, request: SearchRequest):
+        """Facets and total estimated from the matches in the first sample buckets, or None when the
+        first bucket says the matches are few enough to count exactly (or the index has no buckets
+        yet: built before them, a reindex adds them). One bucket holds 1/64 of any result set: its
+        GIN lookup reads only those rows. Then as many buckets as make about ``facet_sample``."""
+        rows, sample_total = cls._facet_rows(conn, sa.and_(where, _has_value("s", ["0"])))
+        estimated_total = sample_total * SAMPLE_BUCKETS
+        if estimated_total <= request.facet_exact_max:
+            return None
+        buckets = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // estimated_total))
+        if buckets > 1:
+            rows, sample_total = cls._facet_rows(conn, sa.and_(where, _has_value("s", [str(i) for i in range(buckets)])))
+        scale = SAMPLE_BUCKETS / buckets
+        return group_facets(rows, request.facet_limit, scale), round(sample_total * scale)
+
+    def generation(self):
+        """Every write deletes and inserts rows, so the highest row id moves with each (an index-only
+        lookup); the deleted-rows counter of the statistics catches another process's pure deletes."""
+        with self._engine().connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return None
+            return (self._writes,) + tuple(conn.execute(sa.text(
+                "SELECT (SELECT max(id) FROM search_documents), "
+                "(SELECT n_tup_del FROM pg_stat_user_tables WHERE relname = 'search_documents')")).one())
+
+    @staticmethod
+    def _has_key(conn, key: str) -> bool:
+        wanted = sa.cast(sa.literal([f"{applicant_queries.KEY_FIELD}={key}"], postgresql.ARRAY(sa.Text())),
+                         postgresql.ARRAY(sa.Text()))
+        return conn.scalar(sa.select(sa.literal(1)).select_from(D).where(D.c["keys"].op("@>")(wanted)).limit(1)) is not None
 
     def count(self) -> int:
         with self._engine().connect() as conn:

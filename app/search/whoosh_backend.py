@@ -35,7 +35,18 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
 from . import analysis
-from .backend import FACET_FIELDS, Hit, SearchBackend, SearchDoc, SearchRequest, SearchResult, parse_key
+from . import applicants as applicant_queries
+from .backend import (
+    FACET_FIELDS,
+    Hit,
+    SearchBackend,
+    SearchDoc,
+    SearchRequest,
+    SearchResult,
+    group_facets,
+    parse_key,
+    sample_of,
+)
 from .query import AnyOf, AtLeast, Clause, ParsedQuery
 
 log = logging.getLogger(__name__)
@@ -44,7 +55,7 @@ FACET_SEP = b"\x1f"
 VERSION_FILE = "ANALYSIS"  # in each index directory: the analysis version its documents were segmented with
 EPOCH = date(1970, 1, 1)
 # facet field -> index field holding its values
-FACET_INDEX_FIELD = {"kind": "kind", "type": "type", "status": "status", "industry": "industry", "year": "year",
+FACET_INDEX_FIELD = {"kind": "kind", "office": "office", "type": "type", "status": "status", "industry": "industry", "year": "year",
                      "ipc_section": "ipc", "ipc_class": "ipc", "applicant": "applicant_name"}
 TEXT_FIELD_SETS = {
     None: (("title", 2.0), ("content", 1.0)),
@@ -96,6 +107,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         kind=fields.ID(),
+        office=fields.ID(),
         public=fields.ID(),
         org=fields.ID(),
         number=fields.KEYWORD(),
@@ -103,6 +115,7 @@ def make_schema() -> fields.Schema:
         content=SEGMENTED(),
         applicant=SEGMENTED(),
         applicant_name=fields.KEYWORD(),
+        applicant_key=fields.KEYWORD(),
         ipc=fields.KEYWORD(),
         type=fields.ID(),
         status=fields.ID(),
@@ -131,9 +144,11 @@ def doc_fields(doc: SearchDoc) -> dict:
         out["number"] = list(doc.numbers)
     if doc.applicants:
         out["applicant_name"] = list(doc.applicants)
+        out["applicant_key"] = doc.applicant_keys()
     if doc.ipc:
         out["ipc"] = list(doc.ipc)
-    for name, value in (("type", doc.patent_type), ("status", doc.legal_status), ("industry", doc.industry)):
+    for name, value in (("office", doc.office), ("type", doc.patent_type), ("status", doc.legal_status),
+                        ("industry", doc.industry)):
         if value:
             out[name] = value
     if doc.year:
@@ -173,7 +188,13 @@ def _text_query(clause: Clause, df: DocFrequency | None = None, scoring: bool = 
     return _and(parts)
 
 
+# An applicant's exact key outweighs any words: its documents come first.
+APPLICANT_KEY_BOOST = 50.0
+
+
 def _keyword_query(clause: Clause) -> wq.Query:
+    if clause.field == applicant_queries.KEY_FIELD:
+        return wq.Term(applicant_queries.KEY_FIELD, clause.value, boost=APPLICANT_KEY_BOOST)
     if clause.field == "year":
         return _or([wq.Term("year", str(y)) for y in range(clause.low, min(clause.high, clause.low + 200) + 1)])
     name = {"ipc": "ipc", "number": "number", "type": "type", "status": "status", "industry": "industry",
@@ -375,12 +396,15 @@ class WhooshBackend(SearchBackend):
         with self._lock:
             s = self._get_searcher()
             reader = s.reader()
-            q = compile_query(request.query, request.filters, df=reader.doc_frequency)
+            parsed, result.notes = applicant_queries.rewrite(
+                request.query, lambda key: reader.doc_frequency(applicant_queries.KEY_FIELD, key) > 0)
+            result.applicant_keys = applicant_queries.boosted_keys(parsed)
+            q = compile_query(parsed, request.filters, df=reader.doc_frequency)
             if q is None:
                 return result
-            matches = compile_query(request.query, request.filters, df=reader.doc_frequency, scoring=False)
+            matches = compile_query(parsed, request.filters, df=reader.doc_frequency, scoring=False)
             hidden = set(s.docs_for_query(hidden_query(request.viewer_org_id)))
-            hidden |= short_of_needed(s, request.query, reader.doc_frequency)
+            hidden |= short_of_needed(s, parsed, reader.doc_frequency)
             kwargs = {}
             if request.sort == "date":
                 kwargs["sortedby"] = FieldFacet("date", reverse=True)
@@ -396,8 +420,16 @@ class WhooshBackend(SearchBackend):
                 s.search_with_collector(q, collector)
                 results = collector.results()
                 docnums = keeping.docnums
-            else:
+            elif kwargs:
                 results = s.search(q, limit=limit, mask=hidden or None, **kwargs)
+            else:
+                # Block skipping stays; the collector's matcher replacement goes: Whoosh 2.7 turns an
+                # OR whose parts' estimated best scores are under the heap's minimum into an AND-maybe
+                # and then drops matches that belong in the top 10 (the exhaustive-ranking test).
+                top = collectors.TopCollector(limit=limit, usequality=True, replace=0)
+                collector = collectors.FilterCollector(top, restrict=hidden) if hidden else top
+                s.search_with_collector(q, collector)
+                results = collector.results()
             for hit in results[first:]:
                 kind, object_id = parse_key(hit["key"])
                 result.hits.append(Hit(kind, object_id, float(hit.score or 0.0)))
@@ -405,7 +437,12 @@ class WhooshBackend(SearchBackend):
                 docnums = [d for d in s.docs_for_query(matches) if d not in hidden]
             result.total = len(docnums) if docnums is not None else len(results)
             if request.facets and docnums:
-                result.facets = self._facets(self._facet_values(s), docnums, request.facet_limit)
+                counted = docnums
+                if len(docnums) > request.facet_exact_max:
+                    counted = sample_of(docnums, request.facet_sample)
+                    result.facets_estimated = True
+                result.facets = self._facets(self._facet_values(s), counted, request.facet_limit,
+                                             scale=len(docnums) / len(counted))
         return result
 
     def _facet_values(self, s) -> list[tuple[str, ...]]:
@@ -427,20 +464,19 @@ class WhooshBackend(SearchBackend):
         return table
 
     @staticmethod
-    def _facets(values: list[tuple[str, ...]], docnums: list[int], limit: int) -> dict[str, list[tuple[str, int]]]:
+    def _facets(values: list[tuple[str, ...]], docnums: list[int], limit: int,
+                scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
         counts = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-        grouped: dict[str, list[tuple[str, int]]] = {f: [] for f in FACET_FIELDS}
-        for raw, n in counts.items():
-            fname, _, value = raw.partition("=")
-            if fname in grouped:
-                grouped[fname].append((value, n))
-        for fname, values in grouped.items():
-            if fname == "year":
-                values.sort(key=lambda x: x[0], reverse=True)
-            else:
-                values.sort(key=lambda x: (-x[1], x[0]))
-            grouped[fname] = values[: limit if fname != "year" else max(limit, 30)]
-        return {f: v for f, v in grouped.items() if v}
+        return group_facets(counts.items(), limit, scale)
+
+    def generation(self):
+        """The index directory and its latest commit generation (a directory listing)."""
+        with self._lock:
+            name = self._current_name()
+            try:
+                return name, self._index().latest_generation()
+            except Exception:  # noqa: BLE001 - an index being swapped: do not cache
+                return None
 
     def count(self) -> int:
         with self._lock:
@@ -462,8 +498,9 @@ class WhooshBackend(SearchBackend):
         try:
             for key in deleted:
                 writer.delete_by_term("key", key)
+            known = set(ix.schema.names())  # an index built before a field was added lacks it until a reindex
             for doc in docs:
-                writer.update_document(**doc_fields(doc))
+                writer.update_document(**{k: v for k, v in doc_fields(doc).items() if k in known})
         except BaseException:
             writer.cancel()
             raise

@@ -17,7 +17,7 @@ from ..domain.patent_terms import VALID_STATUSES, PatentType
 from ..extensions import db
 from ..models import Industry, Organisation, Patent, PatentApplicant, PatentIPC
 
-TABLES = ("by_year", "applicants", "ipc", "status", "types", "valid_inventions")
+TABLES = ("by_year", "applicants", "ipc", "status", "types", "offices", "valid_inventions")
 TOP = 20
 
 
@@ -82,6 +82,15 @@ def type_mix(industry: str | None) -> Table:
     return Table("types", ["Patent type", "Patents"], [[str(t.value), n] for t, n in rows], "doughnut")
 
 
+def offices(industry: str | None) -> Table:
+    """Patents by the office that received them (受理局): CN beside US, EP, WO, JP …"""
+    valid = sa.func.sum(sa.case((Patent.legal_status.in_(VALID_STATUSES), 1), else_=0))
+    rows = db.session.execute(_scope(
+        sa.select(Patent.office, sa.func.count().label("n"), valid).group_by(Patent.office)
+        .order_by(sa.desc("n"), Patent.office), industry)).all()
+    return Table("offices", ["Office", "Patents", "Valid patents"], [list(r) for r in rows], "bar")
+
+
 def valid_inventions(industry: str | None, limit: int = 50) -> Table:
     """Valid invention patents per organisation on the platform (as applicant)."""
     rows = db.session.execute(_scope(
@@ -95,7 +104,7 @@ def valid_inventions(industry: str | None, limit: int = 50) -> Table:
 
 BUILDERS: dict[str, Callable[[str | None], Table]] = {
     "by_year": by_year, "applicants": top_applicants, "ipc": ipc_distribution, "status": legal_status,
-    "types": type_mix, "valid_inventions": valid_inventions,
+    "types": type_mix, "offices": offices, "valid_inventions": valid_inventions,
 }
 
 

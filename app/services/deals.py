@@ -160,6 +160,7 @@ def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str
         raise DomainError(N_("this listing is not offered as {kind}"), field="kind", kind=kind.value)
     if price_fen is None or price_fen <= 0:
         raise DomainError(N_("give a price above zero"), field="price")
+    patent_numbers.require_cnipa([(p.office, p.application_number) for p in listing.patents])
     deal = Deal(
         origin=DealOrigin.PLATFORM,
         seller_org_id=listing.org_id, buyer_org_id=buyer_org.id,

@@ -16,8 +16,9 @@ import io
 import logging
 import os
 import secrets
+import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -114,7 +115,11 @@ def count_rows(path: Path, fmt: str) -> int:
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=False)
+        check_xlsx(path)
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:  # noqa: BLE001 - any parse failure means an unreadable file
+            raise FileFormatError(N_("the file is not a readable .xlsx workbook")) from exc
         try:
             ws = wb.worksheets[0]
             return max(0, (ws.max_row or 1) - 1)
@@ -132,6 +137,7 @@ def iter_rows(path: Path, fmt: str) -> Iterator[tuple[int, list]]:
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
+        check_xlsx(path)
         try:
             wb = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # noqa: BLE001 - any parse failure means an unreadable file
@@ -145,13 +151,8 @@ def iter_rows(path: Path, fmt: str) -> Iterator[tuple[int, list]]:
         return
     encoding = _csv_encoding(path)
     with open(path, newline="", encoding=encoding, errors="replace") as f:
-        sample = f.read(64 * 1024)
+        reader = csv.reader(f, rfc4180_dialect(f.readline()))
         f.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(f, dialect)
         start = 1
         try:
             for row in reader:
@@ -162,7 +163,60 @@ def iter_rows(path: Path, fmt: str) -> Iterator[tuple[int, list]]:
                                   line=reader.line_num, reason=str(exc)) from exc
 
 
-# ---- jobs ----------------------------------------------------------------------------------
+class _RFC4180(csv.Dialect):
+    """RFC 4180: fields in double quotes may hold the separator, line breaks and ``""`` for a quote."""
+
+    delimiter = ","
+    quotechar = '"'
+    doublequote = True
+    skipinitialspace = False
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+    strict = False
+
+
+def rfc4180_dialect(header_line: str) -> type[csv.Dialect]:
+    """RFC 4180 with the separator the header row uses most outside quotes: ``,`` (the standard),
+    a tab or ``;`` (some spreadsheets' exports)."""
+    outside, quoted = [], False
+    for ch in header_line.lstrip("\ufeff"):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(ch)
+    counts = {sep: outside.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    if best == ",":
+        return _RFC4180
+    return type("RFC4180Sep", (_RFC4180,), {"delimiter": best})
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a workbook that would expand beyond the configured bounds, from the sizes its zip
+    directory declares (Python's zipfile never inflates an entry beyond its declared size), before
+    anything is parsed: a zip bomb fails here in milliseconds and a few kilobytes of memory."""
+    cfg = current_app.config
+    total_limit = cfg.get("IMPORT_XLSX_MAX_EXPANDED", 2 << 30)
+    shared_limit = cfg.get("IMPORT_XLSX_MAX_SHARED_STRINGS", 256 << 20)
+    max_ratio = cfg.get("IMPORT_XLSX_MAX_RATIO", 100)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileFormatError(N_("the file is not a readable .xlsx workbook")) from exc
+    total = 0
+    for info in entries:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        too_packed = info.file_size > (1 << 20) and ratio > max_ratio
+        too_many_strings = info.filename.lower().endswith("sharedstrings.xml") and info.file_size > shared_limit
+        if too_packed or too_many_strings or total > total_limit:
+            raise FileFormatError(N_("the workbook would expand to more than the import allows (“{entry}”: {mb} MB "
+                                     "unpacked); save the sheet as .csv or split it"),
+                                  entry=info.filename[:100], mb=max(1, info.file_size >> 20))
+
+
+# ---- jobs# ---- jobs ----------------------------------------------------------------------------------
 
 
 def import_dir() -> Path:
@@ -205,20 +259,36 @@ def create_job(by: User, kind: str, upload: FileStorage, center: Center | None) 
     return job
 
 
+class _GivenUp(Exception):
+    """The job was given up (no heartbeat) while this worker still ran it: stop without a word."""
+
+
+STALE_MESSAGE = N_("the import stopped: its worker sent no sign of life for more than {minutes} minutes (it was probably "
+                   "restarted). Rows saved so far are kept; press “Retry” to import the file again (rows already "
+                   "imported are not doubled)")
+
+
 def run_job(job_id: int, progress: Callable[[int], None] | None = None, batch_size: int = BATCH) -> ImportJob:
     """Process a queued job to the end. Never raises for bad input: the job records it."""
     job = db.session.get(ImportJob, job_id)
+    if job is None or job.status != ImportStatus.QUEUED:
+        return job  # run already, or given up and not retried: a stale copy of the queue entry
     job.status = ImportStatus.RUNNING
-    job.started_at = utcnow()
+    job.started_at = job.heartbeat_at = utcnow()
     db.session.commit()
     try:
         path = Path(job.stored_path)
+        if not path.exists():
+            raise FileFormatError(N_("the uploaded file is no longer on the server; upload it again"))
         fmt = detect_format(path)
         job.total_rows = count_rows(path, fmt)
         db.session.commit()
         importer = _PatentImporter(job) if job.kind == ImportKind.PATENTS else _TrademarkImporter(job)
         importer.run(iter_rows(path, fmt), progress, batch_size)
         job.status = ImportStatus.DONE
+    except _GivenUp:
+        db.session.rollback()
+        return db.session.get(ImportJob, job_id)
     except DomainError as exc:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
@@ -235,6 +305,50 @@ def run_job(job_id: int, progress: Callable[[int], None] | None = None, batch_si
     return job
 
 
+def give_up_stale_jobs(now=None) -> int:
+    """Mark running jobs without a heartbeat for IMPORT_STALE_SECONDS as failed (their worker died:
+    a restart, an out-of-memory kill) so that nobody waits for them; returns how many (commits)."""
+    seconds = current_app.config.get("IMPORT_STALE_SECONDS", 300)
+    cutoff = (now or utcnow()) - timedelta(seconds=seconds)
+    last_sign = sa.func.coalesce(ImportJob.heartbeat_at, ImportJob.started_at, ImportJob.created_at)
+    stale = db.session.scalars(sa.select(ImportJob).where(ImportJob.status == ImportStatus.RUNNING,
+                                                          last_sign < cutoff)).all()
+    for job in stale:
+        job.status = ImportStatus.FAILED
+        job.message, job.message_params = STALE_MESSAGE, {"minutes": max(1, seconds // 60)}
+        job.finished_at = now or utcnow()
+    if stale:
+        db.session.commit()
+    return len(stale)
+
+
+def can_retry(user: User | None, job: ImportJob) -> bool:
+    return (job.status == ImportStatus.FAILED and can_see_job(user, job)
+            and (job.center is None or is_center_staff(user, job.center) or user.role == Role.PLATFORM_ADMIN))
+
+
+def retry_job(by: User, job_id: int) -> ImportJob:
+    """Queue a failed job again on the same file (commits). Safe: rows are upserted by number, so
+    rows the first run saved come back unchanged. Raises Forbidden or DomainError."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or not can_see_job(by, job):
+        raise Forbidden(N_("you cannot see this import"))
+    if not can_retry(by, job):
+        if job.status != ImportStatus.FAILED:
+            raise DomainError(N_("only a stopped import can be retried"))
+        raise Forbidden(N_("only this center's staff may import into its database"))
+    if not Path(job.stored_path).exists():
+        raise DomainError(N_("the uploaded file is no longer on the server; upload it again"))
+    db.session.execute(sa.delete(ImportRowError).where(ImportRowError.job_id == job.id))
+    job.status = ImportStatus.QUEUED
+    job.processed_rows = job.created_rows = job.updated_rows = job.unchanged_rows = 0
+    job.error_rows = job.errors_not_kept = 0
+    job.message, job.message_params = "", {}
+    job.started_at = job.finished_at = job.heartbeat_at = None
+    db.session.commit()
+    return job
+
+
 def _jsonable(params: dict) -> dict:
     return {k: (v if isinstance(v, int | float | str) else str(v)) for k, v in params.items()}
 
@@ -243,10 +357,15 @@ class _Importer:
     headers_spec: dict
     required: tuple
 
+    one_of: tuple = ()
+
     def __init__(self, job: ImportJob):
         self.job = job
         self.seen: dict[str, int] = {}  # number -> first line, for duplicates within the file
         self.present: set[str] = set()
+        self.max_rows = current_app.config.get("IMPORT_MAX_ROWS", 1_000_000)
+        self.max_errors = current_app.config.get("IMPORT_MAX_STORED_ERRORS", 1000)
+        self.kept_errors = 0
 
     def run(self, rows: Iterator[tuple[int, list]], progress, batch_size: int) -> None:
         job = self.job
@@ -257,17 +376,21 @@ class _Importer:
             if headers is None:
                 if not any(rules.cell_text(c) for c in row):
                     continue
-                headers = rules.map_headers(row, self.headers_spec, self.required)
+                headers = rules.map_headers(row, self.headers_spec, self.required, self.one_of)
                 self.present = set(headers.columns)
                 continue
             if not any(rules.cell_text(c) for c in row):
                 continue
+            if done >= self.max_rows:
+                self._flush(batch, done, progress, done % batch_size)
+                raise FileFormatError(N_("the file has more than {max} rows: the first {max} were imported; put the "
+                                         "rest (from line {line}) in another file"), max=self.max_rows, line=line)
             record, errors = self.read(row, headers)
             if record is not None:
                 number = self.number_of(record)
                 first = self.seen.get(number)
                 if first is not None:
-                    errors = [rules.RowError(headers.names[self.required[0]], number,
+                    errors = [rules.RowError(self.number_column(headers), number,
                                              N_("duplicate: {number} is already on line {line} of this file"),
                                              {"number": number, "line": first})]
                     record = None
@@ -276,6 +399,10 @@ class _Importer:
             if errors:
                 job.error_rows += 1
                 for e in errors:
+                    if self.kept_errors >= self.max_errors:
+                        job.errors_not_kept += 1
+                        continue
+                    self.kept_errors += 1
                     db.session.add(ImportRowError(job_id=job.id, line=line, column=e.column[:100], value=e.value[:500],
                                                   reason=e.reason[:500], params=_jsonable(e.params)))
             else:
@@ -288,10 +415,18 @@ class _Importer:
             raise rules.ImportRowError(N_("the file has no header row"))
         self._flush(batch, done, progress, done % batch_size)
 
+    def number_column(self, headers) -> str:
+        return next(headers.names[f] for f in (self.required[0], *self.one_of) if f in headers.names)
+
     def _flush(self, batch, done: int, progress, step: int) -> None:
+        # given up meanwhile (this worker looked dead): stop before writing anything more
+        status = db.session.scalar(sa.select(ImportJob.status).where(ImportJob.id == self.job.id))
+        if status != ImportStatus.RUNNING:
+            raise _GivenUp
         if batch:
             self.upsert(batch)
         self.job.processed_rows = done
+        self.job.heartbeat_at = utcnow()
         db.session.commit()
         if progress and step:
             progress(step)
@@ -300,6 +435,10 @@ class _Importer:
 class _PatentImporter(_Importer):
     headers_spec = rules.PATENT_HEADERS
     required = rules.PATENT_REQUIRED
+    one_of = rules.PATENT_ONE_OF
+
+    def number_column(self, headers) -> str:
+        return next(headers.names[f] for f in self.one_of if f in headers.names)
 
     def __init__(self, job: ImportJob):
         super().__init__(job)
@@ -316,10 +455,12 @@ class _PatentImporter(_Importer):
     def updatable(self) -> list[str]:
         """Fields a row may change on a patent already in the database: those its file has
         (a file without an abstract column leaves abstracts alone)."""
-        attrs = ["title", "patent_type"]  # the type comes from the number when there is no column
-        attrs += [a for a in ("publication_number", "abstract", "filing_date", "grant_date", "claims_count")
-                  if a in self.present]
-        if "legal_status" in self.present or "grant_date" in self.present:
+        attrs = ["title", "patent_type", "office"]  # type and office come from the numbers without a column
+        attrs += [a for a in ("publication_number", "publication_date", "abstract", "filing_date", "grant_date",
+                              "claims_count", "inventors", "agency") if a in self.present]
+        if "publication_number" in self.present:
+            attrs.append("kind_code")
+        if self.present & {"legal_status", "simple_status", "grant_date"}:
             attrs.append("legal_status")
         return attrs
 
@@ -330,13 +471,20 @@ class _PatentImporter(_Importer):
 
     def upsert(self, batch) -> None:
         numbers = [r.application_number for _, r in batch]
+        # patents imported earlier by their publication number alone, now given with an application number
+        by_publication = {r.publication_key: r.application_number for _, r in batch
+                          if r.publication_key and r.publication_key != r.application_number}
         existing = {
             p.application_number: p
             for p in db.session.scalars(
-                sa.select(Patent).where(Patent.application_number.in_(numbers))
+                sa.select(Patent).where(Patent.application_number.in_(numbers + list(by_publication)))
                 .options(selectinload(Patent.ipc_codes), selectinload(Patent.applicants))
             )
         }
+        for key, number in by_publication.items():
+            if key in existing and number not in existing:
+                existing[number] = existing.pop(key)
+                existing[number].application_number = number
         orgs = self.org_ids()
         job = self.job
         for _, rec in batch:
@@ -344,7 +492,9 @@ class _PatentImporter(_Importer):
             values = {
                 "publication_number": rec.publication_number, "title": rec.title, "abstract": rec.abstract,
                 "patent_type": rec.patent_type, "legal_status": rec.legal_status, "filing_date": rec.filing_date,
-                "grant_date": rec.grant_date, "claims_count": rec.claims_count,
+                "grant_date": rec.grant_date, "claims_count": rec.claims_count, "office": rec.office,
+                "kind_code": rec.kind_code, "publication_date": rec.publication_date,
+                "inventors": "；".join(rec.inventors), "agency": rec.agency,
             }
             if patent is None:
                 patent = Patent(application_number=rec.application_number, industry=rec.industry or job.industry,
@@ -365,7 +515,7 @@ class _PatentImporter(_Importer):
                 patent.industry = industry
                 changed = True
             ipc_changed = "ipc" in self.present and patent.ipc_list != rec.ipc
-            names_changed = "applicants" in self.present and patent.applicant_names != rec.applicants
+            names_changed = (self.present & {"applicants", "current_owners"}) and patent.applicant_names != rec.applicants
             if ipc_changed or names_changed:
                 # delete the old rows first: the unit of work would insert before deleting, and
                 # (patent, code) is unique

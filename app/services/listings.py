@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..domain import ipc
+from ..domain import ipc, patent_numbers
 from ..domain.errors import DomainError, N_
 from ..domain.lifecycle import EDITABLE, PublicationStatus, TransitionError, check_transition
 from ..extensions import db
@@ -72,6 +72,7 @@ def _check_listing(by: User, data: ListingData) -> list[Patent]:
     foreign = [p.application_number for p in patents if p.owner_org_id != by.org_id]
     if foreign:
         raise DomainError(N_("you can only list your organisation's patents: {numbers}"), field="patent_ids", numbers=", ".join(foreign))
+    patent_numbers.require_cnipa([(p.office, p.application_number) for p in patents], field="patent_ids")
     if data.is_tech_offer and not data.tech_summary.strip():
         raise DomainError(N_("a technology offer needs a technical summary"), field="tech_summary")
     if not data.title.strip():  # the first patent chosen names the listing

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..domain import money
+from ..domain import money, patent_numbers
 from ..domain import pools as pool_rules
 from ..domain.deals import DealKind
 from ..domain.errors import DomainError, N_
@@ -142,6 +142,7 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     if foreign:
         raise DomainError(N_("only the owner can contribute: {numbers}"), field="patent_ids",
                           numbers=", ".join(foreign))
+    patent_numbers.require_cnipa([(p.office, p.application_number) for p in patents], field="patent_ids")
     active = {pp.patent_id: pp for pp in pool.patents}
     added = 0
     for p in patents:

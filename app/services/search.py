@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from ..domain.lifecycle import SEARCHABLE
 from ..extensions import db
 from ..models import Listing, Need, Patent, User
-from ..search import backend as search_backend
 from ..search import state as search_state
 from ..search import highlight
 from ..search.backend import FACET_FIELDS, SORTS, SearchRequest, SearchResult
@@ -109,12 +108,13 @@ def search(viewer: User | None, text: str, *, filters: dict[str, list[str]] | No
     search_state().check_analysis()
     request = SearchRequest(query=parsed, filters=filters, viewer_org_id=org_id, sort=sort, page=page,
                             per_page=per_page, facets=facets)
-    result = search_backend().search(request)
+    result = search_state().search(request)
     out = SearchPage(query=parsed, result=result, filters=filters, sort=sort, exact_total=result.total)
-    relaxed = relax(parsed) if result.total < FALLBACK_BELOW else None
+    # few hits holding every word: best match, unless the words named an applicant that was found by its key
+    relaxed = relax(parsed) if result.total < FALLBACK_BELOW and not result.applicant_keys else None
     if relaxed is not None:
         request.query = relaxed
-        wider = search_backend().search(request)
+        wider = search_state().search(request)
         if wider.total > result.total:
             out.result, out.partial = wider, True
             result = wider

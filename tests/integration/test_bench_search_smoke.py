@@ -20,6 +20,7 @@ def test_search_bench_runs_small(tmp_path):
     assert result["queries"] == 20 and result["queries_without_hits"] < 20
     assert 0 < result["add_visible_ms"] < 30_000
     assert lines[-1].startswith("{") and '"query_p95_ms"' in lines[-1]
+    assert result["zipf"]["cold_p95_ms"] > 0 and 0 <= result["zipf"]["cache_hit_rate"] <= 1 and result["warm_query_p95_ms"] > 0
 
 
 def test_search_bench_runs_small_on_postgresql(tmp_path):

@@ -4,7 +4,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
-from app.models import Center, Listing, Need, Organisation, OrgKind, Patent, User
+from app.models import Center, Listing, Need, Organisation, OrgKind, Patent, Trademark, User
 from tests.conftest import make_user
 
 # Babel resolves zh_CN to zh_Hans_CN, and the catalog directory is named so
@@ -33,7 +33,12 @@ def test_demo_seed_loads_realistic_data(app, db):
         credit_code.normalize(org.credit_code)
     for listing in db.session.scalars(sa.select(Listing)):
         assert all(p.owner_org_id == listing.org_id for p in listing.patents)
-    assert counts["patents"] == count(Patent)
+    assert counts["patents"] + counts["foreign_patents"] == count(Patent)
+    assert counts["trademarks"] == count(Trademark) >= 50
+    offices = set(db.session.scalars(sa.select(Patent.office).distinct()))
+    assert {"CN", "US", "EP", "WO", "JP", "KR"} <= offices
+    for patent in db.session.scalars(sa.select(Patent).where(Patent.office != "CN")):
+        assert str(patent_numbers.parse_publication(patent.publication_number)) == patent.publication_number
 
 
 def test_chinese_by_default_english_on_switch(client):

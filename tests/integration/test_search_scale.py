@@ -1,0 +1,207 @@
+"""Search at scale on both backends: facets estimated above the threshold from a deterministic
+sample, the per-process result cache dropped after a write, the 受理局 facet; CN-only trading."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import patent_numbers
+from app.extensions import db
+from app.models import Patent
+from app.search import state
+from app.search.backend import SearchDoc, SearchRequest
+from app.search.query import parse
+from app.services import listings as listing_service
+from app.services import search as search_service
+from tests.conftest import make_patent, make_user
+from tests.integration.search_support import search_backend  # noqa: F401
+from tests.integration.test_search import add_patent
+
+N = 1200
+
+
+def _docs():
+    kinds = ("invention", "invention", "utility_model")
+    return [SearchDoc(kind="patent", object_id=i, public=True, org_id=None, title="石墨烯薄膜", title_seg="石墨烯 薄膜",
+                      body_seg="导热", applicant_seg="", office="US" if i % 4 == 0 else "CN",
+                      patent_type=kinds[i % 3], legal_status="granted", year=2015 + i % 10) for i in range(1, N + 1)]
+
+
+def _run(**kw):
+    return state().backend.search(SearchRequest(query=parse("石墨烯"), **kw))
+
+
+def test_facets_are_exact_below_the_threshold_and_estimated_above(search_backend):
+    search_backend.apply(_docs(), [])
+    exact = _run()
+    assert not exact.facets_estimated and not exact.total_estimated and exact.total == N
+    assert dict(exact.facets["type"]) == {"invention": 800, "utility_model": 400}
+    assert dict(exact.facets["office"]) == {"CN": 900, "US": 300}
+    estimated = _run(facet_exact_max=500, facet_sample=300)
+    assert estimated.facets_estimated
+    for fname in ("type", "office"):
+        for value, n in exact.facets[fname]:
+            guess = dict(estimated.facets[fname])[value]
+            assert abs(guess - n) <= 0.3 * n, (fname, value, guess, n)
+    if search_backend.name == "postgres":
+        assert estimated.total_estimated and abs(estimated.total - N) <= 0.3 * N
+    else:
+        assert estimated.total == N and not estimated.total_estimated  # Whoosh has the exact total cheaply
+    again = _run(facet_exact_max=500, facet_sample=300)
+    assert again.facets == estimated.facets and again.total == estimated.total  # deterministic
+    assert len(estimated.hits) == 20  # the page itself is not sampled
+
+
+def test_the_result_cache_is_dropped_after_a_write(search_backend):
+    add_patent("一种石墨烯导热膜")
+    cache = state().results
+    first = search_service.search(None, "石墨烯")
+    hits = cache.hits
+    assert search_service.search(None, "石墨烯").total == first.total == 1
+    assert cache.hits == hits + 1  # the second one came from the cache
+    add_patent("石墨烯散热片")
+    assert search_service.search(None, "石墨烯").total == 2  # the index changed: the cache was dropped
+
+
+def test_the_office_facet_and_filter(search_backend, client):
+    add_patent("一种石墨烯导热膜")
+    us = add_patent("Graphene film 石墨烯")
+    us.office, us.application_number, us.publication_number = "US", "US10312345", "US10312345B2"
+    db.session.commit()
+    result = search_service.search(None, "石墨烯")
+    assert dict(result.result.facets["office"]) == {"CN": 1, "US": 1}
+    only = search_service.search(None, "石墨烯", filters={"office": ["US"]})
+    assert [f.obj.id for f in only.items] == [us.id]
+    page = client.get("/search?q=石墨烯").get_data(as_text=True)
+    assert "受理局" in page or "Office" in page
+    assert "美国" in page or "United States" in page
+
+
+def test_foreign_patents_cannot_be_listed_pooled_or_traded(db):
+    user = make_user()
+    patent = make_patent(user.org)
+    patent.office, patent.application_number = "US", "US16123456"
+    db.session.commit()
+    with pytest.raises(patent_numbers.PatentNumberError) as err:
+        listing_service.create_listing(user, listing_service.ListingData(
+            title="US battery", patent_ids=[patent.id], deal_kinds=["ordinary"], trl=5, industry="new_energy_vehicles"))
+    assert "US16123456" in err.value.params["numbers"] and "CNIPA" in err.value.template
+    assert db.session.get(Patent, patent.id).office == "US"
+
+
+# ---- applicants ------------------------------------------------------------------------------
+
+
+def test_applicant_keys_and_short_forms():
+    from app.domain import applicants
+
+    assert applicants.keys("太原钢铁（集团）有限公司") == ["太原钢铁(集团)有限公司", "太原钢铁有限公司", "太原钢铁"]
+    assert applicants.keys("山西烁科晶体有限公司")[-1] == "山西烁科晶体"
+    assert applicants.keys("Acme Co., Ltd.") == ["acmecoltd", "acme"]
+    assert applicants.keys("华为技术有限公司 (中国)")[1] == "华为技术有限公司"
+
+
+def _company_corpus():
+    target = add_patent("一种碳化硅单晶的生长方法", "籽晶粘接。", applicants=("山西烁科晶体有限公司",))
+    for i in range(6):  # many documents with the generic words, in titles and applicants
+        add_patent(f"有限公司科技园区管理系统{i}", "某科技有限公司的晶体管理。", applicants=(f"某某科技有限公司{i}",))
+    return target
+
+
+def test_an_applicant_name_is_matched_first_by_its_key(search_backend):
+    target = _company_corpus()
+    for text in ("山西烁科晶体有限公司", "山西烁科晶体", "applicant:山西烁科晶体有限公司"):
+        result = search_service.search(None, text)
+        assert result.items and result.items[0].obj.id == target.id, text
+        assert result.total == 1, text  # 有限公司 / 科技 no longer drag in every company
+
+
+def test_a_query_of_only_generic_company_words_says_so(search_backend, client):
+    _company_corpus()
+    result = search_service.search(None, "applicant:有限公司")
+    assert result.total == 0 and result.result.notes[0][1] == {"value": "有限公司"}
+    page = client.get("/search?q=applicant:有限公司").get_data(as_text=True)
+    assert "有限公司" in page and ("通用" in page or "generic company words" in page)
+
+
+# ---- exact top-k ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("one_pass_max", [10, 10_000])
+def test_whoosh_top_10_of_a_big_result_set_is_the_exhaustive_top_10(app, tmp_path, monkeypatch, one_pass_max):
+    """Both paths (many matches: block skipping, no kept docnums; few: one pass keeping them all)
+    against scoring every match."""
+    from app.search import whoosh_backend
+    from app.search.whoosh_backend import WhooshBackend, compile_query
+
+    backend = WhooshBackend(tmp_path / "ix")
+    words = ["石墨烯", "薄膜", "导热", "电池", "涂层", "碳纤维", "复合", "制备"]
+    docs = []
+    for i in range(1, 401):
+        picked = [words[(i * k) % len(words)] for k in (1, 3, 5, 7)][: 1 + i % 4]
+        title = " ".join(picked[:2])
+        body = " ".join(picked * (1 + i % 3))
+        docs.append(SearchDoc(kind="patent", object_id=i, public=True, org_id=None, title=title, title_seg=title,
+                              body_seg=body, applicant_seg=""))
+    backend.rebuild(docs)
+    monkeypatch.setattr(whoosh_backend, "ONE_PASS_MAX_MATCHES", one_pass_max)
+    for text in ("石墨烯", "石墨烯 OR 电池", "薄膜 OR 导热 OR 涂层", "石墨烯 OR 导热 OR 复合", "复合 OR 制备 OR 碳纤维 OR 电池",
+                 "title:薄膜 OR 涂层"):
+        fast = backend.search(SearchRequest(query=parse(text), per_page=10, facets=False))
+        with backend._lock:
+            s = backend._get_searcher()
+            every = s.search(compile_query(parse(text), {}), limit=None)
+            exhaustive = sorted(((h.score, -h.docnum, h["key"]) for h in every), reverse=True)[:10]
+        assert [round(h.score, 6) for h in fast.hits] == [round(sc, 6) for sc, _, _ in exhaustive], text
+        assert [f"patent:{h.object_id}" for h in fast.hits] == [k for _, _, k in exhaustive], text
+        assert fast.total > 10
+    backend.close()
+
+
+# ---- PostgreSQL: RUM when the extension is there, GIN when not -----------------------------------
+
+
+def test_postgres_ranks_with_rum_when_there_and_gin_when_not(search_backend, app, monkeypatch):
+    if search_backend.name != "postgres":
+        pytest.skip("PostgreSQL only")
+    import sqlalchemy as sa
+
+    from app.search.postgres_backend import RUM_INDEX
+
+    best = add_patent("石墨烯 石墨烯 导热膜", "石墨烯石墨烯")
+    add_patent("一种导热膜", "含少量石墨烯。")
+    add_patent("散热片", "石墨烯")
+    with db.engine.begin() as conn:
+        has_rum = search_backend.ensure_rum(conn)
+    if not has_rum:
+        pytest.skip("the rum extension is not installed on this server (Debian: postgresql-15-rum)")
+    with db.engine.connect() as conn:
+        assert search_backend.uses_rum(conn)
+    with_rum = _run()
+    assert with_rum.hits[0].object_id == best.id and with_rum.total == 3
+    monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "off")
+    with db.engine.connect() as conn:
+        assert not search_backend.uses_rum(conn)
+    with_gin = _run()
+    assert {h.object_id for h in with_gin.hits} == {h.object_id for h in with_rum.hits}
+    assert with_gin.hits[0].object_id == best.id
+    monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "auto")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP INDEX {RUM_INDEX}"))
+    search_backend._rum = None
+    with db.engine.connect() as conn:
+        assert not search_backend.uses_rum(conn)  # the extension without the index: GIN
+    assert {h.object_id for h in _run().hits} == {h.object_id for h in with_rum.hits}
+
+
+def test_estimated_counts_read_as_people_say_them(app):
+    from flask_babel import force_locale
+
+    from app.templating import approx_count
+
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert (approx_count(213_456), approx_count(23_456), approx_count(5_432), approx_count(87)) == \
+                ("21 万", "2.3 万", "5,400", "87")
+        with force_locale("en"):
+            assert approx_count(213_456) == "210,000"
