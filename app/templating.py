@@ -49,6 +49,7 @@ def current_locale() -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = yuan
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.globals["reason_text"] = labels.reason_text
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale

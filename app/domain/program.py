@@ -2,17 +2,19 @@
 expert scoring, feasibility outline and the exit monitor. Plain Python: callers hand in facts.
 
 Traffic lights: green = the task's rule is met, amber = work is under way but the rule is not
-met yet, red = nothing that counts exists (or, for task 5, a finished year missed its target).
+met yet, red = nothing that counts exists (for task 5: the notice's rule is missed for good).
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from . import ipc
+from . import targets as target_rules
 from . import pools as pool_rules
 from .errors import N_, DomainError
 
@@ -142,27 +144,31 @@ def pool_status(pools: list[pool_rules.Compliance]) -> TaskStatus:
                       figures={"pools": len(pools), "compliant_pools": sum(1 for c in pools if c.compliant)})
 
 
-# ---- task 5: transfers and licences against the targets -----------------------------------
+# ---- task 5: transfers and licences by the notice's rule ----------------------------------
+
+TASK5_LIGHT = {
+    target_rules.Task5State.NOT_STARTED: Light.RED,
+    target_rules.Task5State.RED: Light.RED,
+    target_rules.Task5State.AMBER: Light.AMBER,
+    target_rules.Task5State.GREEN: Light.GREEN,
+}
 
 
-def deals_status(progress: dict | None) -> TaskStatus:
-    """From targets.progress(): red when a finished year missed its target (or the project has
-    not started), green when every finished year and the current year have met their targets,
-    amber while the current year is still short."""
-    if not progress:
-        return TaskStatus(5, True, Light.RED, (Check("current_year", 0, 1),), figures={"started": False})
-    years = progress["years"]
-    finished = [y for y in years if y["finished"]]
-    current = next((y for y in years if y["current"]), None)
-    shown = current or (finished[-1] if finished else years[0])
-    checks = (Check(f"year_{shown['year']}", shown["count"], shown["target"]),)
-    figures = {"started": True, "current_year": progress["current_year"], "total": progress["total"],
-               "growth": progress["growth"], "years": [(y["year"], y["count"], y["target"]) for y in years]}
-    if any(not y["met"] for y in finished):
-        return TaskStatus(5, True, Light.RED, checks, figures=figures)
-    if current is not None and not current["met"]:
-        return TaskStatus(5, True, Light.AMBER, checks, figures=figures)
-    return TaskStatus(5, True, Light.GREEN, checks, figures=figures)
+def deals_status(verdict: target_rules.Verdict | None) -> TaskStatus:
+    """From targets.judge(): the light follows the verdict's state (not started counts as red).
+    The checks show year 1 against 20 and, from year 2 on, the growth so far against 30 %."""
+    verdict = verdict or target_rules.judge([], started=False)
+    if verdict.state is target_rules.Task5State.NOT_STARTED:
+        checks = (Check("current_year", 0, 1),)
+    else:
+        first = verdict.year1 if verdict.year1 is not None else (verdict.projection or 0)
+        checks = (Check("year_1" if verdict.year1 is not None else "year_1_projection", first,
+                        target_rules.FIRST_YEAR),)
+        if verdict.growth is not None:
+            checks += (Check("growth_percent", math.floor(verdict.growth * 100 + 1e-9),
+                             round(float(target_rules.GROWTH - 1) * 100)),)
+    return TaskStatus(5, True, TASK5_LIGHT[verdict.state], checks,
+                      figures={"state": verdict.state, "verdict": verdict})
 
 
 # ---- task 6: alliance ---------------------------------------------------------------------
@@ -356,7 +362,7 @@ class ProgramFacts:
     analysed_patents: int = 0
     navigation: list[NavFact] = field(default_factory=list)
     pools: list[pool_rules.Compliance] = field(default_factory=list)
-    progress: dict | None = None
+    task5: target_rules.Verdict | None = None
     member_kinds: list[str] = field(default_factory=list)
     product_statuses: list[str] = field(default_factory=list)
     pct: list[PctFact] = field(default_factory=list)
@@ -383,7 +389,7 @@ def board(facts: ProgramFacts, as_of: date | None = None) -> tuple[list[TaskStat
         database_status(facts.industry_patents, facts.analysed_patents),
         navigation_status(nav),
         pool_status(facts.pools),
-        deals_status(facts.progress),
+        deals_status(facts.task5),
         alliance_status(facts.member_kinds),
         products_status(facts.product_statuses),
         pct_status([f for f in facts.pct if _new(f.filed_on, since, as_of)]),

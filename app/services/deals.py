@@ -42,7 +42,8 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import audit
+from . import audit, clock
+from . import targets as target_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 
@@ -565,13 +566,7 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
 # ---- counts -------------------------------------------------------------------------------
 
 
-def counts_by_year(center_id: int) -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(TargetEvent.project_year, sa.func.sum(TargetEvent.delta))
-        .where(TargetEvent.center_id == center_id)
-        .group_by(TargetEvent.project_year)
-    ).all()
-    return {year: int(total) for year, total in rows}
+counts_by_year = target_service.counts_by_year
 
 
 def recount_from_deals(center: Center) -> dict[int, int]:

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from ..domain import patent_numbers
 from ..domain import program as rules
-from ..domain import targets as target_rules
 from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import (
@@ -38,7 +37,7 @@ from ..models import (
     User,
 )
 from . import audit, clock
-from . import deals as deal_service
+from . import targets as target_service
 from . import pools as pool_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
@@ -405,14 +404,6 @@ def update_award(by: User, center: Center, award: Award, data: AwardData, *,
 # ---- the board ----------------------------------------------------------------------------
 
 
-def progress(center: Center, today: date) -> dict | None:
-    """Task 5's figures, as on the targets dashboard."""
-    if center.approval_date is None:
-        return None
-    targets = [center.target_for(n) for n in range(1, target_rules.YEARS + 1)]
-    return target_rules.progress(center.approval_date, targets, deal_service.counts_by_year(center.id), today)
-
-
 def center_pools(center: Center) -> list[Pool]:
     return list(db.session.scalars(sa.select(Pool).where(Pool.center_id == center.id).order_by(Pool.id)))
 
@@ -423,8 +414,9 @@ def member_kinds(center: Center) -> list[str]:
         .where(AllianceMembership.center_id == center.id, AllianceMembership.status == MembershipStatus.APPROVED))]
 
 
-def facts(center: Center, today: date) -> rules.ProgramFacts:
-    """Everything the ten rules look at, read from the database in a handful of queries."""
+def facts(center: Center, today: date, task5: target_service.Task5 | None = None) -> rules.ProgramFacts:
+    """Everything the ten rules look at, read from the database in a handful of queries
+    (``task5``: the verdict already worked out for this date, e.g. a finished year's record)."""
     plan = latest_plan(center)
     industry_patents = db.session.scalar(sa.select(sa.func.count(Patent.id)).where(Patent.industry == center.industry))
     analysed = db.session.scalar(sa.select(sa.func.count(PatentGrade.id)).join(Patent, Patent.id == PatentGrade.patent_id)
@@ -443,7 +435,7 @@ def facts(center: Center, today: date) -> rules.ProgramFacts:
         analysed_patents=analysed or 0,
         navigation=[rules.NavFact(k, s, c) for k, s, c in nav],
         pools=[pool_service.compliance(p) for p in center_pools(center)],
-        progress=progress(center, today),
+        task5=(task5 or target_service.task5(center, today)).verdict,
         member_kinds=member_kinds(center),
         product_statuses=list(products),
         pct=[rules.PctFact(n, p, c, d) for n, p, c, d in pct],

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, send_file, url_for
@@ -10,13 +9,14 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 
 from ..deals.forms import OfflineDealForm, OfflineImportForm
-from ..domain import targets as target_rules
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
-from ..labels import label
-from ..models import Center, Deal, Role, TargetEvent
+from ..labels import label, reason_text
+from ..models import Center, Deal, Role
+from ..services import clock
 from ..services import deals as deal_service
+from ..services import targets as target_service
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.offline_import import import_offline_deals
@@ -28,23 +28,16 @@ def _may_see(center: Center) -> bool:
     return current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(current_user, center)
 
 
-def _progress(center: Center, today: date) -> dict | None:
-    if center.approval_date is None:
-        return None
-    targets = [center.target_for(n) for n in range(1, 6)]
-    return target_rules.progress(center.approval_date, targets, deal_service.counts_by_year(center.id), today)
-
-
 @bp.route("/centers/<int:center_id>")
 @login_required
 def dashboard(center_id: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    today = date.today()
-    progress = _progress(center, today)
+    t5 = target_service.task5(center)
+    progress = t5.progress
     chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
-    return render_template("targets/dashboard.html", center=center, progress=progress, today=today,
+    return render_template("targets/dashboard.html", center=center, progress=progress, today=t5.on, t5=t5,
                            chart_max=chart_max, staff=is_center_staff(current_user, center))
 
 
@@ -54,13 +47,8 @@ def year_deals(center_id: int, year: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    rows = db.session.execute(
-        sa.select(Deal, sa.func.sum(TargetEvent.delta))
-        .join(TargetEvent, TargetEvent.deal_id == Deal.id)
-        .where(TargetEvent.center_id == center.id, TargetEvent.project_year == year)
-        .group_by(Deal.id).order_by(Deal.completed_on, Deal.id)
-    ).all()
-    return render_template("targets/year.html", center=center, year=year, rows=rows)
+    return render_template("targets/year.html", center=center, year=year,
+                           rows=target_service.deals_in_year(center, year))
 
 
 @bp.route("/bureau")
@@ -68,9 +56,9 @@ def year_deals(center_id: int, year: int):
 def bureau():
     if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         abort(403)
-    today = date.today()
+    today = clock.today()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
-    return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
+    return render_template("targets/bureau.html", rows=[target_service.task5(c, today) for c in centers], today=today)
 
 
 def _xlsx(workbook: Workbook, name: str):
@@ -96,10 +84,15 @@ def export_center(center_id: int):
     wb = Workbook()
     ws = wb.active
     ws.title = "counts"
-    ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
-    progress = _progress(center, date.today())
-    for y in (progress or {}).get("years", []):
+    t5 = target_service.task5(center)
+    ws.append([_("Project year"), _("From"), _("Until (exclusive)"), _("Target (guidance)"), _("Count"),
+               _("Target reached")])
+    for y in (t5.progress or {}).get("years", []):
         ws.append([y["year"], y["start"], y["end"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
+    verdict = wb.create_sheet("task5")
+    verdict.append([_("Task 5 by the notice's rule"), label("task5_state", t5.state), _("as of %(day)s", day=t5.on)])
+    for reason in t5.verdict.reasons:
+        verdict.append([None, _text(reason_text(reason))])
     deals = wb.create_sheet("deals")
     deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
                   _("Status"), _("Completed on"), _("Recordal number")])
@@ -119,15 +112,18 @@ def export_bureau():
     wb = Workbook()
     ws = wb.active
     ws.title = "centers"
-    ws.append([_("Center"), _("Industry"), _("Approval date"), _("Current year")]
+    ws.append([_("Center"), _("Industry"), _("Approval date"), _("Current year"), _("Task 5 by the notice's rule")]
               + [f"{_('Year')} {n} {_('target')}" for n in range(1, 6)]
-              + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)])
+              + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)] + [_("Reasons")])
+    today = clock.today()
     for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
-        p = _progress(center, date.today())
-        years = p["years"] if p else []
-        ws.append([center.name, label("industry", center.industry), center.approval_date,
-                   p["current_year"] if p else None]
-                  + [y["target"] for y in years] + [y["count"] for y in years])
+        t5 = target_service.task5(center, today)
+        years = t5.progress["years"] if t5.progress else []
+        ws.append([_text(center.name), label("industry", center.industry), center.approval_date,
+                   t5.verdict.current_year or None, label("task5_state", t5.state)]
+                  + [y["target"] for y in years] + [""] * (5 - len(years))
+                  + [y["count"] for y in years] + [""] * (5 - len(years))
+                  + [" ".join(reason_text(r) for r in t5.verdict.reasons)])
     return _xlsx(wb, "centers-targets.xlsx")
 
 
