@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .domain import attribution as _attribution
+
 ORG_KIND = {
     "enterprise": _l("Enterprise"),
     "university": _l("University"),
@@ -151,6 +153,13 @@ PROGRAM_CHECK = {
     "awards_won": _l("Awards won"),
 }
 LIGHT = {"green": _l("met"), "amber": _l("in progress"), "red": _l("missing")}
+OFFLINE_COLUMN = {
+    "seller": _l("Seller"), "buyer": _l("Buyer"), "kind": _l("Kind"), "patents": _l("Patents"),
+    "price": _l("Price (yuan)"), "completed_on": _l("Completed on"), "recordal_number": _l("Recordal number"),
+    "recordal_date": _l("Recordal date"), "contract_ref": _l("Contract reference"), "contract": _l("Contract reference"),
+    "row": _l("Row"),
+}
+ATTRIBUTION_REASON = {k.value: _l(v) for k, v in _attribution.REASON_TEXT.items()}
 # task 5's states by the notice's rule: the same words on every page, file and API answer
 TASK5_STATE = {"not_started": _l("not started"), "red": _l("rule missed"), "amber": _l("at risk"),
                "green": _l("meets the rule")}
@@ -285,6 +294,8 @@ TABLES = {
     "program_check": PROGRAM_CHECK,
     "light": LIGHT,
     "task5_state": TASK5_STATE,
+    "offline_column": OFFLINE_COLUMN,
+    "attribution_reason": ATTRIBUTION_REASON,
     "plan_section": PLAN_SECTION,
     "feasibility_section": FEASIBILITY_SECTION,
     "application_field": APPLICATION_FIELD,

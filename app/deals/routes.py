@@ -11,6 +11,7 @@ from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..labels import choices
 from ..models import AuditRecord, Center, Deal, LedgerEntry, LedgerTransaction, Listing, Role
+from ..services import clock
 from ..services import deals as deal_service
 from ..services import negotiation
 from ..services import uploads
@@ -18,7 +19,7 @@ from ..services.centers import is_center_staff
 from ..services.permissions import require_view as require_listing_view
 from ..views import get_or_404, page_arg, permission_errors
 from . import bp
-from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, RecordForm, StartDealForm
+from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, ReassignCenterForm, RecordForm, StartDealForm
 
 REASON_ACTIONS = {DealAction.DISPUTE, DealAction.REVERSE, DealAction.REFUND}
 
@@ -100,8 +101,16 @@ def detail(deal_id: int):
         if centers:
             assign_form = AssignCenterForm()
             assign_form.center_id.choices = [(c.id, c.name) for c in centers]
+    reassign_form = None
+    if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        reassign_form = ReassignCenterForm(prefix="reassign")
+        reassign_form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center).order_by(Center.id))
+                                           if c.id != deal.center_id]
+    reassigned = [h for h in history if h.action == "deal.center_reassigned"]
     return render_template(
         "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history,
+        reassign_form=reassign_form, reassigned=reassigned[-1] if reassigned else None,
+        reassigned_at=clock.utc_naive_to_local(reassigned[-1].at).strftime("%Y-%m-%d %H:%M") if reassigned else None,
         contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
         assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )
@@ -181,6 +190,27 @@ def download_contract(deal_id: int):
     if not path.exists():
         abort(404)
     return send_file(path, as_attachment=True, download_name=deal.contract_filename or path.name)
+
+
+@bp.route("/<int:deal_id>/reassign", methods=["POST"])
+@login_required
+def reassign_center(deal_id: int):
+    deal = _load(deal_id)
+    form = ReassignCenterForm(prefix="reassign")
+    form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
+    if form.validate_on_submit():
+        center = get_or_404(Center, form.center_id.data)
+        with permission_errors():
+            try:
+                deal_service.reassign_center(current_user, deal, center, note=form.note.data)
+            except DomainError as err:
+                db.session.rollback()
+                flash(translate_domain(err), "danger")
+            else:
+                flash(_("The deal now counts for %(center)s.", center=center.name), "success")
+    else:
+        flash(_("Choose the center and say why."), "danger")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
 
 
 @bp.route("/<int:deal_id>/center", methods=["POST"])

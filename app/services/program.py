@@ -91,7 +91,7 @@ def patents_by_numbers(text: str, field: str = "patents") -> list[Patent]:
         try:
             number = patent_numbers.normalize(part)
         except patent_numbers.PatentNumberError as err:
-            raise DomainError(N_("patent {text}: ") + err.template, field=field, text=part, **err.params) from err
+            raise DomainError(N_("patent {text}: {reason}"), field=field, text=part, reason=err) from err
         if number not in numbers:
             numbers.append(number)
     if len(numbers) > 500:

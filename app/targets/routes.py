@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, send_file, url_for
@@ -127,20 +128,40 @@ def export_bureau():
     return _xlsx(wb, "centers-targets.xlsx")
 
 
+def _offline_page(center: Center, form: OfflineDealForm, import_form: OfflineImportForm, errors=None,
+                  contract: tuple[str, str] | None = None):
+    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=errors,
+                           contract=contract, members=deal_service.alliance_members(center))
+
+
+def _may_record(center: Center) -> None:
+    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
+        abort(403)
+
+
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
 @login_required
 def offline_new(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    _may_record(center)
     form = OfflineDealForm()
     import_form = OfflineImportForm(prefix="bulk")
-    if form.submit.data and form.validate_on_submit():
+    contract = None
+    if form.submit.data and form.is_submitted():
+        # the contract is stored as soon as it arrives, so a refused submission does not lose it
+        contract = uploads.kept(form.contract_token.data, current_user.id)
+        if form.contract.data:
+            try:
+                contract = uploads.save(form.contract.data)
+            except DomainError as err:
+                apply_error(form, err)
+        form.contract_token.data = uploads.keep(*contract, current_user.id) if contract else ""
+    if form.submit.data and form.validate_on_submit() and not form.contract.errors:
         try:
-            stored, original = uploads.save(form.contract.data)
+            stored, original = contract or ("", "")
             data = deal_service.OfflineDeal(
                 seller=form.seller.data, buyer=form.buyer.data, kind=form.kind.data,
-                application_numbers=[p for p in form.patents.data.replace("；", ";").replace("\n", ";").split(";") if p.strip()],
+                application_numbers=[p for p in re.split(r"[;；,，\s]+", form.patents.data) if p.strip()],
                 completed_on=form.completed_on.data, price_fen=form.price.data,
                 recordal_number=form.recordal_number.data, recordal_date=form.recordal_date.data,
                 contract_file=stored, contract_filename=original,
@@ -154,15 +175,14 @@ def offline_new(center_id: int):
         else:
             flash(_("Deal recorded; it counts %(n)s.", n=len(deal.patents)), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=None)
+    return _offline_page(center, form, import_form, contract=contract)
 
 
 @bp.route("/centers/<int:center_id>/offline/import", methods=["POST"])
 @login_required
 def offline_import(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    _may_record(center)
     form = OfflineDealForm(formdata=None)
     import_form = OfflineImportForm(prefix="bulk")
     errors = None
@@ -174,4 +194,4 @@ def offline_import(center_id: int):
         else:
             flash(_("%(done)s deals recorded, %(bad)s rows with errors.", done=done, bad=len(errors)),
                   "success" if not errors else "warning")
-    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=errors)
+    return _offline_page(center, form, import_form, errors)
