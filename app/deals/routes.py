@@ -126,6 +126,8 @@ def _wants_json() -> bool:
 def act(deal_id: int, action: str):
     deal = _load(deal_id)
     action = DealAction(action)
+    if not deal_service.may(current_user, deal, action):
+        abort(403)  # before the form: someone who may read the deal (the bureau) may not act on it
     if action is DealAction.RECORD:
         form = RecordForm(prefix=action.value)
     elif action in REASON_ACTIONS:
@@ -217,6 +219,8 @@ def reassign_center(deal_id: int):
 @login_required
 def assign_center(deal_id: int):
     deal = _load(deal_id)
+    if current_user.role not in (Role.PLATFORM_ADMIN, Role.CENTER_STAFF):
+        abort(403)
     form = AssignCenterForm()
     form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
     if form.validate_on_submit():

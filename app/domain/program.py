@@ -380,10 +380,14 @@ def _new(d: date | None, since: date | None, as_of: date | None) -> bool:
 def board(facts: ProgramFacts, as_of: date | None = None) -> tuple[list[TaskStatus], Overall]:
     """All ten tasks and the overall light. PCT filings, standards and awards count only when
     new: dated on or after the approval date (and not after ``as_of``); completed navigation
-    projects count when completed by ``as_of``."""
+    projects count when completed between the approval date and ``as_of``."""
     since = facts.approval_date
+    # a project completed before the approval date is not the center's work; one completed after
+    # ``as_of`` was still under way then
+    nav = [p for p in facts.navigation if not (p.status == ProjectStatus.COMPLETED and since is not None
+                                                and p.completed_on is not None and p.completed_on < since)]
     nav = [p if p.status != ProjectStatus.COMPLETED or as_of is None or (p.completed_on and p.completed_on <= as_of)
-           else NavFact(p.kind, ProjectStatus.IN_PROGRESS, None) for p in facts.navigation]
+           else NavFact(p.kind, ProjectStatus.IN_PROGRESS, None) for p in nav]
     tasks = [
         plan_status(facts.plan_sections),
         database_status(facts.industry_patents, facts.analysed_patents),
@@ -574,6 +578,7 @@ class ExitWarning:
     due: date
     overdue: bool  # the deadline passed without the event (or the event came late)
     happened_on: date | None = None
+    year: int | None = None  # the project year a case-3 warning is about
 
 
 def exit_warnings(task_book_on: date | None, equity_signed_on: date | None, first_business_on: date | None,
@@ -593,6 +598,22 @@ def exit_warnings(task_book_on: date | None, equity_signed_on: date | None, firs
             warnings.append(ExitWarning(reason, due, True, done))
         else:
             warnings.append(ExitWarning(reason, due, today > due))
+    return warnings
+
+
+def construction_warnings(approval: date | None, finished_year_counts: list[int], today: date) -> list[ExitWarning]:
+    """Case 7 once the five construction years are over (raised by itself, due the day they end);
+    case 3 as a warning for each finished project year in which no deal completed."""
+    if approval is None:
+        return []
+    warnings = []
+    for year, count in enumerate(finished_year_counts[:target_rules.YEARS], start=1):
+        if count <= 0:
+            end = target_rules.project_year_span(approval, year)[1]
+            warnings.append(ExitWarning(ExitReason.NO_BENEFIT, end, True, None, year))
+    period_end = target_rules.project_year_span(approval, target_rules.YEARS)[1]
+    if today >= period_end:
+        warnings.append(ExitWarning(ExitReason.PERIOD_COMPLETE, period_end, True))
     return warnings
 
 

@@ -63,8 +63,10 @@ class IdempotencyConflict(DomainError):
 def can_view(user: User | None, deal: Deal) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    if user.role in (Role.PLATFORM_ADMIN, Role.BUREAU_STAFF) or deal.is_party(user.org_id):
+    if user.role == Role.PLATFORM_ADMIN or deal.is_party(user.org_id):
         return True
+    if user.role == Role.BUREAU_STAFF:  # the bureau reads the deals the centers count, not open negotiations
+        return deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED)
     if deal.center is not None:
         return is_center_staff(user, deal.center)
     # not yet counted anywhere: the staff of a center whose alliance has either party may claim it
@@ -223,6 +225,7 @@ def assign_center(by: User, deal: Deal, center: Center) -> None:
 def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
     """The bureau moves a deal to another center, completed or not: its count moves with it, in
     the new center's project year of the completion date. Audited with the reason."""
+    require_view(by, deal)
     if by.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         raise Forbidden(N_("only the bureau reassigns a deal's center"))
     if not note.strip():

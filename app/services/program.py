@@ -31,6 +31,7 @@ from ..models import (
     PctFiling,
     PlanVersion,
     Pool,
+    PoolPatent,
     Role,
     Standard,
     TrainingEvent,
@@ -428,6 +429,9 @@ def facts(center: Center, today: date, task5: target_service.Task5 | None = None
     standards = db.session.scalars(sa.select(Standard).where(Standard.center_id == center.id)).all()
     awards = db.session.scalars(sa.select(Award).where(Award.center_id == center.id)).all()
     products = db.session.scalars(sa.select(PatentProduct.status).where(PatentProduct.center_id == center.id)).all()
+    pool_patents = set(db.session.scalars(
+        sa.select(PoolPatent.patent_id).join(Pool, Pool.id == PoolPatent.pool_id)
+        .where(Pool.center_id == center.id, PoolPatent.withdrawn_at.is_(None))))
     return rules.ProgramFacts(
         approval_date=center.approval_date,
         plan_sections=plan.sections if plan else None,
@@ -440,8 +444,15 @@ def facts(center: Center, today: date, task5: target_service.Task5 | None = None
         product_statuses=list(products),
         pct=[rules.PctFact(n, p, c, d) for n, p, c, d in pct],
         standards=[rules.StandardFact(s.level, s.status, len(s.patents), s.published_on) for s in standards],
-        awards=[rules.AwardFact(a.level, a.status, bool(a.patent_id or a.product_id), a.awarded_on) for a in awards],
+        awards=[rules.AwardFact(a.level, a.status, _award_counts(a, pool_patents), a.awarded_on) for a in awards],
     )
+
+
+def _award_counts(award: Award, pool_patents: set[int]) -> bool:
+    """Task 10 counts an award for a patent in one of the center's pools, or for a product built on one."""
+    if award.patent_id is not None and award.patent_id in pool_patents:
+        return True
+    return award.product is not None and any(p.id in pool_patents for p in award.product.patents)
 
 
 def board(center: Center, today: date | None = None) -> tuple[list[rules.TaskStatus], rules.Overall]:

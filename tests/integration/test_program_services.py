@@ -104,11 +104,19 @@ def test_records_feed_the_board(app, db):
                                                        product_id=product.id, awarded_on=date(2025, 5, 1)), today=TODAY)
     with pytest.raises(DomainError):
         ps.add_award(staff, center, ps.AwardData("市奖", "municipal", "won", awarded_on=date(2025, 1, 1)), today=TODAY)
+    # the product's patents are in none of the center's pools yet: the award does not count
+    assert ps.board(center, TODAY)[0][9].light is rules.Light.AMBER
+    pool = Pool(center_id=center.id, lead_org_id=member.org_id, name="导热膜专利池", industry="carbon_materials")
+    db.session.add(pool)
+    db.session.flush()
+    db.session.add(PoolPatent(pool_id=pool.id, patent_id=patents[1].id, contributor_org_id=member.org_id,
+                              consent_by_id=member.id))
+    db.session.commit()
     tasks, overall = ps.board(center, TODAY)
     lights = {t.number: t.light.value for t in tasks}
     assert lights[3] == "green" and lights[7] == "green" and lights[8] == "green"
     assert lights[9] == "green" and lights[10] == "green"
-    assert lights[1] == "red" and lights[4] == "red" and lights[5] == "red"  # year 1 ended with 0 of 20
+    assert lights[1] == "red" and lights[4] == "amber" and lights[5] == "red"  # a small pool; year 1 ended with 0 of 20
     assert overall.light is rules.Light.RED and overall.optional_met == 3
     # another center's staff cannot touch these records
     other = make_center(industry="hydrogen")

@@ -289,3 +289,23 @@ def test_watch_parsing_and_matching():
     assert r.watch_reasons(codes, names, ["C01B 32/18"], ["比亚迪股份有限公司"]) == ["applicant:比亚迪"]
     assert r.watch_reasons(codes, names, ["C01B 32/184"], []) == ["ipc:C01B 32/184"]
     assert r.watch_reasons(["H01M"], [], ["H01L 21/02"], []) == []
+
+
+def test_navigation_completed_before_approval_does_not_count():
+    facts = r.ProgramFacts(approval_date=date(2024, 3, 1), navigation=[
+        r.NavFact("industry_planning", "completed", date(2024, 2, 28)),
+        *[r.NavFact("rd_activity", "completed", date(2024, 6, 1)) for _ in range(5)]])
+    task = r.board(facts, as_of=date(2025, 1, 1))[0][2]
+    assert [(c.name, c.value) for c in task.checks] == [("industry_planning", 0), ("innovator_projects", 5)]
+
+
+def test_construction_period_exit_cases():
+    approval = date(2024, 3, 1)
+    # year 2 finished without a completed deal: case 3 warns about it
+    warnings = r.construction_warnings(approval, [20, 0], date(2026, 4, 1))
+    assert [(w.reason, w.year, w.due) for w in warnings] == [(r.ExitReason.NO_BENEFIT, 2, date(2026, 3, 1))]
+    # the five years are over: case 7 is raised by itself
+    warnings = r.construction_warnings(approval, [20, 26, 34, 44, 58], date(2029, 3, 1))
+    assert [(w.reason, w.due) for w in warnings] == [(r.ExitReason.PERIOD_COMPLETE, date(2029, 3, 1))]
+    assert r.construction_warnings(approval, [20, 26, 34, 44, 58], date(2029, 2, 28)) == []
+    assert r.construction_warnings(None, [], date(2029, 3, 1)) == []
