@@ -199,13 +199,15 @@ def judge(finished: list[int], *, started: bool = True, running_count: int | Non
     return Verdict(Task5State.AMBER, tuple(reasons), needed_final=final, needed_growth=needed, **common)
 
 
-def verdict(approval: date | None, targets: list[int], counts: dict[int, int], today: date) -> Verdict:
-    """The verdict on ``today`` from the counts per project year (the caller reads them)."""
+def verdict(approval: date | None, targets: list[int], counts: dict[int, int], today: date,
+            *, running: bool = True) -> Verdict:
+    """The verdict on ``today`` from the counts per project year (the caller reads them).
+    ``running=False`` judges the finished years alone (a finished year's record, on the day after)."""
     if approval is None or today < approval:
         return judge([], started=False)
     p = progress(approval, targets, counts, today)
     current = p["current_year"]
     finished = [counts.get(n, 0) for n in range(1, min(current, YEARS + 1))]
-    row = next((y for y in p["years"] if y["current"]), None)
+    row = next((y for y in p["years"] if y["current"]), None) if running else None
     return judge(finished, running_count=row["count"] if row else None,
                  projection=row["projection"] if row else None, targets=targets)

@@ -92,8 +92,8 @@ def task5(center: Center, on: date | None = None, *, counted_until: date | None 
     counts = counts_by_year(center.id, as_of=counted_until or on)
     progress = (rules.progress(center.approval_date, targets, counts, on)
                 if center.approval_date is not None and on >= center.approval_date else None)
-    return Task5(center, on, rules.verdict(center.approval_date, targets, counts, on), progress,
-                 target_source(center))
+    verdict = rules.verdict(center.approval_date, targets, counts, on, running=counted_until is None)
+    return Task5(center, on, verdict, progress, target_source(center))
 
 
 def year_record(center: Center, year: int, today: date | None = None) -> tuple[Task5, list[Correction]]:
