@@ -6,6 +6,7 @@ and the grades of every patent. Deterministic for a seed; dates are relative to 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +22,26 @@ from ..services import pools as ps
 from ..services.permissions import AccessDenied
 from . import task5_plan
 from .seed import TODAY
+
+
+@contextmanager
+def _recorded_on(day: date):
+    """Run with the clock at noon (Beijing) of ``day``."""
+    from datetime import datetime, time
+
+    from flask import current_app
+
+    from ..services.clock import BEIJING
+
+    before = current_app.config.get("CLOCK")
+    current_app.config["CLOCK"] = lambda: datetime.combine(day, time(12), tzinfo=BEIJING)
+    try:
+        yield
+    finally:
+        if before is None:
+            current_app.config.pop("CLOCK", None)
+        else:
+            current_app.config["CLOCK"] = before
 
 
 def counts_in(center: Center, year: int) -> int:
@@ -83,7 +104,8 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
             if data.kind == "transfer":
                 data.recordal_number = f"ZLBG{day.year}{rng.randint(0, 99999999):08d}"
             try:
-                ds.record_offline(staff, center, data)
+                with _recorded_on(day):  # the demo's centers record their deals when they close them
+                    ds.record_offline(staff, center, data)
             except DomainError:  # a drawn number or deal that exists already
                 db.session.rollback()
                 return 0

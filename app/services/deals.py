@@ -363,17 +363,21 @@ def _fee(deal: Deal) -> int:
     return money.fee(deal.price_fen, current_app.config["PLATFORM_FEE_BP"])
 
 
-def _count(deal: Deal, today: date) -> int:
-    """Write the +1 target events of a completed deal (one per patent) in its project year."""
+def _count(deal: Deal, today: date, recorded_on: date | None = None) -> int:
+    """Write the +1 target events of a completed deal (one per patent) in its project year.
+
+    A deal recorded after its project year ended (``recorded_on``, an offline deal entered late)
+    is dated the day it was recorded: the finished year's report shows it as a dated correction."""
     center = deal.center
     if center is None or center.approval_date is None:
         raise DomainError(N_("the deal has no center with an approval date to count for; center staff assign one"))
     year = target_rules.project_year(center.approval_date, today)
     if year < 1:
         raise DomainError(N_("the deal completes before the center's approval date"))
+    late = recorded_on is not None and target_rules.project_year(center.approval_date, recorded_on) > year
     for p in deal.patents:
         db.session.add(TargetEvent(center_id=center.id, deal_id=deal.id, application_number=p.application_number,
-                                   project_year=year, occurred_on=today, delta=1))
+                                   project_year=year, occurred_on=recorded_on if late else today, delta=1))
     deal.completed_on = today
     return len(deal.patents)
 
@@ -687,7 +691,7 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
     try:
         db.session.add(deal)
         db.session.flush()
-        counted_patents = _count(deal, data.completed_on)
+        counted_patents = _count(deal, data.completed_on, recorded_on=today)
         audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted_patents, center_id=center.id)
         if key:
             db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",

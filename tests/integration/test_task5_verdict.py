@@ -141,3 +141,22 @@ def test_own_series_says_where_it_comes_from(app, db, monkeypatch):
     login(s, staff)
     html = s.get(f"/targets/centers/{center.id}").get_data(as_text=True)
     assert "中心自定的目标序列" in html and staff.name in html
+
+
+def test_a_deal_recorded_after_its_year_ended_is_a_dated_correction(app, db, monkeypatch):
+    from app.models import AllianceMembership
+    from app.services import deals as ds
+
+    center, staff, bureau = _world(app, db, monkeypatch, [21, 30, 40])
+    seller = make_user(org=make_org("university"))
+    db.session.add(AllianceMembership(center_id=center.id, org_id=seller.org_id, status="approved"))
+    db.session.commit()
+    # closed in year 1 (2023), entered in year 4 (2026-04-01): year 1 now counts 22, its record stays 21
+    ds.record_offline(staff, center, ds.OfflineDeal(
+        seller=seller.org.name, buyer="外部公司", kind="transfer", application_numbers=["202010566088.9"],
+        completed_on=date(2023, 9, 1), price_fen=1, recordal_number="ZLBG2023123456", contract_filename="合同"))
+    assert ts.counts_by_year(center.id)[1] == 22
+    with app.test_request_context():
+        ev = evaluation.evaluate(center, 1)
+    assert ev.progress["years"][0]["count"] == 21
+    assert [(c.on, c.year, c.delta) for c in ev.corrections] == [(date(2026, 4, 1), 1, 1)]
