@@ -4,6 +4,7 @@ import io
 from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from app.domain.targets import Task5State
 from app.models import Deal, OrgKind, Role, TargetEvent
@@ -73,6 +74,12 @@ def test_carbon_center_meets_the_rule_everywhere(app, db, monkeypatch):
         assert ev.task5.state is Task5State.GREEN  # the year-3 record: 43 counted, 34 % growth
         sheet = load_workbook(io.BytesIO(evaluation.to_xlsx(ev)))["task5"]
         assert "符合要求" in sheet["A2"].value
+        pdf = PdfReader(io.BytesIO(evaluation.to_pdf(ev)))
+        text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+        assert "任务五（按通知规则）：符合要求" in text
+    schema = app.test_client().get("/api/v1/openapi.json").get_json()
+    props = schema["components"]["schemas"]["TargetsOut"]["properties"]
+    assert {"state", "state_label", "reasons", "targets_source"} <= set(props)
 
 
 def test_shrinking_center_is_at_risk_with_the_need(app, db, monkeypatch):
