@@ -40,6 +40,20 @@ def register(app: Flask) -> None:
         except RuntimeError as err:
             raise click.ClickException(str(err)) from err
 
+    @app.cli.command("expire-patents")
+    @click.option("--on", "on", default=None, help="As if today were this date (YYYY-MM-DD, Beijing).")
+    def expire_patents_command(on: str | None) -> None:
+        """Mark patents past their statutory term as expired and re-check the pools (also runs nightly)."""
+        from datetime import date
+
+        from .services import expiry
+
+        try:
+            day = date.fromisoformat(on) if on else None
+        except ValueError as err:
+            raise click.BadParameter("a date like 2026-12-01", param_hint="--on") from err
+        click.echo(expiry.expire_patents(day))
+
     @app.cli.command("refresh-matches")
     def refresh_matches_command() -> None:
         """Recompute the matches of every published need and listing."""

@@ -11,12 +11,22 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from .domain import credit_code, ipc, patent_numbers
-from .domain.errors import DomainError
+from .domain.errors import DomainError, Message
 
 
 def translate_domain(err: DomainError) -> str:
-    """Domain messages are English templates; translate the template, then fill it."""
-    return _(err.template).format(**err.params)
+    """Domain messages are English templates; translate the template, then fill it. A parameter
+    that is itself a domain error (the reason inside "patent {text}: {reason}") is translated the
+    same way, and so is a parameter marked as a message (``Message``)."""
+    return _(err.template).format(**{k: _param(v) for k, v in err.params.items()})
+
+
+def _param(value):
+    if isinstance(value, DomainError):
+        return translate_domain(value)
+    if isinstance(value, Message):
+        return _(value)
+    return value
 
 
 def domain_validator(fn, **kwargs):

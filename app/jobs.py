@@ -105,6 +105,38 @@ def run_task(name: str, *args) -> None:
             db.session.remove()
 
 
+def schedule(app: Flask, name: str, at, *args, job_id: str) -> bool:
+    """Run task ``name`` at ``at`` (an aware datetime) through the worker's scheduler; a job id
+    already booked is left as it is (so every worker start books a daily task once). False
+    without a queue: run the task's command by hand (or from cron) instead."""
+    url = queue_url(app)
+    if not url:
+        return False
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    queue = _queue(url)
+    job_id = f"{queue.name}-{job_id}"  # one booking per queue
+    try:
+        job = Job.fetch(job_id, connection=queue.connection)
+        if job.get_status(refresh=True) in ("scheduled", "queued", "started"):
+            return True
+    except NoSuchJobError:
+        pass
+    queue.enqueue_at(at, run_task, name, *args, job_id=job_id, result_ttl=86400, failure_ttl=7 * 86400,
+                     description=name)
+    return True
+
+
+DAILY = {"daily-expire-patents": ("app.services.expiry:daily", "app.services.expiry:next_run")}
+
+
+def schedule_daily(app: Flask) -> None:
+    """Book every daily task's next run (done when a worker starts)."""
+    for job_id, (name, when) in DAILY.items():
+        schedule(app, name, _task(when)(), job_id=job_id)
+
+
 def work(burst: bool = False, queues: list[str] | None = None) -> None:
     """Run jobs from ``queues`` (default: the short tasks' queue first, then the imports') until stopped
     (``burst``: until they are empty). Jobs run in this process one after another (no fork per job:
@@ -119,6 +151,8 @@ def work(burst: bool = False, queues: list[str] | None = None) -> None:
     if not url:
         raise RuntimeError("set JOB_QUEUE_URL or REDIS_URL to the Redis that holds the queue")
     _worker_app = app
-    # the scheduler puts retried tasks back on the queue when their pause is over
+    if not burst:
+        schedule_daily(app)  # e.g. patents past their term expire every night (services/expiry.py)
+    # the scheduler puts retried tasks back on the queue when their pause is over (and runs booked tasks)
     SimpleWorker(queues or [QUEUE, LONG_QUEUE], connection=Redis.from_url(url)).work(burst=burst,
                                                                                   with_scheduler=not burst)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .domain import attribution as _attribution
+
 ORG_KIND = {
     "enterprise": _l("Enterprise"),
     "university": _l("University"),
@@ -185,6 +187,9 @@ PROGRAM_CHECK = {
     "inventions": _l("Valid invention patents in the best pool"),
     "organisations": _l("Organisations in the best pool"),
     "current_year": _l("Project started"),
+    "year_1": _l("Counted in project year 1 (the notice: at least 20)"),
+    "year_1_projection": _l("Project year 1 at the present pace (the notice: at least 20)"),
+    "growth_percent": _l("Average yearly growth so far, % (the notice: at least 30)"),
     "enterprises": _l("Enterprises"),
     "industry_organisations": _l("Industry organisations"),
     "universities": _l("Universities"),
@@ -197,6 +202,16 @@ PROGRAM_CHECK = {
     "awards_won": _l("Awards won"),
 }
 LIGHT = {"green": _l("met"), "amber": _l("in progress"), "red": _l("missing")}
+OFFLINE_COLUMN = {
+    "seller": _l("Seller"), "buyer": _l("Buyer"), "kind": _l("Kind"), "patents": _l("Patents"),
+    "price": _l("Price (yuan)"), "completed_on": _l("Completed on"), "recordal_number": _l("Recordal number"),
+    "recordal_date": _l("Recordal date"), "contract_ref": _l("Contract reference"), "contract": _l("Contract reference"),
+    "row": _l("Row"),
+}
+ATTRIBUTION_REASON = {k.value: _l(v) for k, v in _attribution.REASON_TEXT.items()}
+# task 5's states by the notice's rule: the same words on every page, file and API answer
+TASK5_STATE = {"not_started": _l("not started"), "red": _l("rule missed"), "amber": _l("at risk"),
+               "green": _l("meets the rule")}
 PLAN_SECTION = {
     "ideas": _l("Ideas"),
     "positioning": _l("Positioning"),
@@ -395,6 +410,9 @@ TABLES = {
     "program_rule": PROGRAM_RULE,
     "program_check": PROGRAM_CHECK,
     "light": LIGHT,
+    "task5_state": TASK5_STATE,
+    "offline_column": OFFLINE_COLUMN,
+    "attribution_reason": ATTRIBUTION_REASON,
     "plan_section": PLAN_SECTION,
     "feasibility_section": FEASIBILITY_SECTION,
     "application_field": APPLICATION_FIELD,
@@ -425,6 +443,13 @@ def label(table: str, value) -> str:
         return ""
     key = value.value if hasattr(value, "value") else value
     return str(TABLES[table].get(key, key))
+
+
+def reason_text(reason) -> str:
+    """A rule's sentence (an English template with ``{name}`` figures), translated then filled."""
+    from flask_babel import gettext
+
+    return gettext(reason.template).format(**reason.params)
 
 
 def choices(table: str, keys=None) -> list[tuple[str, str]]:

@@ -115,12 +115,20 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["approx_count"] = approx_count
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["label_choices"] = labels.choices
+    app.jinja_env.globals["reason_text"] = labels.reason_text
+    app.jinja_env.globals["domain_text"] = _domain_text
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["nav"] = _nav
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["languages"] = lambda: current_app.config["LANGUAGES"]
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def _domain_text(err) -> str:
+    from .formkit import translate_domain
+
+    return translate_domain(err)
 
 
 def _unread_notifications() -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import wraps
 
 import sqlalchemy as sa
@@ -12,11 +11,12 @@ from pydantic import BaseModel, ValidationError
 from ..domain.deals import DealAction, DealTransitionError
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
-from ..domain import targets as target_rules
 from ..extensions import csrf, db
+from ..labels import label, reason_text
 from ..models import Center, Deal, Listing, Need, Patent, PatentApplicant, PatentIPC, Role
 from ..services import deals as deal_service
 from ..services import listings as listing_service
+from ..services import targets as target_service
 from ..services import tokens
 from ..services.centers import is_center_staff
 from ..services.permissions import AccessDenied, Forbidden, NotFound, can_view_published_item
@@ -154,11 +154,13 @@ def openapi():
 def docs():
     """The API reference, rendered on the server from the same OpenAPI document (no scripts, no CDN)."""
     from flask import render_template
+    from flask_babel import gettext
 
     doc = document()
     operations = [(path, method.upper(), op) for path, methods in doc["paths"].items() for method, op in methods.items()]
+    # the document's texts are data (some hold a bare "%"): translated, never %-formatted as the template's _() does
     return render_template("api/docs.html", doc=doc, operations=operations,
-                           schemas=doc["components"]["schemas"])
+                           schemas=doc["components"]["schemas"], text_of=gettext)
 
 
 @bp.get("/patents")
@@ -317,12 +319,13 @@ def center_targets(center_id: int):
         raise ApiError(404, "not found")
     if not (user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(user, center)):
         raise Forbidden("forbidden")
-    years, current, total, growth = [], 0, 0, None
-    if center.approval_date:
-        p = target_rules.progress(center.approval_date, [center.target_for(n) for n in range(1, 6)],
-                                  deal_service.counts_by_year(center.id), date.today())
-        years = [schemas.TargetYear(**{k: y.get(k) for k in schemas.TargetYear.model_fields}) for y in p["years"]]
-        current, total, growth = p["current_year"], p["total"], p["growth"]
-    out = schemas.TargetsOut(center_id=center.id, center=center.name, approval_date=center.approval_date,
-                             current_year=current, total=total, growth=growth, years=years)
+    t5 = target_service.task5(center)
+    p, v = t5.progress, t5.verdict
+    years = [schemas.TargetYear(**{k: y.get(k) for k in schemas.TargetYear.model_fields}) for y in (p or {}).get("years", [])]
+    out = schemas.TargetsOut(
+        center_id=center.id, center=center.name, approval_date=center.approval_date,
+        current_year=p["current_year"] if p else 0, total=p["total"] if p else 0, growth=v.growth,
+        state=v.state.value, state_label=label("task5_state", v.state),
+        reasons=[schemas.VerdictReason(kind=r.kind, text=reason_text(r), params=r.params) for r in v.reasons],
+        targets_source="center" if t5.source.own else "notice", needed_final=v.needed_final, years=years)
     return jsonify(out.model_dump(mode="json"))

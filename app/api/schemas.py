@@ -206,11 +206,26 @@ class TargetYear(BaseModel):
     at_risk: bool | None = None
 
 
+class VerdictReason(BaseModel):
+    kind: Literal["rule", "need", "warning"] = Field(
+        description=N_("rule: why the state is what it is; need: what the remaining years need; "
+                       "warning: the pace is below a per-year target (guidance, not the verdict)"))
+    text: str = Field(description=N_("the sentence in the request's language"))
+    params: dict[str, int | str] = Field(description=N_("the figures in the sentence"))
+
+
 class TargetsOut(BaseModel):
     center_id: int
     center: str
     approval_date: date | None
     current_year: int
     total: int
-    growth: float | None
+    growth: float | None = Field(description=N_("compound yearly growth from year 1 to the latest finished year"))
+    state: Literal["not_started", "red", "amber", "green"] = Field(
+        description=N_("task 5 by the notice's rule: year 1 at least 20, then at least 30 percent average yearly growth"))
+    state_label: str = Field(description=N_("the state in the request's language, as the pages show it"))
+    reasons: list[VerdictReason]
+    targets_source: Literal["notice", "center"] = Field(
+        description=N_("notice: the per-year targets are the notice's 20, 26, 34, 44, 58; center: the center's own"))
+    needed_final: int | None = Field(None, description=N_("the year-5 count that reaches 30 percent over the period (amber)"))
     years: list[TargetYear]

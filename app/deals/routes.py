@@ -24,7 +24,7 @@ from ..services.permissions import require_view as require_listing_view
 from ..templating import local_time
 from ..views import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
-from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, RecordForm, StartDealForm
+from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, ReassignCenterForm, RecordForm, StartDealForm
 
 REASON_ACTIONS = {DealAction.DISPUTE, DealAction.REVERSE, DealAction.REFUND}
 
@@ -153,8 +153,15 @@ def detail(deal_id: int):
         if centers:
             assign_form = AssignCenterForm()
             assign_form.center_id.choices = [(c.id, c.name) for c in centers]
+    reassign_form = None
+    if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        reassign_form = ReassignCenterForm(prefix="reassign")
+        reassign_form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center).order_by(Center.id))
+                                           if c.id != deal.center_id]
+    reassigned = [record for record, _name in history if record.action == "deal.center_reassigned"]
     return render_template(
         "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history, steps=steps, listing=listing, pool=pool,
+        reassign_form=reassign_form, reassigned=reassigned[-1] if reassigned else None,
         contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
         assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )
@@ -170,6 +177,8 @@ def _wants_json() -> bool:
 def act(deal_id: int, action: str):
     deal = _load(deal_id)
     action = DealAction(action)
+    if not deal_service.may(current_user, deal, action):
+        abort(403)  # before the form: someone who may read the deal (the bureau) may not act on it
     if action is DealAction.RECORD:
         form = RecordForm(prefix=action.value)
     elif action in REASON_ACTIONS:
@@ -236,10 +245,33 @@ def download_contract(deal_id: int):
     return send_file(path, as_attachment=True, download_name=download_name(deal.contract_filename, path.name))
 
 
+@bp.route("/<int:deal_id>/reassign", methods=["POST"])
+@login_required
+def reassign_center(deal_id: int):
+    deal = _load(deal_id)
+    form = ReassignCenterForm(prefix="reassign")
+    form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
+    if form.validate_on_submit():
+        center = get_or_404(Center, form.center_id.data)
+        with permission_errors():
+            try:
+                deal_service.reassign_center(current_user, deal, center, note=form.note.data)
+            except DomainError as err:
+                db.session.rollback()
+                flash(translate_domain(err), "danger")
+            else:
+                flash(_("The deal now counts for %(center)s.", center=center.name), "success")
+    else:
+        flash(_("Choose the center and say why."), "danger")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
 @bp.route("/<int:deal_id>/center", methods=["POST"])
 @login_required
 def assign_center(deal_id: int):
     deal = _load(deal_id)
+    if current_user.role not in (Role.PLATFORM_ADMIN, Role.CENTER_STAFF):
+        abort(403)
     form = AssignCenterForm()
     form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
     if form.validate_on_submit():

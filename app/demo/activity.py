@@ -6,6 +6,7 @@ and the grades of every patent. Deterministic for a seed; dates are relative to 
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +20,32 @@ from ..services import deals as ds
 from ..services import grading
 from ..services import pools as ps
 from ..services.permissions import AccessDenied
+from . import task5_plan
 from .seed import TODAY
+
+
+@contextmanager
+def _recorded_on(day: date):
+    """Run with the clock at noon (Beijing) of ``day``."""
+    from datetime import datetime, time
+
+    from flask import current_app
+
+    from ..services.clock import BEIJING
+
+    before = current_app.config.get("CLOCK")
+    current_app.config["CLOCK"] = lambda: datetime.combine(day, time(12), tzinfo=BEIJING)
+    try:
+        yield
+    finally:
+        if before is None:
+            current_app.config.pop("CLOCK", None)
+        else:
+            current_app.config["CLOCK"] = before
+
+
+def counts_in(center: Center, year: int) -> int:
+    return ds.counts_by_year(center.id).get(year, 0)
 
 
 def _admin(org_id: int) -> User | None:
@@ -60,29 +86,48 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
             share = 1.0 if year < current else max(0.05, (last - start).days / 365)
             wanted = int(center.target_for(year) * share * rng.uniform(0.75, 1.15))
             plan.append((year, start, last, wanted))
+        member_names = [o.name for o in db.session.scalars(sa.select(Organisation).where(
+            Organisation.id.in_(members), Organisation.kind.not_in([OrgKind.CENTER, OrgKind.BUREAU]))
+            .order_by(Organisation.id))]
+
+        def offline(day: date, k: int) -> int:
+            """A deal closed elsewhere by an alliance member, on the center's own patents (k of them)."""
+            if staff is None or not industry_numbers or not member_names:
+                return 0
+            numbers = rng.sample(industry_numbers, min(len(industry_numbers), k))
+            data = ds.OfflineDeal(seller=rng.choice(member_names),
+                                  buyer=f"山西{rng.choice(['晋兴', '龙城', '汾河', '并州'])}科技有限公司",
+                                  kind=rng.choice(["transfer", "ordinary", "exclusive"]), application_numbers=numbers,
+                                  completed_on=day, price_fen=rng.randint(5, 80) * 1_000_000,
+                                  recordal_number=f"X{day.year}14{rng.randint(0, 9999999):07d}",
+                                  recordal_date=day, contract_filename=f"合同编号 HT-{day.year}-{rng.randint(100, 999)}")
+            if data.kind == "transfer":
+                data.recordal_number = f"ZLBG{day.year}{rng.randint(0, 99999999):08d}"
+            try:
+                with _recorded_on(day):  # the demo's centers record their deals when they close them
+                    ds.record_offline(staff, center, data)
+            except DomainError:  # a drawn number or deal that exists already
+                db.session.rollback()
+                return 0
+            counts["deals_offline"] += 1
+            return len(numbers)
+
         for year, start, last, wanted in plan:
+            wanted = task5_plan.planned(center.industry.value, year, current, wanted)
             done = 0
+
+            def day_in_year() -> date:
+                return start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+
             # a third closed elsewhere and recorded by the center, the rest on the platform
-            while done < wanted // 3 and staff is not None:
-                day = start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
-                if not industry_numbers:
-                    break
-                numbers = rng.sample(industry_numbers, min(len(industry_numbers), rng.choice((1, 1, 2))))
-                if not numbers:
-                    break
-                data = ds.OfflineDeal(seller=rng.choice(["太原理工大学", "中北大学", "山西某研究院"]),
-                                      buyer=f"山西{rng.choice(['晋兴', '龙城', '汾河', '并州'])}科技有限公司",
-                                      kind=rng.choice(["transfer", "ordinary", "exclusive"]), application_numbers=numbers,
-                                      completed_on=day, price_fen=rng.randint(5, 80) * 1_000_000,
-                                      recordal_number=f"X{day.year}14{rng.randint(0, 9999999):07d}",
-                                      recordal_date=day, contract_filename=f"合同编号 HT-{day.year}-{rng.randint(100, 999)}")
-                if data.kind == "transfer":
-                    data.recordal_number = f"ZLBG{day.year}{rng.randint(0, 99999999):08d}"
-                ds.record_offline(staff, center, data)
-                counts["deals_offline"] += 1
-                done += len(numbers)
-            while done < wanted and listings:
+            while done < wanted // 3 and offline(day_in_year(), min(wanted - done, rng.choice((1, 1, 2)))):
+                done = counts_in(center, year)
+            tries = 0
+            while done < wanted and listings and tries < 4 * wanted:
+                tries += 1
                 listing = rng.choice(listings)
+                if done + len(listing.patents) > wanted:
+                    continue
                 seller = _admin(listing.org_id)
                 buyer = _admin(rng.choice([b for b in buyers if b != listing.org_id]))
                 if seller is None or buyer is None:
@@ -92,9 +137,9 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
                 try:
                     deal = ds.start_from_listing(buyer, listing, kind=kind, price_fen=price)
                     if deal.center_id != center.id:
-                        deal.center_id = center.id
+                        deal.center_id, deal.center_reason = center.id, "assigned"
                         db.session.commit()
-                    day = start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+                    day = day_in_year()
                     ds.sign(seller, deal.id)
                     ds.sign(buyer, deal.id)
                     ds.fund(buyer, deal.id, key=f"demo-fund-{deal.id}")
@@ -105,7 +150,14 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
                     db.session.rollback()
                     continue
                 counts["deals_completed"] += 1
-                done += len(deal.patents)
+                done = counts_in(center, year)
+            # the rest closed elsewhere, one patent at a time, to reach the plan exactly
+            misses = 0
+            while done < wanted and misses < 20:
+                if offline(day_in_year(), 1):
+                    done = counts_in(center, year)
+                else:
+                    misses += 1
         # open deals at each stage, so every page has something to show
         for stage in ("draft", "signed", "funded", "recorded", "disputed"):
             if not listings:
@@ -133,7 +185,9 @@ def seed_activity(seed: int = 20261125) -> dict[str, int]:
     counts["pools"] += _seed_pool(rng)
     counts["threads"] = _seed_negotiations(rng, buyers)
     counts["graded"] = grading.grade_patents(today=TODAY)["patents"]
-    return counts
+    from .program_tasks import seed_program_tasks  # after the pool: awards count for pool patents only
+
+    return counts | seed_program_tasks()
 
 
 # (buyer's opening message, seller's reply, how far it goes)

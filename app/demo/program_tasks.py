@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..domain import program as rules
 from ..extensions import db
-from ..models import AllianceMembership, Center, MembershipStatus, Organisation, Patent, Role, User
+from ..models import AllianceMembership, Center, MembershipStatus, Organisation, Patent, Pool, PoolPatent, Role, User
 from ..services import center_services as cs
 from ..services import clock
 from ..services import program as ps
@@ -63,6 +63,13 @@ def _numbers(center: Center, count: int, granted: bool = True) -> list[str]:
     if granted:
         stmt = stmt.where(Patent.legal_status == "granted")
     return list(db.session.scalars(stmt.order_by(Patent.id).limit(count)))
+
+
+def _pool_number(center: Center) -> str | None:
+    """A patent of one of the center's pools: only those (or products built on them) win awards that count."""
+    return db.session.scalar(sa.select(Patent.application_number).join(PoolPatent, PoolPatent.patent_id == Patent.id)
+                             .join(Pool, Pool.id == PoolPatent.pool_id).where(Pool.center_id == center.id)
+                             .order_by(PoolPatent.id).limit(1))
 
 
 def seed_program_tasks() -> dict[str, int]:
@@ -128,7 +135,7 @@ def _tasks(staff: User, center: Center, depth: str, counts: dict[str, int]) -> N
         counts["standards"] += 1
     ps.add_award(staff, center, ps.AwardData(
         "山西省专利奖", rules.AwardLevel.PROVINCIAL,
-        rules.AwardStatus.WON if depth == "all" else rules.AwardStatus.NOMINATED, owner, numbers[6],
+        rules.AwardStatus.WON if depth == "all" else rules.AwardStatus.NOMINATED, owner, _pool_number(center) or numbers[6],
         awarded_on=TODAY - timedelta(days=60) if depth == "all" else None))
     counts["awards"] += 1
 

@@ -93,9 +93,8 @@ def seed_demo(session, *, password_hash: str, patents: int = 2400, listings: int
     """Load the demo data into an empty database and commit; returns counts per kind."""
     counts = _Seeder(session, random.Random(seed), password_hash).run(patents, listings, needs)
     from .lifecycle import seed_lifecycle
-    from .program_tasks import seed_program_tasks
 
-    return counts | seed_program_tasks() | seed_lifecycle(password_hash)
+    return counts | seed_lifecycle(password_hash)  # the program's tasks come with the activity (after the pool)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -93,8 +93,13 @@ class RecordalError(DomainError):
     pass
 
 
+def clean_recordal(number: str) -> str:
+    """The written form a recordal number is stored and compared in: no spaces or dashes, upper case."""
+    return re.sub(r"[\s\-]", "", (number or "")).upper()
+
+
 def normalize_recordal(kind: DealKind | str, number: str) -> str:
-    text = re.sub(r"[\s\-]", "", (number or "")).upper()
+    text = clean_recordal(number)
     if not text:
         raise RecordalError(N_("the CNIPA recordal number is required"), field="recordal_number")
     if DealKind(kind) is DealKind.TRANSFER:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 
-def N_(message: str) -> str:
+class Message(str):
+    """A message marked for translation: the web layer translates it when it is a parameter of
+    another message (a plain ``str`` parameter is a figure or a name and stays as it is)."""
+
+
+def N_(message: str) -> Message:
     """Mark a message for translation without translating it here (the domain knows no locale)."""
-    return message
+    return Message(message)
 
 
 class DomainError(ValueError):

@@ -61,3 +61,26 @@ def remaining_years(kind: PatentType | str, filing: date | None, status: LegalSt
 def is_valid(status: LegalStatus | str) -> bool:
     """有效专利: granted and in force."""
     return LegalStatus(status) in VALID_STATUSES
+
+
+def term_over(kind: PatentType | str, filing: date | None, today: date) -> bool:
+    """The statutory term (invention 20 years, utility model 10, design 10 or, filed from
+    2021-06-01, 15 years from the filing date) has ended by ``today``."""
+    return filing is not None and expiry_date(kind, filing) <= today
+
+
+def expiring_status(status: LegalStatus | str, kind: PatentType | str, filing: date | None,
+                    today: date) -> LegalStatus | None:
+    """EXPIRED when a patent still in force (or pending) has outlived its term; None otherwise.
+    A partly invalidated patent is in force for its remaining claims, so it expires too when due."""
+    if LegalStatus(status) in ALIVE_STATUSES and term_over(kind, filing, today):
+        return LegalStatus.EXPIRED
+    return None
+
+
+def filed_on_or_before(today: date, years: int) -> date:
+    """The latest filing date a ``years`` term can have ended by ``today`` (a cheap pre-filter)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return date(today.year - years, 2, 28)

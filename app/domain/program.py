@@ -2,17 +2,19 @@
 expert scoring, feasibility outline and the exit monitor. Plain Python: callers hand in facts.
 
 Traffic lights: green = the task's rule is met, amber = work is under way but the rule is not
-met yet, red = nothing that counts exists (or, for task 5, a finished year missed its target).
+met yet, red = nothing that counts exists (for task 5: the notice's rule is missed for good).
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from . import ipc, workdays
+from . import targets as target_rules
 from . import pools as pool_rules
 from .errors import N_, DomainError
 
@@ -142,27 +144,31 @@ def pool_status(pools: list[pool_rules.Compliance]) -> TaskStatus:
                       figures={"pools": len(pools), "compliant_pools": sum(1 for c in pools if c.compliant)})
 
 
-# ---- task 5: transfers and licences against the targets -----------------------------------
+# ---- task 5: transfers and licences by the notice's rule ----------------------------------
+
+TASK5_LIGHT = {
+    target_rules.Task5State.NOT_STARTED: Light.RED,
+    target_rules.Task5State.RED: Light.RED,
+    target_rules.Task5State.AMBER: Light.AMBER,
+    target_rules.Task5State.GREEN: Light.GREEN,
+}
 
 
-def deals_status(progress: dict | None) -> TaskStatus:
-    """From targets.progress(): red when a finished year missed its target (or the project has
-    not started), green when every finished year and the current year have met their targets,
-    amber while the current year is still short."""
-    if not progress:
-        return TaskStatus(5, True, Light.RED, (Check("current_year", 0, 1),), figures={"started": False})
-    years = progress["years"]
-    finished = [y for y in years if y["finished"]]
-    current = next((y for y in years if y["current"]), None)
-    shown = current or (finished[-1] if finished else years[0])
-    checks = (Check(f"year_{shown['year']}", shown["count"], shown["target"]),)
-    figures = {"started": True, "current_year": progress["current_year"], "total": progress["total"],
-               "growth": progress["growth"], "years": [(y["year"], y["count"], y["target"]) for y in years]}
-    if any(not y["met"] for y in finished):
-        return TaskStatus(5, True, Light.RED, checks, figures=figures)
-    if current is not None and not current["met"]:
-        return TaskStatus(5, True, Light.AMBER, checks, figures=figures)
-    return TaskStatus(5, True, Light.GREEN, checks, figures=figures)
+def deals_status(verdict: target_rules.Verdict | None) -> TaskStatus:
+    """From targets.judge(): the light follows the verdict's state (not started counts as red).
+    The checks show year 1 against 20 and, from year 2 on, the growth so far against 30 %."""
+    verdict = verdict or target_rules.judge([], started=False)
+    if verdict.state is target_rules.Task5State.NOT_STARTED:
+        checks = (Check("current_year", 0, 1),)
+    else:
+        first = verdict.year1 if verdict.year1 is not None else (verdict.projection or 0)
+        checks = (Check("year_1" if verdict.year1 is not None else "year_1_projection", first,
+                        target_rules.FIRST_YEAR),)
+        if verdict.growth is not None:
+            checks += (Check("growth_percent", math.floor(verdict.growth * 100 + 1e-9),
+                             round(float(target_rules.GROWTH - 1) * 100)),)
+    return TaskStatus(5, True, TASK5_LIGHT[verdict.state], checks,
+                      figures={"state": verdict.state, "verdict": verdict})
 
 
 # ---- task 6: alliance ---------------------------------------------------------------------
@@ -356,7 +362,7 @@ class ProgramFacts:
     analysed_patents: int = 0
     navigation: list[NavFact] = field(default_factory=list)
     pools: list[pool_rules.Compliance] = field(default_factory=list)
-    progress: dict | None = None
+    task5: target_rules.Verdict | None = None
     member_kinds: list[str] = field(default_factory=list)
     product_statuses: list[str] = field(default_factory=list)
     pct: list[PctFact] = field(default_factory=list)
@@ -374,16 +380,20 @@ def _new(d: date | None, since: date | None, as_of: date | None) -> bool:
 def board(facts: ProgramFacts, as_of: date | None = None) -> tuple[list[TaskStatus], Overall]:
     """All ten tasks and the overall light. PCT filings, standards and awards count only when
     new: dated on or after the approval date (and not after ``as_of``); completed navigation
-    projects count when completed by ``as_of``."""
+    projects count when completed between the approval date and ``as_of``."""
     since = facts.approval_date
+    # a project completed before the approval date is not the center's work; one completed after
+    # ``as_of`` was still under way then
+    nav = [p for p in facts.navigation if not (p.status == ProjectStatus.COMPLETED and since is not None
+                                                and p.completed_on is not None and p.completed_on < since)]
     nav = [p if p.status != ProjectStatus.COMPLETED or as_of is None or (p.completed_on and p.completed_on <= as_of)
-           else NavFact(p.kind, ProjectStatus.IN_PROGRESS, None) for p in facts.navigation]
+           else NavFact(p.kind, ProjectStatus.IN_PROGRESS, None) for p in nav]
     tasks = [
         plan_status(facts.plan_sections),
         database_status(facts.industry_patents, facts.analysed_patents),
         navigation_status(nav),
         pool_status(facts.pools),
-        deals_status(facts.progress),
+        deals_status(facts.task5),
         alliance_status(facts.member_kinds),
         products_status(facts.product_statuses),
         pct_status([f for f in facts.pct if _new(f.filed_on, since, as_of)]),
@@ -569,6 +579,7 @@ class ExitWarning:
     due: date
     overdue: bool  # the deadline passed without the event (or the event came late)
     happened_on: date | None = None
+    year: int | None = None  # the project year a case-3 warning is about
 
 
 def exit_warnings(task_book_on: date | None, equity_signed_on: date | None, first_business_on: date | None,
@@ -588,6 +599,22 @@ def exit_warnings(task_book_on: date | None, equity_signed_on: date | None, firs
             warnings.append(ExitWarning(reason, due, True, done))
         else:
             warnings.append(ExitWarning(reason, due, today > due))
+    return warnings
+
+
+def construction_warnings(approval: date | None, finished_year_counts: list[int], today: date) -> list[ExitWarning]:
+    """Case 7 once the five construction years are over (raised by itself, due the day they end);
+    case 3 as a warning for each finished project year in which no deal completed."""
+    if approval is None:
+        return []
+    warnings = []
+    for year, count in enumerate(finished_year_counts[:target_rules.YEARS], start=1):
+        if count <= 0:
+            end = target_rules.project_year_span(approval, year)[1]
+            warnings.append(ExitWarning(ExitReason.NO_BENEFIT, end, True, None, year))
+    period_end = target_rules.project_year_span(approval, target_rules.YEARS)[1]
+    if today >= period_end:
+        warnings.append(ExitWarning(ExitReason.PERIOD_COMPLETE, period_end, True))
     return warnings
 
 

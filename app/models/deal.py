@@ -27,6 +27,9 @@ class Deal(db.Model):
         sa.CheckConstraint("price_fen >= 0", name="price_nonneg"),
         sa.CheckConstraint("seller_org_id IS NULL OR buyer_org_id IS NULL OR seller_org_id <> buyer_org_id",
                            name="distinct_parties"),
+        # a (normalised) CNIPA recordal number belongs to one deal, platform or offline
+        sa.Index("uq_deals_recordal_number", "recordal_number", unique=True,
+                 postgresql_where=sa.text("recordal_number <> ''"), sqlite_where=sa.text("recordal_number <> ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +40,10 @@ class Deal(db.Model):
     seller_name: Mapped[str] = mapped_column(sa.String(200))
     buyer_name: Mapped[str] = mapped_column(sa.String(200))
     center_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centers.id"), index=True)
+    # why the deal counts for its center (domain.attribution.AttributionReason)
+    center_reason: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    # offline deals: the same patents, parties and completion date are one deal (a hash of them)
+    offline_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     listing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"), index=True)
     pool_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pools.id"), index=True)  # a pool licence
     kind: Mapped[DealKind] = mapped_column(str_enum(DealKind))

@@ -37,7 +37,6 @@ from whoosh.sorting import FieldFacet
 from . import analysis
 from . import applicants as applicant_queries
 from .backend import (
-    FACET_FIELDS,
     Hit,
     SearchBackend,
     SearchDoc,

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..domain import center_lifecycle as lc
 from ..domain import credit_code
 from ..domain import program as rules
+from ..domain import targets as target_rules
 from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import (
@@ -525,11 +526,20 @@ def record_equity_agreement(by: User, book: TaskBook, signed_on: date) -> None:
 
 
 def exit_warnings(center: Center, today: date | None = None) -> list[rules.ExitWarning]:
+    """The dated exit cases of the task book, then the construction period's: case 3 for a finished
+    project year without a completed deal, case 7 once the five years are over."""
+    from . import targets as target_service
+
     today = today or clock.today()
     book = task_book(center)
-    if book is None:
-        return []
-    return rules.exit_warnings(book.signed_on, book.equity_agreement_signed_on, first_business_on(center, today), today)
+    warnings = [] if book is None else rules.exit_warnings(
+        book.signed_on, book.equity_agreement_signed_on, first_business_on(center, today), today)
+    if center.approval_date is not None:
+        current = target_rules.project_year(center.approval_date, today)
+        counts = target_service.counts_by_year(center.id, as_of=today)
+        warnings += rules.construction_warnings(center.approval_date,
+                                                [counts.get(n, 0) for n in range(1, current)], today)
+    return warnings
 
 
 def open_exit_case(by: User, center: Center, *, reason: str, note: str, opened_on: date | None = None) -> ExitCase:

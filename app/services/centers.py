@@ -10,6 +10,7 @@ from ..domain.errors import DomainError, N_
 from ..extensions import db
 from ..models import AllianceMembership, Center, CenterTarget, Industry, MembershipStatus, Organisation, OrgKind, Role, User
 from ..models._types import utcnow
+from . import audit
 from .permissions import Forbidden
 
 
@@ -66,6 +67,7 @@ def set_targets(by: User, center: Center, targets: list[int]) -> None:
             existing[year].target = value
         else:
             center.targets.append(CenterTarget(year=year, target=value))
+    audit.record(by, "center.targets_set", "center", center.id, targets=list(targets))
     db.session.commit()
 
 

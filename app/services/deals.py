@@ -11,15 +11,18 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain import attribution as attribution_rules
 from ..domain import escrow, money, patent_numbers
 from ..domain import targets as target_rules
-from ..domain.deals import DealAction, DealKind, DealStatus, DealTransitionError, next_status, normalize_recordal
+from ..domain.deals import (DealAction, DealKind, DealStatus, DealTransitionError, clean_recordal, next_status,
+                            normalize_recordal)
 from ..domain.errors import DomainError, N_
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
@@ -42,7 +45,8 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import audit
+from . import audit, clock
+from . import targets as target_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 
@@ -61,6 +65,8 @@ def can_view(user: User | None, deal: Deal) -> bool:
         return False
     if user.role == Role.PLATFORM_ADMIN or deal.is_party(user.org_id):
         return True
+    if user.role == Role.BUREAU_STAFF:  # the bureau reads the deals the centers count, not open negotiations
+        return deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED)
     if deal.center is not None:
         return is_center_staff(user, deal.center)
     # not yet counted anywhere: the staff of a center whose alliance has either party may claim it
@@ -118,22 +124,41 @@ def _require(user: User, deal: Deal, action: DealAction) -> None:
 # ---- creation -----------------------------------------------------------------------------
 
 
-def default_center(seller_org_id: int | None, buyer_org_id: int | None, industry) -> Center | None:
-    """The center of the seller's (else the buyer's) alliance for the industry, else any of theirs."""
-    for org_id in (seller_org_id, buyer_org_id):
-        if org_id is None:
-            continue
-        centers = db.session.scalars(
-            sa.select(Center).join(AllianceMembership)
-            .where(AllianceMembership.org_id == org_id, AllianceMembership.status == MembershipStatus.APPROVED)
-            .order_by(Center.id)
-        ).all()
-        for center in centers:
-            if center.industry == industry:
-                return center
-        if centers:
-            return centers[0]
-    return None
+def _party_centers_of(org_id: int | None) -> list[Center]:
+    """The centers whose alliances have the organisation as an approved member, by center id."""
+    if org_id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Center).join(AllianceMembership)
+        .where(AllianceMembership.org_id == org_id, AllianceMembership.status == MembershipStatus.APPROVED)
+        .order_by(Center.id)))
+
+
+def attribution(seller_org_id: int | None, buyer_org_id: int | None,
+                industries: list) -> attribution_rules.Attribution:
+    """The one rule (domain.attribution) applied to the parties' alliances and the patents' industry."""
+    def facts(org_id):
+        return [attribution_rules.CenterFact(c.id, str(c.industry.value)) for c in _party_centers_of(org_id)]
+
+    industry = attribution_rules.patents_industry([getattr(i, "value", i) for i in industries])
+    return attribution_rules.attribute(industry, facts(seller_org_id), facts(buyer_org_id))
+
+
+class DuplicateDeal(DomainError):
+    """The deal exists already (same recordal number, or same patents, parties and date)."""
+
+
+def _recordal_clash(number: str, deal_id: int | None = None) -> DuplicateDeal | None:
+    number = clean_recordal(number)
+    if not number:
+        return None
+    other = db.session.scalar(sa.select(Deal).where(Deal.recordal_number == number,
+                                                    Deal.id != (deal_id or 0)))
+    if other is None:
+        return None
+    return DuplicateDeal(N_("recordal number {number} already belongs to deal #{deal} ({seller} → {buyer}); "
+                            "a deal counts once"), field="recordal_number", number=number, deal=other.id,
+                         seller=other.seller_name, buyer=other.buyer_name)
 
 
 def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int, payment_terms: str = "") -> Deal:
@@ -166,9 +191,10 @@ def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str
         seller_org_id=listing.org_id, buyer_org_id=buyer_org.id,
         seller_name=listing.org.name, buyer_name=buyer_org.name,
         listing_id=listing.id, kind=kind, price_fen=price_fen, payment_terms=payment_terms.strip(),
-        center=default_center(listing.org_id, buyer_org.id, listing.industry),
         created_by_id=by.id,
     )
+    counted = attribution(listing.org_id, buyer_org.id, [p.industry for p in listing.patents] or [listing.industry])
+    deal.center_id, deal.center_reason = counted.center_id, counted.reason.value
     deal.patents = [
         DealPatent(application_number=p.application_number, patent_id=p.id, position=i)
         for i, p in enumerate(listing.patents)
@@ -181,6 +207,7 @@ def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str
 
 
 def assign_center(by: User, deal: Deal, center: Center) -> None:
+    """A center's staff take an open deal the rule found no center for into their count."""
     require_view(by, deal)
     if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
         raise Forbidden(N_("only the center's staff may take a deal into its count"))
@@ -188,9 +215,41 @@ def assign_center(by: User, deal: Deal, center: Center) -> None:
         raise Forbidden(N_("neither party is a member of this center's alliance"))
     if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
         raise DealTransitionError(N_("a completed deal stays with its center"))
+    if deal.center_id is not None and by.role != Role.PLATFORM_ADMIN and deal.center_id != center.id:
+        raise Forbidden(N_("the deal already counts for another center; only the bureau reassigns it"))
     deal.center = center
+    deal.center_reason = attribution_rules.AttributionReason.ASSIGNED.value
     audit.record(by, "deal.center_assigned", "deal", deal.id, center_id=center.id)
     db.session.commit()
+
+
+def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
+    """The bureau moves a deal to another center, completed or not: its count moves with it, in
+    the new center's project year of the completion date. Audited with the reason."""
+    require_view(by, deal)
+    if by.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+        raise Forbidden(N_("only the bureau reassigns a deal's center"))
+    if not note.strip():
+        raise DomainError(N_("say why the deal counts for another center"), field="note")
+    if deal.center_id == center.id:
+        raise DomainError(N_("the deal already counts for this center"), field="center_id")
+    moved = 0
+    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
+        if center.approval_date is None or deal.completed_on is None or deal.completed_on < center.approval_date:
+            raise DomainError(N_("the deal completed before that center's approval date, so it cannot count there"),
+                              field="center_id")
+        year = target_rules.project_year(center.approval_date, deal.completed_on)
+        for event in db.session.scalars(sa.select(TargetEvent).where(TargetEvent.deal_id == deal.id)):
+            # one row per deal patent and sign: the count moves, it is never doubled
+            event.center_id, event.project_year = center.id, year
+            moved += 1
+    previous = deal.center_id
+    deal.center = center
+    deal.center_reason = attribution_rules.AttributionReason.BUREAU.value
+    audit.record(by, "deal.center_reassigned", "deal", deal.id, center_id=center.id, previous_center_id=previous,
+                 events_moved=moved, note=note.strip()[:500])
+    db.session.commit()
+    return moved
 
 
 # ---- the machinery: locking, idempotency, escrow, ledger, targets -------------------------
@@ -232,6 +291,9 @@ def _run(by: User, deal_id: int, action: DealAction, body: dict, key: str | None
             previous = _replay(key, request_hash)
             if previous is not None:
                 return previous
+        clash = _recordal_clash(body.get("recordal_number") or "", deal_id)
+        if clash is not None:  # another deal took the number at the same moment
+            raise clash from None
         raise DealTransitionError(N_("the deal was changed at the same moment; reload and try again"))
     except Exception:
         db.session.rollback()
@@ -327,17 +389,21 @@ def _fee(deal: Deal) -> int:
     return money.fee(deal.price_fen, current_app.config["PLATFORM_FEE_BP"])
 
 
-def _count(deal: Deal, today: date) -> int:
-    """Write the +1 target events of a completed deal (one per patent) in its project year."""
+def _count(deal: Deal, today: date, recorded_on: date | None = None) -> int:
+    """Write the +1 target events of a completed deal (one per patent) in its project year.
+
+    A deal recorded after its project year ended (``recorded_on``, an offline deal entered late)
+    is dated the day it was recorded: the finished year's report shows it as a dated correction."""
     center = deal.center
     if center is None or center.approval_date is None:
         raise DomainError(N_("the deal has no center with an approval date to count for; center staff assign one"))
     year = target_rules.project_year(center.approval_date, today)
     if year < 1:
         raise DomainError(N_("the deal completes before the center's approval date"))
+    late = recorded_on is not None and target_rules.project_year(center.approval_date, recorded_on) > year
     for p in deal.patents:
         db.session.add(TargetEvent(center_id=center.id, deal_id=deal.id, application_number=p.application_number,
-                                   project_year=year, occurred_on=today, delta=1))
+                                   project_year=year, occurred_on=recorded_on if late else today, delta=1))
     deal.completed_on = today
     return len(deal.patents)
 
@@ -391,9 +457,12 @@ def record(by: User, deal_id: int, *, recordal_number: str, recordal_date: date 
     def work(deal: Deal) -> dict:
         deal.status = next_status(deal.status, DealAction.RECORD)
         deal.recordal_number = normalize_recordal(deal.kind, recordal_number)
+        clash = _recordal_clash(deal.recordal_number, deal.id)
+        if clash is not None:
+            raise clash
         if recordal_date is None:
             raise DomainError(N_("give the recordal date"), field="recordal_date")
-        if recordal_date > date.today():
+        if recordal_date > clock.today():
             raise DomainError(N_("the recordal date is in the future"), field="recordal_date")
         deal.recordal_date = recordal_date
         audit.record(by, "deal.record", "deal", deal.id, recordal_number=deal.recordal_number)
@@ -405,7 +474,7 @@ def record(by: User, deal_id: int, *, recordal_number: str, recordal_date: date 
 
 def complete(by: User, deal_id: int, *, key: str | None = None, today: date | None = None) -> dict:
     """Release escrow to the seller (minus the platform fee) and count the deal for its center."""
-    today = today or date.today()
+    today = today or clock.today()
 
     def work(deal: Deal) -> dict:
         deal.status = next_status(deal.status, DealAction.COMPLETE)
@@ -476,7 +545,7 @@ def refund(by: User, deal_id: int, *, reason: str = "", key: str | None = None) 
 def reverse(by: User, deal_id: int, *, reason: str, key: str | None = None, today: date | None = None) -> dict:
     """Undo a completed deal (e.g. the contract was rescinded): correcting target events, and
     correcting ledger entries for platform deals. History is never deleted."""
-    today = today or date.today()
+    today = today or clock.today()
 
     def work(deal: Deal) -> dict:
         if not reason.strip():
@@ -517,7 +586,7 @@ ACTIONS = {
 
 @dataclass
 class OfflineDeal:
-    seller: str  # an organisation name on the platform, or any name
+    seller: str  # an organisation on the platform (its name or credit code), or an outside party's name
     buyer: str
     kind: str
     application_numbers: list[str]
@@ -531,33 +600,87 @@ class OfflineDeal:
     errors: list = field(default_factory=list)
 
 
+class Party(NamedTuple):
+    org: Organisation | None
+    name: str
+
+
+def resolve_party(text: str) -> Party:
+    """An organisation on the platform by its unified social credit code or exact name; otherwise
+    the text is an outside party's name."""
+    text = (text or "").strip()
+    code = text.upper()
+    org = None
+    if len(code) == 18 and code.isalnum():
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == code))
+    if org is None and text:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == text))
+    return Party(org, org.name if org else text)
+
+
+def alliance_members(center: Center) -> list[Organisation]:
+    """The organisations a center's staff pick a party from: the approved members of its alliance."""
+    return list(db.session.scalars(
+        sa.select(Organisation).join(AllianceMembership, AllianceMembership.org_id == Organisation.id)
+        .where(AllianceMembership.center_id == center.id, AllianceMembership.status == MembershipStatus.APPROVED)
+        .order_by(Organisation.name)))
+
+
+def offline_key(numbers: list[str], seller: Party, buyer: Party, completed_on: date) -> str:
+    """The same patents between the same parties completed the same day are one deal."""
+    def who(p: Party) -> str:
+        return f"org:{p.org.id}" if p.org else "name:" + "".join(p.name.split()).casefold()
+
+    text = "|".join([",".join(sorted(numbers)), who(seller), who(buyer), completed_on.isoformat()])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _offline_clash(key: str) -> DuplicateDeal | None:
+    other = db.session.scalar(sa.select(Deal).where(Deal.offline_key == key))
+    if other is None:
+        return None
+    return DuplicateDeal(N_("deal #{deal} already records these patents between these parties completed on {day}; "
+                            "a deal counts once"), deal=other.id, day=other.completed_on.isoformat())
+
+
 def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | None = None,
                    commit: bool = True) -> Deal:
-    """Center staff record a deal closed outside the platform; it counts the same way."""
+    """Center staff record a deal closed outside the platform; it counts the same way, once, and
+    only for the center the attribution rule names (a party must be in its alliance)."""
     if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
         raise Forbidden(N_("only the center's staff record deals closed elsewhere"))
     kind = DealKind(data.kind)
-    seller, buyer = data.seller.strip(), data.buyer.strip()
-    if not seller:
+    seller, buyer = resolve_party(data.seller), resolve_party(data.buyer)
+    if not seller.name:
         raise DomainError(N_("name the seller / licensor"), field="seller")
-    if not buyer:
+    if not buyer.name:
         raise DomainError(N_("name the buyer / licensee"), field="buyer")
-    if seller == buyer:
+    if seller.name == buyer.name or (seller.org is not None and seller.org == buyer.org):
         raise DomainError(N_("seller and buyer must differ"), field="buyer")
     numbers: list[str] = []
     for text in data.application_numbers:
         try:
             number = patent_numbers.normalize(text)
         except patent_numbers.PatentNumberError as err:
-            raise DomainError(N_("patent {text}: ") + err.template, field="patents", text=text, **err.params) from err
+            raise DomainError(N_("patent {text}: {reason}"), field="patents", text=text, reason=err) from err
         if number not in numbers:
             numbers.append(number)
     if not numbers:
         raise DomainError(N_("give at least one patent application number"), field="patents")
     if data.price_fen is None or data.price_fen < 0:
         raise DomainError(N_("give the contract price (0 if free)"), field="price")
-    if data.completed_on > date.today():
+    today = clock.today()
+    if data.completed_on is None:
+        raise DomainError(N_("give the completion date"), field="completed_on")
+    if data.completed_on > today:
         raise DomainError(N_("the completion date is in the future"), field="completed_on")
+    if data.recordal_date is not None:
+        if data.recordal_date > today:
+            raise DomainError(N_("the recordal date is in the future"), field="recordal_date")
+        if data.completed_on < data.recordal_date:
+            raise DomainError(N_("the deal cannot complete ({completed}) before its CNIPA recordal ({recorded})"),
+                              field="completed_on", completed=data.completed_on.isoformat(),
+                              recorded=data.recordal_date.isoformat())
     recordal = normalize_recordal(kind, data.recordal_number)
     if not (data.contract_file or data.contract_filename.strip()):
         raise DomainError(N_("attach the contract (or give its reference) as evidence"), field="contract")
@@ -565,25 +688,50 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
         existing = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
         if existing is not None:
             return db.session.get(Deal, existing.response["deal_id"])
-    orgs = {o.name: o.id for o in db.session.scalars(sa.select(Organisation).where(Organisation.name.in_([seller, buyer])))}
-    patents = {p.application_number: p.id for p in db.session.scalars(sa.select(Patent).where(Patent.application_number.in_(numbers)))}
+    members = {o.id for o in alliance_members(center)}
+    if not ({seller.org.id if seller.org else None, buyer.org.id if buyer.org else None} & members):
+        raise DomainError(N_("neither party is an approved member of this center's alliance; pick at least one "
+                             "party from the alliance's organisations (or by credit code)"), field="seller")
+    patents = {p.application_number: p for p in db.session.scalars(sa.select(Patent).where(Patent.application_number.in_(numbers)))}
+    counted = attribution(seller.org.id if seller.org else None, buyer.org.id if buyer.org else None,
+                          [p.industry for p in patents.values()])
+    if counted.center_id != center.id:
+        other = db.session.get(Center, counted.center_id)
+        raise DomainError(N_("this deal counts for {center} ({reason}); its staff record it"),
+                          center=other.name, reason=attribution_rules.REASON_TEXT[counted.reason])
+    fingerprint = offline_key(numbers, seller, buyer, data.completed_on)
+    for clash in (_recordal_clash(recordal), _offline_clash(fingerprint)):
+        if clash is not None:
+            raise clash
     deal = Deal(
-        origin=DealOrigin.OFFLINE, seller_org_id=orgs.get(seller), buyer_org_id=orgs.get(buyer),
-        seller_name=seller, buyer_name=buyer, center=center, kind=kind, price_fen=data.price_fen,
+        origin=DealOrigin.OFFLINE, seller_org_id=seller.org.id if seller.org else None,
+        buyer_org_id=buyer.org.id if buyer.org else None,
+        seller_name=seller.name, buyer_name=buyer.name, center=center, center_reason=counted.reason.value,
+        kind=kind, price_fen=data.price_fen, offline_key=fingerprint,
         payment_terms=data.payment_terms, recordal_number=recordal, recordal_date=data.recordal_date,
         contract_file=data.contract_file, contract_filename=data.contract_filename, status=DealStatus.COMPLETED,
         created_by_id=by.id,
     )
-    deal.patents = [DealPatent(application_number=n, patent_id=patents.get(n), position=i) for i, n in enumerate(numbers)]
-    db.session.add(deal)
-    db.session.flush()
-    counted = _count(deal, data.completed_on)
-    audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted, center_id=center.id)
-    if key:
-        db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
-                                         response={"deal_id": deal.id}, user_id=by.id))
+    deal.patents = [DealPatent(application_number=n, patent_id=patents[n].id if n in patents else None, position=i)
+                    for i, n in enumerate(numbers)]
+    try:
+        db.session.add(deal)
+        db.session.flush()
+        counted_patents = _count(deal, data.completed_on, recorded_on=today)
+        audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted_patents, center_id=center.id)
+        if key:
+            db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
+                                             response={"deal_id": deal.id}, user_id=by.id))
+        if commit:
+            db.session.commit()
+    except IntegrityError:
+        # a concurrent request recorded the same deal first: name it
+        db.session.rollback()
+        for clash in (_recordal_clash(recordal), _offline_clash(fingerprint)):
+            if clash is not None:
+                raise clash from None
+        raise
     if commit:
-        db.session.commit()
         audit.log_line("deal.offline_recorded", deal_id=deal.id, user_id=by.id)
     return deal
 
@@ -591,13 +739,7 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
 # ---- counts -------------------------------------------------------------------------------
 
 
-def counts_by_year(center_id: int) -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(TargetEvent.project_year, sa.func.sum(TargetEvent.delta))
-        .where(TargetEvent.center_id == center_id)
-        .group_by(TargetEvent.project_year)
-    ).all()
-    return {year: int(total) for year, total in rows}
+counts_by_year = target_service.counts_by_year
 
 
 def recount_from_deals(center: Center) -> dict[int, int]:

@@ -20,12 +20,13 @@ from flask_babel import gettext as _
 from ..domain import program as rules
 from ..domain import targets as target_rules
 from ..extensions import db
-from ..labels import label
-from ..models import Center, Deal, TargetEvent
+from ..labels import label, reason_text
+from ..models import Center, Deal
 from . import applications as application_service
 from . import center_services, clock
 from . import pools as pool_service
 from . import program as program_service
+from . import targets as target_service
 
 # ---- gathering ------------------------------------------------------------------------------
 
@@ -40,6 +41,8 @@ class Evaluation:
     tasks: list[rules.TaskStatus]
     overall: rules.Overall
     progress: dict | None
+    task5: target_service.Task5
+    corrections: list[target_service.Correction]  # dated corrections to the year since it ended
     deals: list[tuple[Deal, int]]  # deals counted in the year, with their count
     pools: list[tuple[str, object]]  # (name, Compliance)
     services: dict[str, int]
@@ -66,34 +69,51 @@ def evaluate(center: Center, year: int, today: date | None = None) -> Evaluation
     if center.approval_date is not None and year >= 1:
         start, end = target_rules.project_year_span(center.approval_date, year)
         as_of = min(today, end - timedelta(days=1))
-    tasks, overall = rules.board(program_service.facts(center, as_of), as_of=as_of)
-    progress = program_service.progress(center, as_of)
-    deals = []
-    if year >= 1:
-        deals = db.session.execute(
-            sa.select(Deal, sa.func.sum(TargetEvent.delta)).join(TargetEvent, TargetEvent.deal_id == Deal.id)
-            .where(TargetEvent.center_id == center.id, TargetEvent.project_year == year)
-            .group_by(Deal.id).order_by(Deal.completed_on, Deal.id)
-        ).all()
+    task5, corrections = target_service.year_record(center, year, today)
+    tasks, overall = rules.board(program_service.facts(center, as_of, task5), as_of=as_of)
+    deals = target_service.deals_in_year(center, year, as_of) if year >= 1 else []
     pools = [(p.name, pool_service.compliance(p)) for p in program_service.center_pools(center)]
     return Evaluation(center=center, year=year, start=start, end=end, as_of=as_of, tasks=tasks, overall=overall,
-                      progress=progress, deals=[(d, int(n or 0)) for d, n in deals], pools=pools,
+                      progress=task5.progress, task5=task5, corrections=corrections, deals=deals, pools=pools,
                       services=center_services.service_counts(center),
                       warnings=application_service.exit_warnings(center, as_of),
                       generated_at=clock.local_now().replace(microsecond=0, tzinfo=None))
 
 
 def _met(year: dict) -> str:
-    """A year not yet over is not "missed"."""
+    """Whether a year reached its per-year target (guidance; the verdict is the rule's)."""
     if year["met"]:
         return _("yes")
-    return _("no") if year["finished"] else (_("running") if year["current"] else "")
+    return _("no") if year["finished"] else (_("under way") if year["current"] else "")
 
 
 def _check_label(check: rules.Check) -> str:
-    if check.name.startswith("year_"):  # task 5 shows the running (or last) project year
-        return _("Counted in project year %(n)s against its target", n=check.name.split("_", 1)[1])
     return label("program_check", check.name)
+
+
+def _state_label(task: rules.TaskStatus) -> str:
+    """Task 5 says its state in the rule's words; the other tasks in the light's."""
+    if task.number == 5:
+        return label("task5_state", task.figures["state"])
+    return label("light", task.light)
+
+
+def task5_lines(ev: Evaluation) -> list[str]:
+    """The verdict, its reasons, where the targets come from and the year's corrections, as text."""
+    t5 = ev.task5
+    lines = [_("Task 5 by the notice's rule: %(state)s", state=label("task5_state", t5.state))]
+    lines += [reason_text(r) for r in t5.verdict.reasons]
+    source = t5.source
+    series = ", ".join(str(n) for n in source.targets)
+    if source.own:
+        lines.append(_("Per-year targets %(series)s: the center's own series, higher than the notice's 20, 26, 34, 44, 58.",
+                       series=series))
+    else:
+        lines.append(_("Per-year targets %(series)s: the notice's rule, ⌈20 × 1.3^(n−1)⌉.", series=series))
+    for c in ev.corrections:
+        lines.append(_("Correction on %(day)s: deal #%(deal)s, patent %(number)s, project year %(year)s: %(delta)s",
+                       day=c.on, deal=c.deal_id, number=c.application_number, year=c.year, delta=f"{c.delta:+d}"))
+    return lines
 
 
 def task_rows(ev: Evaluation) -> list[dict]:
@@ -110,7 +130,7 @@ def task_rows(ev: Evaluation) -> list[dict]:
                 "value": check.value if check else None,
                 "required": check.required if check else None,
                 "ok": check.ok if check else None,
-                "light": label("light", task.light) if i == 0 else "",
+                "light": _state_label(task) if i == 0 else "",
                 "light_key": task.light.value,
                 "first": i == 0,
             })
@@ -157,7 +177,8 @@ def to_xlsx(ev: Evaluation) -> bytes:
         ws.column_dimensions[column].width = width
 
     years = wb.create_sheet("targets")
-    years.append([_("Project year"), _("From"), _("Until (inclusive)"), _("Target"), _("Count"), _("Met")])
+    years.append([_("Project year"), _("From"), _("Until (inclusive)"), _("Target (guidance)"), _("Count"),
+                  _("Target reached")])
     rows = (ev.progress or {}).get("years", [])
     for y in rows:
         years.append([y["year"], y["start"], y["last"], y["target"], y["count"], _met(y)])
@@ -169,6 +190,11 @@ def to_xlsx(ev: Evaluation) -> bytes:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(years, min_col=1, min_row=2, max_row=len(rows) + 1))
         years.add_chart(chart, "H2")
+    verdict = wb.create_sheet("task5")
+    verdict.append([_("Task 5 by the notice's rule")])
+    for line in task5_lines(ev):
+        verdict.append([_safe(line)])
+    verdict.column_dimensions["A"].width = 100
 
     deals = wb.create_sheet("deals")
     deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Counted"),
@@ -309,14 +335,14 @@ def to_pdf(ev: Evaluation) -> bytes:
     years = (ev.progress or {}).get("years", [])
     story.append(p(_("Transfers and licences against the targets"), h2))
     if years:
-        rows = [[_("Project year"), _("From"), _("Until (inclusive)"), _("Target"), _("Count"), _("Met")]]
+        rows = [[_("Project year"), _("From"), _("Until (inclusive)"), _("Target (guidance)"), _("Count"),
+                 _("Target reached")]]
         rows += [[y["year"], y["start"], y["last"], y["target"], y["count"], _met(y)]
                  for y in years]
         rows.append([_("Total"), "", "", sum(y["target"] for y in years), sum(y["count"] for y in years), ""])
         story.append(table(rows, [22 * mm, 28 * mm, 28 * mm, 20 * mm, 20 * mm, 16 * mm]))
-        growth = (ev.progress or {}).get("growth")
-        story.append(p(_("Average yearly growth over the finished years: %(g)s (rule: 30 %%).",
-                         g=f"{growth * 100:.0f} %" if growth is not None else "—")))
+        for line in task5_lines(ev):
+            story.append(p(line))
         drawing = Drawing(170 * mm, 60 * mm)
         chart = VerticalBarChart()
         chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 140 * mm, 42 * mm
@@ -426,15 +452,17 @@ class BureauRow:
     overall: rules.Overall
     progress: dict | None
     warnings: list[rules.ExitWarning]
+    task5: target_service.Task5
 
 
 def bureau_rows(today: date | None = None) -> list[BureauRow]:
     today = today or clock.today()
     rows = []
     for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
-        tasks, overall = program_service.board(center, today)
-        rows.append(BureauRow(center, tasks, overall, program_service.progress(center, today),
-                              application_service.exit_warnings(center, today)))
+        task5 = target_service.task5(center, today)
+        tasks, overall = rules.board(program_service.facts(center, today, task5), as_of=today)
+        rows.append(BureauRow(center, tasks, overall, task5.progress, application_service.exit_warnings(center, today),
+                              task5))
     return rows
 
 
@@ -455,7 +483,7 @@ def bureau_xlsx(rows: list[BureauRow]) -> bytes:
         ws.append([_safe(row.center.name), label("industry", row.center.industry), row.center.approval_date,
                    (row.progress or {}).get("current_year"), label("light", row.overall.light),
                    row.overall.mandatory_met, row.overall.optional_met]
-                  + [label("light", t.light) for t in row.tasks]
+                  + [_state_label(t) for t in row.tasks]
                   + [f"{y['count']} / {y['target']}" for y in years] + [""] * (5 - len(years))
                   + [(row.progress or {}).get("total", 0), sum(1 for w in row.warnings if w.overdue)])
     buffer = io.BytesIO()

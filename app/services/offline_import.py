@@ -36,7 +36,7 @@ KINDS = {"转让": "transfer", "独占许可": "exclusive", "排他许可": "sol
 class RowError:
     line: int
     column: str
-    reason: str
+    reason: DomainError  # translated where it is shown
 
 
 def _date(value) -> date:
@@ -107,5 +107,5 @@ def import_offline_deals(by: User, center: Center, stream: BinaryIO) -> tuple[in
             done += 1
         except DomainError as err:
             db.session.rollback()
-            errors.append(RowError(line, err.field or column, err.message))
+            errors.append(RowError(line, err.field or column, err))
     return done, errors

@@ -197,12 +197,43 @@ def recheck(pool: Pool, reason: str) -> pool_rules.Compliance:
         db.session.add(PoolAlert(pool_id=pool.id, reason=reason[:300], shortfalls=",".join(result.shortfalls()),
                                  figures={"patents": result.valid_patents, "inventions": result.valid_inventions,
                                           "organisations": result.organisations}))
+        _warn_below(pool, result)
     elif result.compliant and not pool.compliant:
         for alert in db.session.scalars(sa.select(PoolAlert).where(PoolAlert.pool_id == pool.id,
                                                                    PoolAlert.resolved_at.is_(None))):
             alert.resolved_at = utcnow()
     pool.compliant = result.compliant
     return result
+
+
+BELOW_RULE = N_("Pool “%(pool)s” no longer meets the rule: %(patents)s valid patents (at least 100), "
+                "%(inventions)s valid invention patents (at least 50), %(organisations)s organisations (at least 3).")
+
+
+def _warn_below(pool: Pool, result: pool_rules.Compliance) -> None:
+    """Tell the pool's managers (the lead organisation's administrators and the center's staff),
+    in the app and by e-mail, in each reader's language."""
+    from flask_babel import force_locale, gettext
+
+    from ..models import Center, Notification, OutboxEmail
+
+    params = {"pool": pool.name, "patents": result.valid_patents, "inventions": result.valid_inventions,
+              "organisations": result.organisations}
+    link = f"/pools/{pool.id}"
+    center = db.session.get(Center, pool.center_id) if pool.center_id else None
+    orgs = [pool.lead_org_id] + ([center.org_id] if center and center.org_id != pool.lead_org_id else [])
+    for org_id in orgs:
+        db.session.add(Notification(org_id=org_id, kind="pool", message=BELOW_RULE, params=params, link=link))
+    readers = db.session.scalars(sa.select(User).where(
+        sa.or_(sa.and_(User.org_id == pool.lead_org_id, User.role == Role.ORG_ADMIN),
+               sa.and_(User.org_id == (center.org_id if center else -1), User.role == Role.CENTER_STAFF)),
+        User.active.is_(True)).order_by(User.id)).all()
+    for user in readers:
+        with force_locale(user.locale or "zh_CN"):
+            body = gettext(BELOW_RULE, **params)
+            subject = gettext("Pool below the rule: %(pool)s", pool=pool.name)
+        db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject[:300],
+                                   body=body + f"\n\n{link}"))
 
 
 _WATCHED = {Patent: ("legal_status", "owner_org_id"), PoolMember: ("status",), PoolPatent: ("withdrawn_at",)}

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from ..domain import patent_numbers
 from ..domain import program as rules
-from ..domain import targets as target_rules
 from ..domain.errors import N_, DomainError
 from ..extensions import db
 from ..models import (
@@ -32,13 +31,14 @@ from ..models import (
     PctFiling,
     PlanVersion,
     Pool,
+    PoolPatent,
     Role,
     Standard,
     TrainingEvent,
     User,
 )
 from . import audit, clock
-from . import deals as deal_service
+from . import targets as target_service
 from . import pools as pool_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
@@ -92,7 +92,7 @@ def patents_by_numbers(text: str, field: str = "patents") -> list[Patent]:
         try:
             number = patent_numbers.normalize(part)
         except patent_numbers.PatentNumberError as err:
-            raise DomainError(N_("patent {text}: ") + err.template, field=field, text=part, **err.params) from err
+            raise DomainError(N_("patent {text}: {reason}"), field=field, text=part, reason=err) from err
         if number not in numbers:
             numbers.append(number)
     if len(numbers) > 500:
@@ -405,14 +405,6 @@ def update_award(by: User, center: Center, award: Award, data: AwardData, *,
 # ---- the board ----------------------------------------------------------------------------
 
 
-def progress(center: Center, today: date) -> dict | None:
-    """Task 5's figures, as on the targets dashboard."""
-    if center.approval_date is None:
-        return None
-    targets = [center.target_for(n) for n in range(1, target_rules.YEARS + 1)]
-    return target_rules.progress(center.approval_date, targets, deal_service.counts_by_year(center.id), today)
-
-
 def center_pools(center: Center) -> list[Pool]:
     return list(db.session.scalars(sa.select(Pool).where(Pool.center_id == center.id).order_by(Pool.id)))
 
@@ -423,8 +415,9 @@ def member_kinds(center: Center) -> list[str]:
         .where(AllianceMembership.center_id == center.id, AllianceMembership.status == MembershipStatus.APPROVED))]
 
 
-def facts(center: Center, today: date) -> rules.ProgramFacts:
-    """Everything the ten rules look at, read from the database in a handful of queries."""
+def facts(center: Center, today: date, task5: target_service.Task5 | None = None) -> rules.ProgramFacts:
+    """Everything the ten rules look at, read from the database in a handful of queries
+    (``task5``: the verdict already worked out for this date, e.g. a finished year's record)."""
     plan = latest_plan(center)
     industry_patents = db.session.scalar(sa.select(sa.func.count(Patent.id)).where(Patent.industry == center.industry))
     analysed = db.session.scalar(sa.select(sa.func.count(PatentGrade.id)).join(Patent, Patent.id == PatentGrade.patent_id)
@@ -436,6 +429,9 @@ def facts(center: Center, today: date) -> rules.ProgramFacts:
     standards = db.session.scalars(sa.select(Standard).where(Standard.center_id == center.id)).all()
     awards = db.session.scalars(sa.select(Award).where(Award.center_id == center.id)).all()
     products = db.session.scalars(sa.select(PatentProduct.status).where(PatentProduct.center_id == center.id)).all()
+    pool_patents = set(db.session.scalars(
+        sa.select(PoolPatent.patent_id).join(Pool, Pool.id == PoolPatent.pool_id)
+        .where(Pool.center_id == center.id, PoolPatent.withdrawn_at.is_(None))))
     return rules.ProgramFacts(
         approval_date=center.approval_date,
         plan_sections=plan.sections if plan else None,
@@ -443,13 +439,20 @@ def facts(center: Center, today: date) -> rules.ProgramFacts:
         analysed_patents=analysed or 0,
         navigation=[rules.NavFact(k, s, c) for k, s, c in nav],
         pools=[pool_service.compliance(p) for p in center_pools(center)],
-        progress=progress(center, today),
+        task5=(task5 or target_service.task5(center, today)).verdict,
         member_kinds=member_kinds(center),
         product_statuses=list(products),
         pct=[rules.PctFact(n, p, c, d) for n, p, c, d in pct],
         standards=[rules.StandardFact(s.level, s.status, len(s.patents), s.published_on) for s in standards],
-        awards=[rules.AwardFact(a.level, a.status, bool(a.patent_id or a.product_id), a.awarded_on) for a in awards],
+        awards=[rules.AwardFact(a.level, a.status, _award_counts(a, pool_patents), a.awarded_on) for a in awards],
     )
+
+
+def _award_counts(award: Award, pool_patents: set[int]) -> bool:
+    """Task 10 counts an award for a patent in one of the center's pools, or for a product built on one."""
+    if award.patent_id is not None and award.patent_id in pool_patents:
+        return True
+    return award.product is not None and any(p.id in pool_patents for p in award.product.patents)
 
 
 def board(center: Center, today: date | None = None) -> tuple[list[rules.TaskStatus], rules.Overall]:

@@ -36,3 +36,34 @@ def path_of(stored: str) -> Path:
     if not stored or "/" in stored or "\\" in stored or stored.startswith("."):
         raise FileNotFoundError(stored)
     return Path(current_app.config["UPLOAD_DIR"]) / stored
+
+
+def _keeper():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kept-upload")
+
+
+def keep(stored: str, original: str, owner_id: int) -> str:
+    """A signed token that carries a stored upload across a refused form submission."""
+    return _keeper().dumps({"u": owner_id, "f": stored, "n": original})
+
+
+def kept(token: str | None, owner_id: int, max_age: int = 86400) -> tuple[str, str] | None:
+    """The (stored name, original name) a token from ``keep`` names, when it is the owner's and fresh."""
+    from itsdangerous import BadSignature
+
+    if not token:
+        return None
+    try:
+        data = _keeper().loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != owner_id:
+        return None
+    try:
+        if not path_of(str(data.get("f", ""))).is_file():
+            return None
+    except FileNotFoundError:
+        return None
+    return str(data["f"]), str(data.get("n", ""))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+import re
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
@@ -9,14 +9,14 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 
 from ..deals.forms import OfflineDealForm, OfflineImportForm
-from ..domain import targets as target_rules
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
-from ..labels import label
-from ..models import Center, Deal, Role, TargetEvent
+from ..labels import label, reason_text
+from ..models import Center, Deal, Role
 from ..services import clock
 from ..services import deals as deal_service
+from ..services import targets as target_service
 from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.offline_import import import_offline_deals
@@ -28,23 +28,16 @@ def _may_see(center: Center) -> bool:
     return current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(current_user, center)
 
 
-def _progress(center: Center, today: date) -> dict | None:
-    if center.approval_date is None:
-        return None
-    targets = [center.target_for(n) for n in range(1, 6)]
-    return target_rules.progress(center.approval_date, targets, deal_service.counts_by_year(center.id), today)
-
-
 @bp.route("/centers/<int:center_id>")
 @login_required
 def dashboard(center_id: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    today = clock.today()
-    progress = _progress(center, today)
+    t5 = target_service.task5(center)
+    progress = t5.progress
     chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
-    return render_template("targets/dashboard.html", center=center, progress=progress, today=today,
+    return render_template("targets/dashboard.html", center=center, progress=progress, today=t5.on, t5=t5,
                            chart_max=chart_max, staff=is_center_staff(current_user, center))
 
 
@@ -54,13 +47,8 @@ def year_deals(center_id: int, year: int):
     center = get_or_404(Center, center_id)
     if not _may_see(center):
         abort(403)
-    rows = db.session.execute(
-        sa.select(Deal, sa.func.sum(TargetEvent.delta))
-        .join(TargetEvent, TargetEvent.deal_id == Deal.id)
-        .where(TargetEvent.center_id == center.id, TargetEvent.project_year == year)
-        .group_by(Deal.id).order_by(Deal.completed_on, Deal.id)
-    ).all()
-    return render_template("targets/year.html", center=center, year=year, rows=rows)
+    return render_template("targets/year.html", center=center, year=year,
+                           rows=target_service.deals_in_year(center, year))
 
 
 @bp.route("/bureau")
@@ -70,7 +58,7 @@ def bureau():
         abort(403)
     today = clock.today()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
-    return render_template("targets/bureau.html", rows=[(c, _progress(c, today)) for c in centers], today=today)
+    return render_template("targets/bureau.html", rows=[target_service.task5(c, today) for c in centers], today=today)
 
 
 @bp.route("/centers/<int:center_id>/export.xlsx")
@@ -82,10 +70,15 @@ def export_center(center_id: int):
     wb = Workbook()
     ws = wb.active
     ws.title = "counts"
-    ws.append([_("Project year"), _("From"), _("Until"), _("Target"), _("Count"), _("Met")])
-    progress = _progress(center, clock.today())
-    for y in (progress or {}).get("years", []):
+    t5 = target_service.task5(center)
+    ws.append([_("Project year"), _("From"), _("Until (inclusive)"), _("Target (guidance)"), _("Count"),
+               _("Target reached")])
+    for y in (t5.progress or {}).get("years", []):
         ws.append([y["year"], y["start"], y["last"], y["target"], y["count"], _("yes") if y["met"] else _("no")])
+    verdict = wb.create_sheet("task5")
+    verdict.append([_("Task 5 by the notice's rule"), label("task5_state", t5.state), _("as of %(day)s", day=t5.on)])
+    for reason in t5.verdict.reasons:
+        verdict.append([None, spreadsheet_text(reason_text(reason))])
     deals = wb.create_sheet("deals")
     deals.append([_("Deal"), _("Origin"), _("Seller"), _("Buyer"), _("Kind"), _("Patents"), _("Price (yuan)"),
                   _("Status"), _("Completed on"), _("Recordal number")])
@@ -105,32 +98,55 @@ def export_bureau():
     wb = Workbook()
     ws = wb.active
     ws.title = "centers"
-    ws.append([_("Center"), _("Industry"), _("Approval date"), _("Current year")]
+    ws.append([_("Center"), _("Industry"), _("Approval date"), _("Current year"), _("Task 5 by the notice's rule")]
               + [f"{_('Year')} {n} {_('target')}" for n in range(1, 6)]
-              + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)])
+              + [f"{_('Year')} {n} {_('count')}" for n in range(1, 6)] + [_("Reasons")])
+    today = clock.today()
     for center in db.session.scalars(sa.select(Center).order_by(Center.id)):
-        p = _progress(center, clock.today())
-        years = p["years"] if p else []
-        ws.append([center.name, label("industry", center.industry), center.approval_date,
-                   p["current_year"] if p else None]
-                  + [y["target"] for y in years] + [y["count"] for y in years])
+        t5 = target_service.task5(center, today)
+        years = t5.progress["years"] if t5.progress else []
+        ws.append([spreadsheet_text(center.name), label("industry", center.industry), center.approval_date,
+                   t5.verdict.current_year or None, label("task5_state", t5.state)]
+                  + [y["target"] for y in years] + [""] * (5 - len(years))
+                  + [y["count"] for y in years] + [""] * (5 - len(years))
+                  + [" ".join(reason_text(r) for r in t5.verdict.reasons)])
     return xlsx_response(wb, "centers-targets.xlsx")
+
+
+def _offline_page(center: Center, form: OfflineDealForm, import_form: OfflineImportForm, errors=None,
+                  contract: tuple[str, str] | None = None):
+    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=errors,
+                           contract=contract, members=deal_service.alliance_members(center))
+
+
+def _may_record(center: Center) -> None:
+    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
+        abort(403)
 
 
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
 @login_required
 def offline_new(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    _may_record(center)
     form = OfflineDealForm()
     import_form = OfflineImportForm(prefix="bulk")
-    if form.submit.data and form.validate_on_submit():
+    contract = None
+    if form.submit.data and form.is_submitted():
+        # the contract is stored as soon as it arrives, so a refused submission does not lose it
+        contract = uploads.kept(form.contract_token.data, current_user.id)
+        if form.contract.data:
+            try:
+                contract = uploads.save(form.contract.data)
+            except DomainError as err:
+                apply_error(form, err)
+        form.contract_token.data = uploads.keep(*contract, current_user.id) if contract else ""
+    if form.submit.data and form.validate_on_submit() and not form.contract.errors:
         try:
-            stored, original = uploads.save(form.contract.data)
+            stored, original = contract or ("", "")
             data = deal_service.OfflineDeal(
                 seller=form.seller.data, buyer=form.buyer.data, kind=form.kind.data,
-                application_numbers=[p for p in form.patents.data.replace("；", ";").replace("\n", ";").split(";") if p.strip()],
+                application_numbers=[p for p in re.split(r"[;；,，\s]+", form.patents.data) if p.strip()],
                 completed_on=form.completed_on.data, price_fen=form.price.data,
                 recordal_number=form.recordal_number.data, recordal_date=form.recordal_date.data,
                 contract_file=stored, contract_filename=original,
@@ -144,15 +160,14 @@ def offline_new(center_id: int):
         else:
             flash(_("Deal recorded; it counts %(n)s.", n=len(deal.patents)), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=None)
+    return _offline_page(center, form, import_form, contract=contract)
 
 
 @bp.route("/centers/<int:center_id>/offline/import", methods=["POST"])
 @login_required
 def offline_import(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    _may_record(center)
     form = OfflineDealForm(formdata=None)
     import_form = OfflineImportForm(prefix="bulk")
     errors = None
@@ -164,4 +179,4 @@ def offline_import(center_id: int):
         else:
             flash(_("%(done)s deals recorded, %(bad)s rows with errors.", done=done, bad=len(errors)),
                   "success" if not errors else "warning")
-    return render_template("targets/offline.html", center=center, form=form, import_form=import_form, errors=errors)
+    return _offline_page(center, form, import_form, errors)

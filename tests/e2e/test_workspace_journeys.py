@@ -53,7 +53,10 @@ def test_center_staff_from_the_workspace_to_an_offline_deal_and_the_dashboard(pa
     applicant = make_org("enterprise", name="山西晋兴碳材料有限公司")
     db.session.add(AllianceMembership(center_id=center.id, org_id=applicant.id, status="pending", message="申请加入联盟"))
     db.session.commit()
-    patent = make_patent(make_org("university", name="中北大学"))
+    seller = make_org("university", name="中北大学")
+    db.session.add(AllianceMembership(center_id=center.id, org_id=seller.id, status="approved"))  # a party of the alliance
+    db.session.commit()
+    patent = make_patent(seller)
     page.set_viewport_size({"width": 1366, "height": 900})
 
     log_in(page, base, staff.email)
@@ -74,9 +77,9 @@ def test_center_staff_from_the_workspace_to_an_offline_deal_and_the_dashboard(pa
     page.select_option("select[name=kind]", "transfer")
     page.fill("textarea[name=patents]", patent.application_number)
     page.fill("input[name=price]", "120000")
-    page.fill("input[name=completed_on]", (date.today() - timedelta(days=3)).isoformat())
+    page.fill("input[name=completed_on]", (date.today() - timedelta(days=2)).isoformat())
     page.fill("input[name=recordal_number]", "ZLBG2026000123")
-    page.fill("input[name=recordal_date]", (date.today() - timedelta(days=2)).isoformat())
+    page.fill("input[name=recordal_date]", (date.today() - timedelta(days=3)).isoformat())  # recorded, then completed
     contract = tmp_path / "合同.pdf"
     contract.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.set_input_files("input[name=contract]", str(contract))

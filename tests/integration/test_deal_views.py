@@ -103,12 +103,12 @@ def test_dashboard_permissions_and_exports(app, db):
 
 
 def test_offline_deal_form_and_bulk_import(app, db):
-    center, staff, *_ = setup_world(db)
+    center, staff, seller, *_ = setup_world(db)
     c = app.test_client()
     login(c, staff)
-    form = {"idempotency_key": "x1", "seller": "太原理工大学", "buyer": "山西某新材料公司", "kind": "transfer",
+    form = {"idempotency_key": "x1", "seller": seller.org.name, "buyer": "山西某新材料公司", "kind": "transfer",
             "patents": "202010566088.9\n201510958772.0", "price": "80000", "completed_on": "2025-06-01",
-            "recordal_number": "ZLBG2025000123", "recordal_date": "2025-06-20",
+            "recordal_number": "ZLBG2025000123", "recordal_date": "2025-05-20",
             "contract": (io.BytesIO(PDF), "c.pdf", "application/pdf"), "submit": "1"}
     r = c.post(f"/targets/centers/{center.id}/offline", data=form, content_type="multipart/form-data")
     assert r.status_code == 302
@@ -116,10 +116,11 @@ def test_offline_deal_form_and_bulk_import(app, db):
     wb = Workbook()
     ws = wb.active
     ws.append(["卖方", "买方", "类型", "专利号", "价格(元)", "完成日期", "备案号", "备案日期", "合同编号"])
-    ws.append(["甲大学", "乙公司", "普通许可", "202322865413.3", "1000", "2025-07-01", "X2025110000001", "2025-07-10", "HT-1"])
-    ws.append(["甲大学", "乙公司", "赠送", "202322865413.3", "1000", "2025-07-01", "X2025110000001", "", "HT-2"])
-    ws.append(["甲大学", "乙公司", "转让", "202322865413.1", "1000", "2025-07-01", "ZLBG20250002", "", "HT-3"])
-    ws.append(["甲大学", "乙公司", "转让", "201811564288.X", "abc", "2025-07-01", "ZLBG20250003", "", "HT-4"])
+    member = seller.org.credit_code  # a party picked by its credit code
+    ws.append([member, "乙公司", "普通许可", "202322865413.3", "1000", "2025-07-10", "X2025110000001", "2025-07-01", "HT-1"])
+    ws.append([member, "乙公司", "赠送", "202322865413.3", "1000", "2025-07-01", "X2025110000001", "", "HT-2"])
+    ws.append([member, "乙公司", "转让", "202322865413.1", "1000", "2025-07-01", "ZLBG20250002", "", "HT-3"])
+    ws.append([member, "乙公司", "转让", "201811564288.X", "abc", "2025-07-01", "ZLBG20250003", "", "HT-4"])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)

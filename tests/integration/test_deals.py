@@ -36,7 +36,7 @@ def to_recorded(w, deal):
     ds.sign(w["seller"], deal.id)
     ds.sign(w["buyer"], deal.id)
     ds.fund(w["buyer"], deal.id, key=f"fund-{deal.id}")
-    ds.record(w["seller"], deal.id, recordal_number="X2026110000123", recordal_date=date(2026, 11, 1))
+    ds.record(w["seller"], deal.id, recordal_number=f"X202611{deal.id:07d}", recordal_date=date(2026, 11, 1))
 
 
 def escrow_balance(db, deal_id):
@@ -170,7 +170,7 @@ def test_deal_needs_center_to_complete(world, db):
     [(date(2024, 3, 1), 1), (date(2025, 2, 28), 1), (date(2025, 3, 1), 2), (date(2026, 2, 28), 2)],
 )
 def test_offline_deals_count_in_their_project_year(world, db, completed_on, year):
-    data = ds.OfflineDeal(seller="太原某大学", buyer="山西某公司", kind="transfer",
+    data = ds.OfflineDeal(seller=world["seller"].org.name, buyer="山西某公司", kind="transfer",
                           application_numbers=["202010566088.9", "CN2015109587720", "202010566088.9"],
                           completed_on=completed_on, price_fen=0, recordal_number="ZLBG20240001",
                           contract_filename="合同 2024-001")
@@ -182,12 +182,13 @@ def test_offline_deals_count_in_their_project_year(world, db, completed_on, year
 
 
 def test_offline_deal_validation(world):
-    base = dict(seller="甲", buyer="乙", kind="exclusive", application_numbers=["202010566088.9"],
+    base = dict(seller=world["seller"].org.name, buyer="乙", kind="exclusive", application_numbers=["202010566088.9"],
                 completed_on=date(2025, 5, 1), price_fen=100, recordal_number="X2025110000001",
                 contract_filename="合同")
     with pytest.raises(Exception):
         ds.record_offline(world["buyer"], world["center"], ds.OfflineDeal(**base))  # not staff
-    for bad in [{"application_numbers": ["202010566088.1"]}, {"recordal_number": "bad"}, {"buyer": "甲"},
+    for bad in [{"application_numbers": ["202010566088.1"]}, {"recordal_number": "bad"},
+                {"buyer": world["seller"].org.name}, {"seller": "甲"},
                 {"completed_on": date(2023, 1, 1)}, {"contract_filename": ""}, {"application_numbers": []}]:
         with pytest.raises(Exception):
             ds.record_offline(world["staff"], world["center"], ds.OfflineDeal(**{**base, **bad}))

@@ -15,7 +15,10 @@ RECORD_TASKS = (1, 3, 7, 8, 9, 10)  # plan, navigation, products, PCT, standards
 def test_demo_program_tasks_green_mixed_and_begun(app, db):
     from app.demo.seed import TODAY, seed_demo
 
-    counts = seed_demo(db.session, password_hash="pbkdf2:sha256:1000$x$y", patents=500, listings=80, needs=20)
+    from app.demo.activity import seed_activity
+
+    seed_demo(db.session, password_hash="pbkdf2:sha256:1000$x$y", patents=600, listings=120, needs=20)
+    counts = seed_activity()  # the program's tasks follow the deals and the pool
     assert counts["pct"] == 24 and counts["standards"] == 4 and counts["awards"] == 2
 
     def lights(industry):

@@ -105,11 +105,19 @@ def test_records_feed_the_board(app, db):
                                                        product_id=product.id, awarded_on=date(2025, 5, 1)), today=TODAY)
     with pytest.raises(DomainError):
         ps.add_award(staff, center, ps.AwardData("市奖", "municipal", "won", awarded_on=date(2025, 1, 1)), today=TODAY)
+    # the product's patents are in none of the center's pools yet: the award does not count
+    assert ps.board(center, TODAY)[0][9].light is rules.Light.AMBER
+    pool = Pool(center_id=center.id, lead_org_id=member.org_id, name="导热膜专利池", industry="carbon_materials")
+    db.session.add(pool)
+    db.session.flush()
+    db.session.add(PoolPatent(pool_id=pool.id, patent_id=patents[1].id, contributor_org_id=member.org_id,
+                              consent_by_id=member.id))
+    db.session.commit()
     tasks, overall = ps.board(center, TODAY)
     lights = {t.number: t.light.value for t in tasks}
     assert lights[3] == "green" and lights[7] == "green" and lights[8] == "green"
     assert lights[9] == "green" and lights[10] == "green"
-    assert lights[1] == "red" and lights[4] == "red" and lights[5] == "red"  # year 1 ended with 0 of 20
+    assert lights[1] == "red" and lights[4] == "amber" and lights[5] == "red"  # a small pool; year 1 ended with 0 of 20
     assert overall.light is rules.Light.RED and overall.optional_met == 3
     # another center's staff cannot touch these records
     other = make_center(industry="hydrogen")
@@ -156,7 +164,10 @@ def test_alliance_database_pool_and_deals_tasks(app, db):
         db.session.add(TargetEvent(center_id=center.id, deal_id=deal.id, application_number=f"X{i}", project_year=1,
                                    occurred_on=date(2024, 5, 1), delta=1))
     db.session.commit()
-    assert ps.board(center, TODAY)[0][4].light is rules.Light.AMBER  # year 2: 0 of 26
+    # year 1 reached 20 and year 2 has not finished: the rule is met so far; the pace is a warning
+    task = ps.board(center, TODAY)[0][4]
+    assert task.light is rules.Light.GREEN
+    assert any(r.kind == "warning" for r in task.figures["verdict"].reasons)
     for i in range(26):
         db.session.add(TargetEvent(center_id=center.id, deal_id=deal.id, application_number=f"Y{i}", project_year=2,
                                    occurred_on=date(2025, 4, 1), delta=1))
@@ -416,7 +427,7 @@ def test_yearly_report_xlsx_sums_match(app, db):
     with app.test_request_context():  # labels are translated for the request's locale
         ev = evaluation.evaluate(center, 2, today=TODAY)
         wb = load_workbook(io.BytesIO(evaluation.to_xlsx(ev)))
-    assert wb.sheetnames == ["tasks", "targets", "deals", "pools", "services", "exit"]
+    assert wb.sheetnames == ["tasks", "targets", "task5", "deals", "pools", "services", "exit"]
     years = list(wb["targets"].iter_rows(min_row=2, values_only=True))
     body, total = years[:-1], years[-1]
     assert [(y[0], y[3], y[4]) for y in body] == [(1, 20, 21), (2, 26, 7), (3, 34, 0), (4, 44, 0), (5, 58, 0)]

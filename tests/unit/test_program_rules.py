@@ -57,22 +57,28 @@ def test_pool_task_uses_the_best_pool():
     assert r.pool_status([pool_rules.Compliance(100, 50, 2, 0, 0)]).light is A
 
 
-def progress(counts, today, approval=date(2024, 3, 1)):
-    return target_rules.progress(approval, target_rules.yearly_targets(), counts, today)
+def verdict(counts, today, approval=date(2024, 3, 1)):
+    return target_rules.verdict(approval, target_rules.yearly_targets(), counts, today)
 
 
-def test_deals_task_from_targets():
+def test_deals_task_follows_the_notices_rule():
     assert r.deals_status(None).light is R
-    # year 1 running, 19 of 20: in progress; 20: met
-    assert r.deals_status(progress({1: 19}, date(2024, 12, 1))).light is A
-    assert r.deals_status(progress({1: 20}, date(2024, 12, 1))).light is G
-    # year 1 finished with 19: missed
-    assert r.deals_status(progress({1: 19, 2: 40}, date(2025, 6, 1))).light is R
-    # year 1 met, year 2 running at 25 of 26, then 26
-    assert r.deals_status(progress({1: 20, 2: 25}, date(2025, 6, 1))).light is A
-    assert r.deals_status(progress({1: 20, 2: 26}, date(2025, 6, 1))).light is G
-    # the last day of year 1 is still year 1
-    assert r.deals_status(progress({1: 19}, date(2025, 2, 28))).light is A
+    # year 1 running: 19 by December heads for 25 (on track); 10 heads for 13 (at risk)
+    assert r.deals_status(verdict({1: 19}, date(2024, 12, 1))).light is G
+    assert r.deals_status(verdict({1: 10}, date(2024, 12, 1))).light is A
+    # year 1 finished with 19: missed for good, whatever comes after
+    assert r.deals_status(verdict({1: 19, 2: 40}, date(2025, 6, 1))).light is R
+    # year 1 met, year 2 running below its 26: green on the rule, a warning as guidance
+    status = r.deals_status(verdict({1: 20, 2: 5}, date(2025, 6, 1)))
+    assert status.light is G and any(x.kind == "warning" for x in status.figures["verdict"].reasons)
+    # 24, 29, 43: 34 % growth so far meets the rule although year 2 was below its 26
+    status = r.deals_status(verdict({1: 24, 2: 29, 3: 43}, date(2027, 3, 2)))
+    assert status.light is G
+    assert [(c.name, c.value, c.required) for c in status.checks] == [("year_1", 24, 20), ("growth_percent", 33, 30)]
+    # 40 then 30 shrinks: amber although both years beat their per-year targets
+    assert r.deals_status(verdict({1: 40, 2: 30}, date(2026, 3, 2))).light is A
+    # the last day of year 1 is still year 1: 19 heads for 19
+    assert r.deals_status(verdict({1: 19}, date(2025, 2, 28))).light is A
 
 
 def test_alliance_needs_all_four_groups():
@@ -283,3 +289,23 @@ def test_watch_parsing_and_matching():
     assert r.watch_reasons(codes, names, ["C01B 32/18"], ["比亚迪股份有限公司"]) == ["applicant:比亚迪"]
     assert r.watch_reasons(codes, names, ["C01B 32/184"], []) == ["ipc:C01B 32/184"]
     assert r.watch_reasons(["H01M"], [], ["H01L 21/02"], []) == []
+
+
+def test_navigation_completed_before_approval_does_not_count():
+    facts = r.ProgramFacts(approval_date=date(2024, 3, 1), navigation=[
+        r.NavFact("industry_planning", "completed", date(2024, 2, 28)),
+        *[r.NavFact("rd_activity", "completed", date(2024, 6, 1)) for _ in range(5)]])
+    task = r.board(facts, as_of=date(2025, 1, 1))[0][2]
+    assert [(c.name, c.value) for c in task.checks] == [("industry_planning", 0), ("innovator_projects", 5)]
+
+
+def test_construction_period_exit_cases():
+    approval = date(2024, 3, 1)
+    # year 2 finished without a completed deal: case 3 warns about it
+    warnings = r.construction_warnings(approval, [20, 0], date(2026, 4, 1))
+    assert [(w.reason, w.year, w.due) for w in warnings] == [(r.ExitReason.NO_BENEFIT, 2, date(2026, 3, 1))]
+    # the five years are over: case 7 is raised by itself
+    warnings = r.construction_warnings(approval, [20, 26, 34, 44, 58], date(2029, 3, 1))
+    assert [(w.reason, w.due) for w in warnings] == [(r.ExitReason.PERIOD_COMPLETE, date(2029, 3, 1))]
+    assert r.construction_warnings(approval, [20, 26, 34, 44, 58], date(2029, 2, 28)) == []
+    assert r.construction_warnings(None, [], date(2029, 3, 1)) == []

@@ -65,3 +65,23 @@ def test_weak_passwords_refused(pw):
 def test_long_passphrase_accepted():
     passwords.check("一个很长的中文口令也可以" + "x" * 52)  # 64 characters and more are fine
     passwords.check("correct-horse-battery")
+
+
+@pytest.mark.parametrize(
+    "kind, filing, status, today, result",
+    [
+        ("invention", date(2006, 12, 1), "granted", date(2026, 11, 30), None),
+        ("invention", date(2006, 12, 1), "granted", date(2026, 12, 1), "expired"),
+        ("invention", date(2006, 12, 1), "partly_invalidated", date(2026, 12, 1), "expired"),
+        ("invention", date(2006, 12, 1), "lapsed", date(2026, 12, 1), None),  # already out of force
+        ("utility_model", date(2016, 12, 1), "granted", date(2026, 12, 1), "expired"),
+        ("design", date(2021, 5, 31), "granted", date(2031, 5, 31), "expired"),  # 10 years
+        ("design", date(2021, 6, 1), "granted", date(2031, 6, 1), None),  # 15 years from 2021-06-01
+        ("design", date(2021, 6, 1), "granted", date(2036, 6, 1), "expired"),
+        ("utility_model", date(2004, 2, 29), "granted", date(2014, 2, 28), None),  # leap day: ends on 1 March
+        ("utility_model", date(2004, 2, 29), "granted", date(2014, 3, 1), "expired"),
+        ("invention", None, "granted", date(2026, 1, 1), None),
+    ],
+)
+def test_statutory_term_expiry(kind, filing, status, today, result):
+    assert patent_terms.expiring_status(status, kind, filing, today) == result
