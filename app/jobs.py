@@ -128,13 +128,30 @@ def schedule(app: Flask, name: str, at, *args, job_id: str) -> bool:
     return True
 
 
-DAILY = {"daily-expire-patents": ("app.services.expiry:daily", "app.services.expiry:next_run")}
+# The nightly tasks (01:00 Beijing, services/expiry.next_run): each booked once per queue, and booked
+# again for the next night when it has run. Without a queue, run their commands from cron.
+DAILY = {
+    "daily-expire-patents": "app.services.expiry:expire_patents",  # flask expire-patents
+    "daily-lifecycle-reminders": "app.services.lifecycle:send_reminders",  # flask lifecycle-reminders
+}
+
+
+def _next_night():
+    from .services.expiry import next_run
+
+    return next_run()
 
 
 def schedule_daily(app: Flask) -> None:
     """Book every daily task's next run (done when a worker starts)."""
-    for job_id, (name, when) in DAILY.items():
-        schedule(app, name, _task(when)(), job_id=job_id)
+    for job_id in DAILY:
+        schedule(app, "app.jobs:run_daily", _next_night(), job_id, job_id=job_id)
+
+
+def run_daily(job_id: str) -> None:
+    """The booked task: run the daily task, then book tomorrow's run."""
+    _task(DAILY[job_id])()
+    schedule(current_app, "app.jobs:run_daily", _next_night(), job_id, job_id=job_id)
 
 
 def work(burst: bool = False, queues: list[str] | None = None) -> None:

@@ -54,13 +54,3 @@ def next_run(now: datetime | None = None) -> datetime:
     if run <= local:
         run += timedelta(days=1)
     return run.astimezone(UTC)
-
-
-def daily() -> None:
-    """The scheduled task: expire what is due, then book tomorrow's run."""
-    from flask import current_app
-
-    from .. import jobs
-
-    expire_patents()
-    jobs.schedule(current_app, "app.services.expiry:daily", next_run(), job_id="daily-expire-patents")

@@ -91,9 +91,27 @@ def test_the_worker_books_the_nightly_run_once(app, db, job_queue):
     jobs.schedule_daily(app)
     jobs.schedule_daily(app)  # a second worker start books nothing more
     registry = ScheduledJobRegistry(queue=job_queue)
-    assert registry.get_job_ids() == [f"{job_queue.name}-daily-expire-patents"]
-    job = Job.fetch(registry.get_job_ids()[0], connection=job_queue.connection)
-    assert job.args == ("app.services.expiry:daily",)
-    when = registry.get_scheduled_time(job)
-    assert when.replace(tzinfo=UTC) == expiry.next_run()
-    job.delete()
+    assert sorted(registry.get_job_ids()) == [f"{job_queue.name}-daily-expire-patents",
+                                              f"{job_queue.name}-daily-lifecycle-reminders"]
+    for job_id in registry.get_job_ids():
+        job = Job.fetch(job_id, connection=job_queue.connection)
+        assert job.args == ("app.jobs:run_daily", job_id.removeprefix(f"{job_queue.name}-"))
+        assert registry.get_scheduled_time(job).replace(tzinfo=UTC) == expiry.next_run()
+        job.delete()
+
+
+def test_a_nightly_run_does_its_task_and_books_the_next_night(app, db, job_queue, monkeypatch):
+    from rq.registry import ScheduledJobRegistry
+
+    from app import jobs
+    from app.services import lifecycle
+
+    sent = []
+    monkeypatch.setattr(lifecycle, "send_reminders", lambda: sent.append(1) or 0)
+    with app.test_request_context():
+        jobs.run_daily("daily-lifecycle-reminders")
+    assert sent == [1]
+    registry = ScheduledJobRegistry(queue=job_queue)
+    assert registry.get_job_ids() == [f"{job_queue.name}-daily-lifecycle-reminders"]
+    for job_id in registry.get_job_ids():
+        job_queue.fetch_job(job_id).delete()
