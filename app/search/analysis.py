@@ -65,7 +65,7 @@ def _lines(path: Path) -> list[str]:
 
 
 def _version() -> str:
-    h = hashlib.sha1(REVISION.encode())
+    h = hashlib.sha1(REVISION.encode(), usedforsecurity=False)  # a version tag, not a secret
     for path in [*(DICT_DIR / n for n in USER_DICTS), IPC_TERMS, GLOSSARY, CHATTY]:
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.exists() else b"")
