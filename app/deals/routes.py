@@ -221,11 +221,8 @@ def upload_contract(deal_id: int):
         except DomainError as err:
             flash(translate_domain(err), "danger")
         else:
-            from ..services import audit
-
-            deal.contract_file, deal.contract_filename = stored, original
-            audit.record(current_user, "deal.contract_uploaded", "deal", deal.id, filename=original)
-            db.session.commit()
+            with permission_errors():
+                deal_service.attach_contract(current_user, deal, stored, original)
             flash(_("Contract uploaded."), "success")
     return redirect(url_for("deals.detail", deal_id=deal.id))
 
@@ -257,7 +254,6 @@ def reassign_center(deal_id: int):
             try:
                 deal_service.reassign_center(current_user, deal, center, note=form.note.data)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("The deal now counts for %(center)s.", center=center.name), "success")

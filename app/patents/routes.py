@@ -130,7 +130,6 @@ def edit(patent_id: int):
             try:
                 patent_service.update_patent(current_user, patent, _data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Saved."), "success")

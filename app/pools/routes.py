@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -11,7 +10,7 @@ from wtforms import FloatField
 from wtforms.validators import InputRequired, NumberRange
 
 from ..auth.forms import EmptyForm
-from ..domain import patent_numbers, valuation
+from ..domain import valuation
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
@@ -255,21 +254,16 @@ def cross_licences():
                                 .order_by(Organisation.name)).all()
     form.org_b_id.choices = [(o.id, o.name) for o in others]
     if form.validate_on_submit():
-        if current_user.role not in (Role.ORG_ADMIN, Role.MEMBER):
-            abort(403)
-        try:
-            a = [patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", form.patents_a.data) if x]
-            b = [patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", form.patents_b.data) if x]
-        except DomainError as err:
-            flash(translate_domain(err), "danger")
-        else:
-            db.session.add(CrossLicence(org_a_id=current_user.org_id, org_b_id=form.org_b_id.data, patents_a="; ".join(a),
-                                        patents_b="; ".join(b), signed_on=form.signed_on.data,
-                                        term_months=form.term_months.data, notes=form.notes.data or "",
-                                        created_by_id=current_user.id))
-            db.session.commit()
-            flash(_("Cross-licence recorded."), "success")
-            return redirect(url_for("pools.cross_licences"))
+        with permission_errors():
+            try:
+                pool_service.record_cross_licence(current_user, form.org_b_id.data, form.patents_a.data,
+                                                  form.patents_b.data, signed_on=form.signed_on.data,
+                                                  term_months=form.term_months.data, notes=form.notes.data or "")
+            except DomainError as err:
+                flash(translate_domain(err), "danger")
+            else:
+                flash(_("Cross-licence recorded."), "success")
+                return redirect(url_for("pools.cross_licences"))
     rows = db.session.scalars(sa.select(CrossLicence).where(sa.or_(
         CrossLicence.org_a_id == current_user.org_id, CrossLicence.org_b_id == current_user.org_id))
         .order_by(CrossLicence.id.desc())).all()

@@ -77,7 +77,6 @@ def windows():
             try:
                 window = app_service.create_window(current_user, _window_data(form), parse_criteria(form.criteria.data))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Window saved."), "success")
@@ -109,7 +108,6 @@ def window_detail(window_id: int):
                     else:
                         app_service.set_criteria(current_user, window, parse_criteria(criteria_form.criteria.data))
                 except DomainError as err:
-                    db.session.rollback()
                     apply_error(target, err)
                 else:
                     flash(_("Saved."), "success")
@@ -165,7 +163,6 @@ def apply(window_id: int):
             try:
                 application = app_service.start_application(current_user, window, _application_data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Draft saved. Upload the materials, then submit within the window."), "success")
@@ -189,7 +186,6 @@ def edit_application(application_id: int):
             try:
                 app_service.update_application(current_user, application, _application_data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Draft saved."), "success")
@@ -255,7 +251,6 @@ def upload_document(application_id: int):
                 stored, original = uploads.save(form.file.data)
                 app_service.add_document(current_user, application, form.kind.data, stored, original)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Document uploaded."), "success")
@@ -291,7 +286,6 @@ def _one_click(application: CenterApplication, action, success: str):
         try:
             action()
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(success, "success")
@@ -335,7 +329,6 @@ def assign_expert(application_id: int):
             try:
                 app_service.assign_expert(current_user, application, db.session.get(User, form.expert_id.data))
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Expert assigned."), "success")
@@ -364,7 +357,6 @@ def score(application_id: int):
             try:
                 app_service.score(current_user, application, scores, comments)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Scores saved."), "success")
@@ -389,7 +381,6 @@ def approve(application_id: int):
                     equity_fen=form.equity.data, note=form.note.data or "",
                     custodian_org_id=form.custodian_org_id.data or None))
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Approved: the center and its task book are created."), "success")
@@ -411,7 +402,6 @@ def reject(application_id: int):
             try:
                 app_service.reject(current_user, application, form.note.data)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Application rejected."), "info")

@@ -78,7 +78,6 @@ def _post(form, action, back: str, allowed: bool):
             try:
                 action(form)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Saved."), "success")
@@ -324,7 +323,6 @@ def notice_detail(notice_id: int):
         try:
             life.file_objection(notice, form.name.data, form.contact.data, form.text.data)
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(_("Your objection was received. The bureau will answer it."), "success")
@@ -499,7 +497,6 @@ def acceptance_review(acceptance_id: int):
                 try:
                     life.score_acceptance(current_user, acc, form.score.data, form.comment.data or "")
                 except DomainError as err:
-                    db.session.rollback()
                     flash(translate_domain(err), "danger")
                 else:
                     flash(_("Saved."), "success")

@@ -44,7 +44,6 @@ def _act(action, success: str) -> None:
         try:
             action()
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(success, "success")
@@ -59,7 +58,6 @@ def _service_page(center_id: int, model, form_cls, create, template: str, endpoi
             try:
                 item = create(center, form)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Sent to the center."), "success")
@@ -93,7 +91,6 @@ def financing_detail(item_id: int):
                 cs.add_offer(current_user, item, provider_name=form.provider_name.data,
                              provider_kind=form.provider_kind.data, amount_fen=form.amount.data, terms=form.terms.data or "")
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Offer added; the member decides."), "success")
@@ -180,7 +177,6 @@ def dispute_detail(item_id: int):
             try:
                 cs.answer_consultation(current_user, item, form.answer.data)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Answer sent."), "success")
@@ -214,7 +210,6 @@ def events(center_id: int):
                                         starts_at=form.starts_at.data, location=form.location.data or "",
                                         capacity=form.capacity.data, description=form.description.data or "")
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Event published."), "success")

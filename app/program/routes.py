@@ -197,7 +197,6 @@ def _save(kind: str, form, center: Center, record=None):
             else:
                 spec["update"](current_user, center, record, data)
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
             return False
     return True
@@ -403,7 +402,6 @@ def _exit_action(center_id: int, form_cls, prefix: str, action):
             try:
                 action(center, form)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Saved."), "success")

@@ -12,6 +12,7 @@ from ..models import AllianceMembership, Center, CenterTarget, Industry, Members
 from ..models._types import utcnow
 from . import audit
 from .permissions import Forbidden
+from .transaction import use_case
 
 
 def is_center_staff(user: User | None, center: Center) -> bool:
@@ -31,6 +32,7 @@ def can_create_centers(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role in (Role.PLATFORM_ADMIN, Role.BUREAU_STAFF))
 
 
+@use_case
 def create_center(by: User, *, org: Organisation, name: str, industry: str, approval_date: date | None,
                   description: str = "", founders: list[Organisation] = (), commit: bool = True) -> Center:
     if not can_create_centers(by):
@@ -52,6 +54,7 @@ def create_center(by: User, *, org: Organisation, name: str, industry: str, appr
     return center
 
 
+@use_case
 def set_targets(by: User, center: Center, targets: list[int]) -> None:
     """Set yearly targets; a center may raise them but never go below the notice's rule."""
     require_center_staff(by, center)
@@ -68,9 +71,9 @@ def set_targets(by: User, center: Center, targets: list[int]) -> None:
         else:
             center.targets.append(CenterTarget(year=year, target=value))
     audit.record(by, "center.targets_set", "center", center.id, targets=list(targets))
-    db.session.commit()
 
 
+@use_case
 def request_membership(by: User, center: Center, message: str = "") -> AllianceMembership:
     if not by.can_manage_org:
         raise Forbidden(N_("only organisation administrators may apply to join an alliance"))
@@ -95,6 +98,7 @@ def request_membership(by: User, center: Center, message: str = "") -> AllianceM
     return membership
 
 
+@use_case
 def decide_membership(by: User, membership: AllianceMembership, approve: bool) -> None:
     require_center_staff(by, membership.center)
     if membership.status != MembershipStatus.PENDING:
@@ -102,9 +106,9 @@ def decide_membership(by: User, membership: AllianceMembership, approve: bool) -
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_at = utcnow()
     membership.decided_by_id = by.id
-    db.session.commit()
 
 
+@use_case
 def leave_alliance(by: User, membership: AllianceMembership) -> None:
     if not (by.can_manage_org and by.org_id == membership.org_id) and not is_center_staff(by, membership.center):
         raise Forbidden(N_("you may not end this membership"))
@@ -113,7 +117,6 @@ def leave_alliance(by: User, membership: AllianceMembership) -> None:
     membership.status = MembershipStatus.LEFT
     membership.decided_at = utcnow()
     membership.decided_by_id = by.id
-    db.session.commit()
 
 
 def member_centers(org_id: int) -> list[Center]:

@@ -51,6 +51,7 @@ from .applications import _require_bureau, assignment_of, require_view, results,
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .program import first_business_on, is_bureau
+from .transaction import use_case
 
 
 def utcnow() -> datetime:
@@ -72,6 +73,7 @@ def _move(application: CenterApplication, target: ApplicationStatus) -> None:
 # ---- application conditions ----------------------------------------------------------------
 
 
+@use_case
 def set_condition(by: User, application: CenterApplication, key: str, statement: str,
                   stored_name: str = "", filename: str = "") -> ApplicationCondition:
     """The applicant states how it meets a condition and attaches proof (a new file replaces the old)."""
@@ -115,6 +117,7 @@ def _in_first_review(by: User, application: CenterApplication) -> None:
         raise DomainError(N_("the first review of this application is over"))
 
 
+@use_case
 def schedule_defence(by: User, application: CenterApplication, at_local: datetime | None, place: str) -> DefenceSession:
     """The bureau schedules (or moves) the oral defence; ``at_local`` is Beijing wall-clock time."""
     _in_first_review(by, application)
@@ -135,6 +138,7 @@ def schedule_defence(by: User, application: CenterApplication, at_local: datetim
     return session
 
 
+@use_case
 def record_attendance(by: User, application: CenterApplication, attendance: str) -> None:
     _in_first_review(by, application)
     session = defence(application)
@@ -145,9 +149,9 @@ def record_attendance(by: User, application: CenterApplication, attendance: str)
     session.attendance = _text(attendance, "attendance", 5000)
     session.held_at = utcnow()
     audit.record(by, "application.defence_held", "center_application", application.id)
-    db.session.commit()
 
 
+@use_case
 def score_defence(by: User, application: CenterApplication, score: int | None, comment: str = "") -> DefenceScore:
     """An expert assigned to the application scores the oral defence (0–100) after it was held."""
     require_view(by, application)
@@ -193,6 +197,7 @@ def window_ranking(window: ApplicationWindow) -> dict[int, tuple[FirstReview, in
     return {key: (r, ranks.get(key)) for key, r in reviews.items()}
 
 
+@use_case
 def decide_review(by: User, application: CenterApplication, passed: bool, note: str = "") -> None:
     """The bureau's list: passed goes on to due diligence; not passed is rejected with the reason."""
     _in_first_review(by, application)
@@ -207,7 +212,6 @@ def decide_review(by: User, application: CenterApplication, passed: bool, note: 
         _move(application, ApplicationStatus.REJECTED)
         application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, note
     audit.record(by, "application.review_decided", "center_application", application.id, passed=passed)
-    db.session.commit()
 
 
 # ---- due diligence and investment negotiation -----------------------------------------------
@@ -217,6 +221,7 @@ def diligence(application: CenterApplication) -> DueDiligence | None:
     return db.session.scalar(sa.select(DueDiligence).where(DueDiligence.application_id == application.id))
 
 
+@use_case
 def appoint_diligence(by: User, application: CenterApplication, firm: str, appointed_on: date | None = None) -> DueDiligence:
     _require_bureau(by)
     require_view(by, application)
@@ -242,6 +247,7 @@ def _open_diligence(by: User, application: CenterApplication) -> DueDiligence:
     return row
 
 
+@use_case
 def add_diligence_report(by: User, application: CenterApplication, stored_name: str, filename: str) -> DiligenceReport:
     row = _open_diligence(by, application)
     report = DiligenceReport(diligence_id=row.id, stored_name=stored_name, filename=filename, uploaded_by_id=by.id,
@@ -253,6 +259,7 @@ def add_diligence_report(by: User, application: CenterApplication, stored_name: 
     return report
 
 
+@use_case
 def conclude_diligence(by: User, application: CenterApplication, findings: str, outcome: str) -> None:
     """Findings and outcome of the third party's work; a failed one rejects the application."""
     row = _open_diligence(by, application)
@@ -266,7 +273,6 @@ def conclude_diligence(by: User, application: CenterApplication, findings: str, 
         _move(application, ApplicationStatus.REJECTED)
         application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, row.findings
     audit.record(by, "application.diligence_concluded", "center_application", application.id, outcome=outcome)
-    db.session.commit()
 
 
 # ---- public notice (公示) ---------------------------------------------------------------------
@@ -276,6 +282,7 @@ def notice_of(application: CenterApplication) -> PublicNotice | None:
     return db.session.scalar(sa.select(PublicNotice).where(PublicNotice.application_id == application.id))
 
 
+@use_case
 def publish_notice(by: User, application: CenterApplication, published_on: date | None, working_days: int | None,
                    text: str) -> PublicNotice:
     """After a passed due diligence: on the public page for ``working_days`` statutory working days."""
@@ -313,6 +320,7 @@ def require_public_notice(notice: PublicNotice | None) -> PublicNotice:
     return notice
 
 
+@use_case
 def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> NoticeObjection:
     """Anyone may object while the notice is open; the objector names themselves and a contact."""
     require_public_notice(notice)
@@ -329,6 +337,7 @@ def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> 
     return row
 
 
+@use_case
 def answer_objection(by: User, objection: NoticeObjection, answer: str, upheld: bool) -> None:
     _require_bureau(by)
     if objection.answered_at is not None:
@@ -336,12 +345,12 @@ def answer_objection(by: User, objection: NoticeObjection, answer: str, upheld: 
     objection.answer, objection.upheld = _text(answer, "answer", 10000), bool(upheld)
     objection.answered_at, objection.answered_by_id = utcnow(), by.id
     audit.record(by, "application.objection_answered", "notice_objection", objection.id, upheld=objection.upheld)
-    db.session.commit()
 
 
 # ---- false material and the credit file ------------------------------------------------------
 
 
+@use_case
 def record_false_material(by: User, application: CenterApplication, note: str) -> CreditRecord:
     """False material found at any stage: the application is disqualified and the organisation's credit file keeps it."""
     _require_bureau(by)
@@ -458,6 +467,7 @@ def equity_total(center: Center) -> int:
     return int(total or 0)  # PostgreSQL sums a BIGINT as NUMERIC
 
 
+@use_case
 def record_injection(by: User, center: Center, amount_fen: int | None, on: date | None, note: str = "") -> EquityInjection:
     """The custodian named on the task book records money injected into the center company as equity."""
     if not is_custodian(by, center):
@@ -488,6 +498,7 @@ def fund_reports(center: Center) -> list[FundUseReport]:
                                    .order_by(FundUseReport.year)))
 
 
+@use_case
 def file_fund_report(by: User, center: Center, year: int | None, used_fen: int | None, summary: str,
                      stored_name: str = "", filename: str = "") -> FundUseReport:
     """The center's staff file the yearly report on the use of the equity funds."""
@@ -514,6 +525,7 @@ def file_fund_report(by: User, center: Center, year: int | None, used_fen: int |
     return row
 
 
+@use_case
 def review_fund_report(by: User, report: FundUseReport, misuse: bool, note: str) -> None:
     """The bureau accepts the report, or finds misuse: the project is terminated, the equity withdrawn,
     and the center company and its shareholders go on the serious-dishonesty list with a three-year ban."""
@@ -524,7 +536,6 @@ def review_fund_report(by: User, report: FundUseReport, misuse: bool, note: str)
     audit.record(by, "center.fund_report_reviewed", "fund_use_report", report.id, status=new.value)
     if misuse:
         _terminate(by, db.session.get(Center, report.center_id), report, note)
-    db.session.commit()
 
 
 def _terminate(by: User, center: Center, report: FundUseReport, note: str) -> None:
@@ -562,6 +573,7 @@ def acceptance_documents(center: Center) -> list[AcceptanceDocument]:
                                    .order_by(AcceptanceDocument.id)))
 
 
+@use_case
 def add_acceptance_document(by: User, center: Center, kind: str, stored_name: str, filename: str) -> AcceptanceDocument:
     if not is_center_staff(by, center):
         raise Forbidden(N_("only this center's staff may do this"))
@@ -578,6 +590,7 @@ def add_acceptance_document(by: User, center: Center, kind: str, stored_name: st
     return row
 
 
+@use_case
 def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
     if not is_center_staff(by, center):
         raise Forbidden(N_("only this center's staff may do this"))
@@ -599,6 +612,7 @@ def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
     return row
 
 
+@use_case
 def assign_acceptance_expert(by: User, acc: Acceptance, expert: User | None) -> AcceptanceReview:
     _require_bureau(by)
     if acc.status != lc.AcceptanceStatus.SUBMITTED:
@@ -632,6 +646,7 @@ def require_view_acceptance(user: User | None, acc: Acceptance | None) -> Accept
     return acc
 
 
+@use_case
 def score_acceptance(by: User, acc: Acceptance, score: int | None, comment: str = "") -> AcceptanceReview:
     review = acceptance_review_of(acc, by)
     if review is None:
@@ -649,6 +664,7 @@ def acceptance_result(acc: Acceptance) -> rules.Aggregate:
     return rules.aggregate([float(r.score) if r.score is not None else None for r in acc.reviews])
 
 
+@use_case
 def decide_acceptance(by: User, acc: Acceptance, passed: bool, note: str) -> None:
     _require_bureau(by)
     lc.check_acceptance_decision(acc.status, len(acc.reviews), sum(1 for r in acc.reviews if r.score is not None))
@@ -659,7 +675,6 @@ def decide_acceptance(by: User, acc: Acceptance, passed: bool, note: str) -> Non
                  score=acceptance_result(acc).score)
     _notify_orgs([acc.center.org_id], "acceptance_decided", N_("The bureau recorded the acceptance of %(center)s."),
                  {"center": acc.center.name}, f"/program/centers/{acc.center_id}/lifecycle")
-    db.session.commit()
 
 
 # ---- notifications for deadlines ------------------------------------------------------------

@@ -43,6 +43,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import audit
 from .permissions import NotFound, is_admin, same_org
+from .transaction import use_case
 
 log = logging.getLogger(__name__)
 
@@ -454,6 +455,7 @@ def dismissal_notes(listing: Listing) -> list[str]:
         Match.listing_id == listing.id, Match.dismissed_at.is_not(None), Match.dismiss_note != "")) if n]
 
 
+@use_case
 def dismiss(by: User, match: Match, reason: str, note: str = "") -> None:
     if not same_org(by, match.need.org_id):
         raise NotFound(N_("not found"))
@@ -466,14 +468,13 @@ def dismiss(by: User, match: Match, reason: str, note: str = "") -> None:
         raise DomainError(N_("say briefly why the offer does not fit"), field="note")
     match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = utcnow(), by.id, why, note
     audit.record(by, "match.dismissed", "match", match.id, reason=why.value)
-    db.session.commit()
 
 
+@use_case
 def restore(by: User, match: Match) -> None:
     if not same_org(by, match.need.org_id):
         raise NotFound(N_("not found"))
     match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = None, None, None, ""
-    db.session.commit()
 
 
 def notifications_for(user: User, limit: int = 100) -> list[Notification]:
@@ -486,10 +487,10 @@ def unread_count(user: User) -> int:
         Notification.org_id == user.org_id, Notification.read_at.is_(None))) or 0
 
 
+@use_case
 def mark_all_read(user: User) -> None:
     db.session.execute(sa.update(Notification).where(Notification.org_id == user.org_id,
                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
 
 
 def send_outbox(send) -> int:

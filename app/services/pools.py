@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from ..domain.errors import DomainError, N_
 from ..extensions import db
 from ..models import (
     Center,
+    CrossLicence,
     Deal,
     DealOrigin,
     DealPatent,
@@ -37,6 +39,7 @@ from ..models._types import utcnow
 from . import audit
 from .centers import is_center_staff
 from .permissions import Forbidden
+from .transaction import use_case
 
 GRADE_WEIGHTS = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -67,6 +70,7 @@ def membership(pool: Pool, org_id: int) -> PoolMember | None:
 # ---- set-up -------------------------------------------------------------------------------
 
 
+@use_case
 def create_pool(by: User, *, name: str, field: str, industry: str, center: Center | None) -> Pool:
     if center is not None:
         if not is_center_staff(by, center):
@@ -91,6 +95,7 @@ def create_pool(by: User, *, name: str, field: str, industry: str, center: Cente
     return pool
 
 
+@use_case
 def invite(by: User, pool: Pool, org: Organisation, fixed_share: int = 0) -> PoolMember:
     _require_manager(by, pool)
     if org.kind in (OrgKind.CENTER, OrgKind.BUREAU):
@@ -107,15 +112,16 @@ def invite(by: User, pool: Pool, org: Organisation, fixed_share: int = 0) -> Poo
     return member
 
 
+@use_case
 def respond(by: User, pool: Pool, accept: bool) -> None:
     member = membership(pool, by.org_id)
     if member is None or member.status != PoolMemberStatus.INVITED or by.role != Role.ORG_ADMIN:
         raise Forbidden(N_("there is no invitation for your organisation to answer"))
     member.status = PoolMemberStatus.JOINED if accept else PoolMemberStatus.DECLINED
     member.joined_at = utcnow() if accept else None
-    db.session.commit()
 
 
+@use_case
 def leave(by: User, pool: Pool) -> None:
     member = membership(pool, by.org_id)
     if member is None or member.status != PoolMemberStatus.JOINED or by.role != Role.ORG_ADMIN:
@@ -127,9 +133,9 @@ def leave(by: User, pool: Pool) -> None:
         if pp.contributor_org_id == by.org_id and pp.withdrawn_at is None:
             pp.withdrawn_at = utcnow()
     audit.record(by, "pool.left", "pool", pool.id, org_id=by.org_id)
-    db.session.commit()
 
 
+@use_case
 def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     """A member contributes its own patents; the contributing user's consent is recorded per patent."""
     member = membership(pool, by.org_id)
@@ -160,13 +166,13 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     return added
 
 
+@use_case
 def withdraw(by: User, pool: Pool, pool_patent: PoolPatent) -> None:
     if not (by.org_id == pool_patent.contributor_org_id and by.role in (Role.MEMBER, Role.ORG_ADMIN)) \
             and not is_manager(by, pool):
         raise Forbidden(N_("only the contributor or the pool's managers withdraw a patent"))
     pool_patent.withdrawn_at = utcnow()
     audit.record(by, "pool.withdrawn", "pool", pool.id, patent_id=pool_patent.patent_id)
-    db.session.commit()
 
 
 # ---- compliance, re-checked whenever what it depends on changes ---------------------------
@@ -286,6 +292,7 @@ def _recheck_pools(session) -> None:
 # ---- licensing ----------------------------------------------------------------------------
 
 
+@use_case
 def publish_terms(by: User, pool: Pool, *, royalty_kind: str, royalty_fen: int, field_of_use: str,
                   term_months: int | None, split_rule: str) -> None:
     _require_manager(by, pool)
@@ -296,9 +303,9 @@ def publish_terms(by: User, pool: Pool, *, royalty_kind: str, royalty_fen: int, 
     pool.royalty_kind, pool.royalty_fen = RoyaltyKind(royalty_kind), royalty_fen
     pool.field_of_use, pool.term_months, pool.split_rule = field_of_use.strip(), term_months, SplitRule(split_rule)
     audit.record(by, "pool.terms", "pool", pool.id, royalty_fen=royalty_fen, rule=split_rule)
-    db.session.commit()
 
 
+@use_case
 def take_licence(by: User, pool: Pool, units: int = 1) -> Deal:
     """A licence from the pool is an ordinary-licence deal on its valid patents, counted for the center."""
     if by.role not in (Role.MEMBER, Role.ORG_ADMIN):
@@ -377,3 +384,21 @@ def record_shares(deal: Deal, net_fen: int) -> list[Share]:
         db.session.add(RoyaltyShare(deal_id=deal.id, pool_id=pool.id, org_id=s.org_id, weight=s.weight,
                                     amount_fen=s.amount_fen))
     return shares
+
+
+@use_case
+def record_cross_licence(by: User, org_b_id: int, patents_a: str, patents_b: str, *, signed_on,
+                         term_months: int | None, notes: str = "") -> CrossLicence:
+    """A member records a cross-licence between its organisation and another; the patent lists
+    are kept as normalised application numbers."""
+    if by.role not in (Role.ORG_ADMIN, Role.MEMBER):
+        raise Forbidden(N_("only members of an organisation record its cross-licences"))
+
+    def numbers(text: str) -> str:
+        return "; ".join(patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", text or "") if x)
+
+    row = CrossLicence(org_a_id=by.org_id, org_b_id=org_b_id, patents_a=numbers(patents_a),
+                       patents_b=numbers(patents_b), signed_on=signed_on, term_months=term_months,
+                       notes=notes, created_by_id=by.id)
+    db.session.add(row)
+    return row

@@ -42,6 +42,7 @@ from . import targets as target_service
 from . import pools as pool_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
+from .transaction import use_case
 
 # ---- who ----------------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ def latest_plan(center: Center) -> PlanVersion | None:
                              .order_by(PlanVersion.version.desc()).limit(1))
 
 
+@use_case
 def save_plan(by: User, center: Center, sections: dict[str, str], note: str = "") -> PlanVersion:
     """Every save is a new version; older versions stay readable."""
     require_edit_program(by, center)
@@ -182,6 +184,7 @@ def _apply_navigation(project: NavigationProject, data: NavigationData, today: d
 
 
 
+@use_case
 def _add_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str):
     """Add one of the center's program records (validated by ``apply``), audited, in one transaction."""
     require_edit_program(by, center)
@@ -193,12 +196,12 @@ def _add_record(by: User, center: Center, row, apply, data, today: date | None, 
     return row
 
 
+@use_case
 def _update_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str) -> None:
     require_edit_program(by, center)
     _owned(row, center)
     apply(row, data, today or clock.today())
     audit.record(by, f"program.{name}_updated", object_type, row.id, center_id=center.id)
-    db.session.commit()
 
 
 def add_navigation(by: User, center: Center, data: NavigationData, *, today: date | None = None) -> NavigationProject:

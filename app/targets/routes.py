@@ -155,7 +155,6 @@ def offline_new(center_id: int):
                 deal = deal_service.record_offline(current_user, center, data,
                                                    key=f"web:{current_user.id}:{form.idempotency_key.data}")
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
         else:
             flash(_("Deal recorded; it counts %(n)s.", n=len(deal.patents)), "success")
