@@ -17,7 +17,6 @@ from collections import Counter
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
 from .. import jobs
@@ -365,38 +364,9 @@ def _worker(app: Flask) -> queue.Queue:
         return q
 
 
-def _collect(session, flush_context) -> None:
-    keys = session.info.setdefault("ipx_match_keys", set())
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Need) and obj.id is not None:
-            keys.add(("need", obj.id))
-        elif isinstance(obj, Listing) and obj.id is not None:
-            keys.add(("listing", obj.id))
-
-
-def _after_commit(session) -> None:
-    keys = session.info.pop("ipx_match_keys", None)
-    if keys:
-        try:
-            app = current_app._get_current_object()
-        except RuntimeError:
-            return
-        schedule_refresh(app, keys)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("ipx_match_keys", None)
-
-
 def init_app(app: Flask) -> None:
     app.config.setdefault("MATCH_REFRESH", "sync" if app.testing else "thread")
     rules.weights_from(app.config.get("MATCH_WEIGHTS"))  # a bad weight fails at start, not on a refresh
-    scoped = db.session
-    if not getattr(init_app, "_listening", False):
-        event.listen(scoped, "after_flush", _collect)
-        event.listen(scoped, "after_commit", _after_commit)
-        event.listen(scoped, "after_soft_rollback", lambda session, previous: _after_rollback(session))
-        init_app._listening = True
 
 
 # ---- reading and dismissing --------------------------------------------------------------

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain import money, patent_numbers
@@ -250,8 +249,9 @@ def _pool_id(obj) -> int | None:
     return obj.pool_id if obj.pool_id is not None else (obj.pool.id if obj.pool is not None else None)
 
 
-@event.listens_for(Session, "before_flush")
-def _collect_changes(session, flush_context, instances) -> None:
+def note_pool_facts(session: Session) -> None:
+    """Before a flush: note the pools whose facts (a patent's status or owner, a membership, a
+    contribution) this flush changes, with the reason (a session hook, installed by ``app.events``)."""
     pending = session.info.setdefault("pool_recheck", {})
     for obj in list(session.dirty) + list(session.new):
         fields = _WATCHED.get(type(obj))
@@ -275,8 +275,8 @@ def _collect_changes(session, flush_context, instances) -> None:
                 pending.setdefault(pool_id, reason)
 
 
-@event.listens_for(Session, "before_commit")
-def _recheck_pools(session) -> None:
+def recheck_noted_pools(session: Session) -> None:
+    """Before the commit: re-check the noted pools in the same transaction (a session hook)."""
     session.flush()  # collect this transaction's last changes first
     pending = session.info.pop("pool_recheck", None)
     if not pending:
