@@ -146,13 +146,10 @@ def detail(deal_id: int):
     listing = db.session.get(Listing, deal.listing_id) if deal.listing_id else None
     pool = db.session.get(Pool, deal.pool_id) if deal.pool_id else None
     assign_form = None
-    if current_user.role == Role.PLATFORM_ADMIN or (
-        current_user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN) and deal.status.value not in ("completed", "reversed")
-    ):
-        centers = [c for c in db.session.scalars(sa.select(Center).order_by(Center.id)) if is_center_staff(current_user, c)]
-        if centers:
-            assign_form = AssignCenterForm()
-            assign_form.center_id.choices = [(c.id, c.name) for c in centers]
+    centers = deal_service.assignable_centers(current_user, deal)
+    if centers:
+        assign_form = AssignCenterForm()
+        assign_form.center_id.choices = [(c.id, c.name) for c in centers]
     reassign_form = None
     if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         reassign_form = ReassignCenterForm(prefix="reassign")
@@ -266,8 +263,6 @@ def reassign_center(deal_id: int):
 @login_required
 def assign_center(deal_id: int):
     deal = _load(deal_id)
-    if current_user.role not in (Role.PLATFORM_ADMIN, Role.CENTER_STAFF):
-        abort(403)
     form = AssignCenterForm()
     form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
     if form.validate_on_submit():

@@ -204,18 +204,37 @@ def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str
     return deal
 
 
+def _assign_refusal(by: User, deal: Deal, center: Center, party_centers: list[Center]) -> Exception | None:
+    """Why this user may not take the deal into this center's count (None: they may). The one rule
+    behind both the deal page's form and ``assign_center``."""
+    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
+        return Forbidden(N_("only the center's staff may take a deal into its count"))
+    if by.role != Role.PLATFORM_ADMIN and center not in party_centers:
+        return Forbidden(N_("neither party is a member of this center's alliance"))
+    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
+        return DealTransitionError(N_("a completed deal stays with its center"))
+    if deal.center_id is not None and by.role != Role.PLATFORM_ADMIN and deal.center_id != center.id:
+        return Forbidden(N_("the deal already counts for another center; only the bureau reassigns it"))
+    return None
+
+
+def assignable_centers(by: User, deal: Deal) -> list[Center]:
+    """The centers this user may take the deal into, by id (empty: the page shows no form)."""
+    if not can_view(by, deal):
+        return []
+    party_centers = _party_centers(deal)
+    candidates = db.session.scalars(sa.select(Center).order_by(Center.id)) if by.role == Role.PLATFORM_ADMIN \
+        else party_centers
+    return [c for c in candidates if _assign_refusal(by, deal, c, party_centers) is None]
+
+
 @use_case
 def assign_center(by: User, deal: Deal, center: Center) -> None:
     """A center's staff take an open deal the rule found no center for into their count."""
     require_view(by, deal)
-    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
-        raise Forbidden(N_("only the center's staff may take a deal into its count"))
-    if by.role != Role.PLATFORM_ADMIN and center not in _party_centers(deal):
-        raise Forbidden(N_("neither party is a member of this center's alliance"))
-    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
-        raise DealTransitionError(N_("a completed deal stays with its center"))
-    if deal.center_id is not None and by.role != Role.PLATFORM_ADMIN and deal.center_id != center.id:
-        raise Forbidden(N_("the deal already counts for another center; only the bureau reassigns it"))
+    refusal = _assign_refusal(by, deal, center, _party_centers(deal))
+    if refusal is not None:
+        raise refusal
     deal.center = center
     deal.center_reason = attribution_rules.AttributionReason.ASSIGNED.value
     audit.record(by, "deal.center_assigned", "deal", deal.id, center_id=center.id)
