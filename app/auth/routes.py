@@ -12,12 +12,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..domain.errors import DomainError
 from ..domain.login_throttle import starts_delay
 from ..extensions import db, limiter
-from ..formkit import apply_error
-from ..main.routes import safe_next
+from ..formkit import EmptyForm, apply_error
+from ..route_helpers import safe_next
 from ..models import ApiToken
 from ..services import accounts, audit, login_throttle, tokens
 from . import bp
-from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, LogoutEverywhereForm,
+from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
                     ProfileForm, RegisterForm)
 
 

@@ -22,7 +22,7 @@ from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.permissions import require_view as require_listing_view
 from ..templating import local_time
-from ..views import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
+from ..route_helpers import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, ReassignCenterForm, RecordForm, StartDealForm
 

@@ -6,17 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..domain.patent_terms import ALIVE_STATUSES, VALID_STATUSES
 from ..labels import choices, label
 from ..models import Industry, Listing, Patent, Role
 from ..services import listings as listing_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
+from ..route_helpers import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import ListingForm
 

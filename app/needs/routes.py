@@ -5,16 +5,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error
 from ..labels import choices
 from ..models import Industry, Need
 from ..services import listings as need_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
+from ..route_helpers import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import NeedForm
 

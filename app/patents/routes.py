@@ -16,7 +16,7 @@ from ..models import Industry, Listing, Patent, PatentApplicant, PatentIPC, list
 from ..domain.lifecycle import PUBLIC
 from ..services import patents as patent_service
 from ..services.permissions import require_edit
-from ..views import get_or_404, page_arg, permission_errors
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import PatentForm
 

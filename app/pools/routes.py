@@ -9,18 +9,17 @@ from flask_login import current_user, login_required
 from wtforms import FloatField
 from wtforms.validators import InputRequired, NumberRange
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain import valuation
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..labels import LEGAL_STATUS, PATENT_TYPE
 from ..models import (Center, CrossLicence, Organisation, OrgKind, Patent, PatentGrade, Pool, PoolAlert, PoolMemberStatus,
-                      PoolPatent, Role, ValuationWeights)
+                      PoolPatent, ValuationWeights)
 from ..services import grading
 from ..services import pools as pool_service
-from ..services.centers import is_center_staff
-from ..views import get_or_404, page_arg, permission_errors
+from ..services.permissions import is_center_staff, require_center_or_bureau, require_center_staff
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import ContributeForm, CrossLicenceForm, InviteMemberForm, LicenceForm, PoolForm, TermsForm, WeightsForm
 
@@ -278,8 +277,8 @@ def cross_licences():
 def grades(center_id: int):
     """Graded management lists of a center's industry: core / important / general / to abandon."""
     center = get_or_404(Center, center_id)
-    if not (is_center_staff(current_user, center) or current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN)):
-        abort(403)
+    with permission_errors():
+        require_center_or_bureau(current_user, center)
     grade = request.args.get("grade") if request.args.get("grade") in ("A", "B", "C", "D") else "A"
     counts = dict(db.session.execute(sa.select(PatentGrade.grade, sa.func.count()).join(Patent)
                                      .where(Patent.industry == center.industry).group_by(PatentGrade.grade)).all())
@@ -298,8 +297,8 @@ def grades(center_id: int):
 @login_required
 def weights(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (is_center_staff(current_user, center) or current_user.role == Role.PLATFORM_ADMIN):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
     row = db.session.scalar(sa.select(ValuationWeights).where(ValuationWeights.center_id == center.id))
     current = row.weights if row else valuation.DEFAULT_WEIGHTS
 

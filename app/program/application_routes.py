@@ -8,13 +8,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain import program as rules
 from ..domain import workdays
 from ..domain.center_lifecycle import UNDER_WAY
 from ..domain.errors import N_, DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -29,7 +28,7 @@ from ..services import applications as app_service
 from ..services import clock, uploads
 from ..services import lifecycle as life
 from ..services import program as ps
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .lifecycle_routes import lifecycle_context
 from .forms import (

@@ -10,12 +10,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, translate_domain
 from ..domain import center_lifecycle as lc
 from ..domain import workdays
 from ..domain.errors import DomainError
 from ..extensions import db, limiter
-from ..formkit import translate_domain
 from ..models import (
     Acceptance,
     AcceptanceDocument,
@@ -34,7 +33,7 @@ from ..services import clock, uploads
 from ..services import lifecycle as life
 from ..services import program as ps
 from ..services.centers import is_center_staff
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import (
     AcceptanceDecisionForm,

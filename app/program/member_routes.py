@@ -8,10 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..models import (
     Center,
     DisputeRequest,
@@ -24,7 +23,7 @@ from ..services import center_services as cs
 from ..services import clock
 from ..services import program as ps
 from ..services.centers import is_center_staff
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import AnswerForm, DisputeForm, EventForm, FinancingForm, OfferForm, WatchForm
 

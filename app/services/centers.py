@@ -11,21 +11,8 @@ from ..extensions import db
 from ..models import AllianceMembership, Center, CenterTarget, Industry, MembershipStatus, Organisation, OrgKind, Role, User
 from ..models._types import utcnow
 from . import audit
-from .permissions import Forbidden
+from .permissions import Forbidden, is_center_staff, require_center_staff  # noqa: F401  (callers read them here)
 from .transaction import use_case
-
-
-def is_center_staff(user: User | None, center: Center) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role == Role.PLATFORM_ADMIN:
-        return True
-    return user.org_id == center.org_id and user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN)
-
-
-def require_center_staff(user: User, center: Center) -> None:
-    if not is_center_staff(user, center):
-        raise Forbidden(N_("only this center's staff may do this"))
 
 
 def can_create_centers(user: User | None) -> bool:

@@ -1,4 +1,4 @@
-"""The center program (issue 7): who sees it, the records behind tasks 1, 3 and 7–10, and the
+"""The center program: who sees it, the records behind tasks 1, 3 and 7–10, and the
 board that computes every task's state from data."""
 
 from __future__ import annotations

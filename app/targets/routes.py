@@ -18,9 +18,9 @@ from ..services import clock
 from ..services import deals as deal_service
 from ..services import targets as target_service
 from ..services import uploads
-from ..services.centers import is_center_staff
+from ..services.permissions import is_center_staff, require_center_staff
 from ..services.offline_import import import_offline_deals
-from ..views import get_or_404, permission_errors, spreadsheet_text, xlsx_response
+from ..route_helpers import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 
 
@@ -120,8 +120,8 @@ def _offline_page(center: Center, form: OfflineDealForm, import_form: OfflineImp
 
 
 def _may_record(center: Center) -> None:
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
 
 
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
