@@ -3,13 +3,14 @@ money fields, error mapping. Blueprints take them from here, never from each oth
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
@@ -21,6 +22,12 @@ class EmptyForm(FlaskForm):
     """A POST button with CSRF protection."""
 
     submit = SubmitField(_l("Submit"))
+
+
+class IdempotentForm(FlaskForm):
+    """Each rendered form carries a fresh key; submitting it twice does the action once."""
+
+    idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 
-from ..deals.forms import OfflineDealForm, OfflineImportForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
@@ -22,6 +21,7 @@ from ..services.permissions import is_center_staff, require_center_staff
 from ..services.offline_import import import_offline_deals
 from ..route_helpers import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
+from .forms import OfflineDealForm, OfflineImportForm
 
 
 def _may_see(center: Center) -> bool:

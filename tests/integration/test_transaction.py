@@ -82,3 +82,14 @@ def test_no_route_module_or_command_writes_through_the_session():
     offenders = [f"{p.relative_to(APP)}:{n}" for p in modules
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if WRITE.search(line)]
     assert modules and offenders == []
+
+
+BLUEPRINTS = ("api", "auth", "centers", "deals", "listings", "main", "matching", "needs", "negotiation", "orgs",
+              "patentdb", "patents", "pools", "program", "targets")
+
+
+def test_no_blueprint_imports_another_blueprints_forms_or_routes():
+    other = re.compile(r"from \.\.(%s)\.(forms|routes|\w+_routes)\b" % "|".join(BLUEPRINTS))
+    offenders = [f"{p.relative_to(APP)}:{n}" for name in BLUEPRINTS for p in (APP / name).glob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if other.search(line)]
+    assert offenders == []
