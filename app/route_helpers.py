@@ -66,17 +66,16 @@ def page_arg() -> int:
         return 1
 
 
-def save_edit(form, item, save: Callable[[], None], change_status: Callable, detail_url: str):
+def save_edit(form, item, save: Callable[[], None], detail_url: str):
     """Save a listing's or need's edit form (``save()`` writes it) and publish a draft when the form
     asks to. A redirect to ``detail_url``, or None after a rule refused it (the error is on the form
     and nothing was kept)."""
+    from .services import listings
+
     with permission_errors():
         try:
-            save()
-            if form.publish.data and item.status == PublicationStatus.DRAFT:
-                change_status(current_user, item, PublicationStatus.PUBLISHED)
+            listings.save_then_publish(current_user, item, save, bool(form.publish.data))
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
             return None
     _flash_done(item, _("Saved."))

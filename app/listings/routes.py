@@ -151,7 +151,7 @@ def edit(listing_id: int):
         form.price.data = listing.price_fen
         form.industry.data = listing.industry.value
     if form.validate_on_submit():
-        done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)), listing_service.change_status,
+        done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)),
                          url_for("listings.detail", listing_id=listing.id))
         if done is not None:
             _warn_if_not_in_force(listing)

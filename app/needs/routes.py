@@ -95,7 +95,7 @@ def edit(need_id: int):
         form.industry.data = need.industry.value
         form.kinds_wanted.data = [k for k in (need.kinds_wanted or "").split(",") if k]
     if form.validate_on_submit():
-        done = save_edit(form, need, lambda: need_service.update_need(current_user, need, _data(form)), need_service.change_status,
+        done = save_edit(form, need, lambda: need_service.update_need(current_user, need, _data(form)),
                          url_for("needs.detail", need_id=need.id))
         if done is not None:
             return done

@@ -237,3 +237,12 @@ def change_status(by: User, item: Listing | Need, target: str, *, today: date | 
             return
         item.published_at = utcnow()
     item.status = new
+
+
+@use_case
+def save_then_publish(by: User, item: Listing | Need, save, publish: bool) -> None:
+    """Save an edit (``save()`` writes it) and publish the draft when asked, in one transaction: a
+    refused publication keeps nothing of the edit either."""
+    save()
+    if publish and item.status == PublicationStatus.DRAFT:
+        change_status(by, item, PublicationStatus.PUBLISHED)

@@ -93,3 +93,27 @@ def test_no_blueprint_imports_another_blueprints_forms_or_routes():
     offenders = [f"{p.relative_to(APP)}:{n}" for name in BLUEPRINTS for p in (APP / name).glob("*.py")
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if other.search(line)]
     assert offenders == []
+
+
+def test_an_edit_whose_publication_is_refused_keeps_nothing(db, monkeypatch):
+    from app.models import Listing
+    from app.services import listings
+    from tests.conftest import make_listing, make_patent
+
+    org = make_org("university")
+    user = make_user(org=org)
+    listing = make_listing(org, [make_patent(org)], status="draft")
+    title = listing.title
+
+    def refuse(*args, **kwargs):
+        raise DomainError("add a price first")
+
+    monkeypatch.setattr(listings, "change_status", refuse)
+
+    def save():
+        listing.title = "changed"
+
+    with pytest.raises(DomainError):
+        listings.save_then_publish(user, listing, save, publish=True)
+    db.session.expire_all()
+    assert db.session.get(Listing, listing.id).title == title
