@@ -71,7 +71,7 @@ def register_organisation(data: Registration, *, hash_method: str) -> User:
         phone=data.phone.strip(),
     )
     db.session.add_all([org, user])
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -139,7 +139,7 @@ def invite(by: User, email: str, role: str, *, days: int) -> tuple[Invitation, s
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(inv)
-    db.session.commit()
+    db.session.flush()
     return inv, token
 
 
@@ -164,7 +164,7 @@ def accept_invitation(token: str, name: str, password: str, *, hash_method: str)
     )
     inv.accepted_at = utcnow()
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -202,7 +202,7 @@ def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
     revoked = tokens.revoke_all(user) if revoke_tokens else 0
     if revoked:
         audit.record(user, "api_token.revoked_all", "user", user.id, count=revoked)
-    db.session.commit()
+    db.session.flush()
     return revoked
 
 

@@ -99,7 +99,7 @@ def create_window(by: User, data: WindowData, criteria: list[tuple[str, int, int
     _set_criteria(window, criteria)
     db.session.flush()
     audit.record(by, "application.window_created", "application_window", window.id)
-    db.session.commit()
+    db.session.flush()
     return window
 
 
@@ -236,7 +236,7 @@ def start_application(by: User, window: ApplicationWindow, data: ApplicationData
     db.session.add(application)
     db.session.flush()
     audit.record(by, "application.started", "center_application", application.id)
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -255,7 +255,7 @@ def add_document(by: User, application: CenterApplication, kind: str, stored_nam
     document = ApplicationDocument(application=application, kind=kind, stored_name=stored_name, filename=filename,
                                    uploaded_by_id=by.id)
     db.session.add(document)
-    db.session.commit()
+    db.session.flush()
     return document
 
 
@@ -344,7 +344,7 @@ def assign_expert(by: User, application: CenterApplication, expert: User) -> Exp
     db.session.add(assignment)
     db.session.flush()
     audit.record(by, "application.expert_assigned", "center_application", application.id, expert_id=expert.id)
-    db.session.commit()
+    db.session.flush()
     return assignment
 
 
@@ -377,7 +377,7 @@ def score(by: User, application: CenterApplication, scores: dict[int, int | None
     assignment.submitted_at = utcnow()
     audit.record(by, "application.scored", "center_application", application.id,
                  total=rules.expert_total(dict(scores), criteria))
-    db.session.commit()
+    db.session.flush()
     return assignment
 
 
@@ -477,7 +477,7 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
     application.decision_note = (data.note or "").strip()
     db.session.flush()
     audit.record(by, "application.approved", "center_application", application.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return center
 
 
@@ -516,7 +516,7 @@ def record_task_book(by: User, center: Center, *, signed_on: date, custodian: st
     db.session.add(book)
     db.session.flush()
     audit.record(by, "program.task_book_recorded", "task_book", book.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return book
 
 
@@ -560,7 +560,7 @@ def open_exit_case(by: User, center: Center, *, reason: str, note: str, opened_o
     db.session.add(case)
     db.session.flush()
     audit.record(by, "program.exit_case_opened", "exit_case", case.id, center_id=center.id, reason=case.reason.value)
-    db.session.commit()
+    db.session.flush()
     return case
 
 

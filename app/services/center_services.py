@@ -95,7 +95,7 @@ def request_financing(by: User, center: Center, *, kind: str, amount_fen: int | 
     db.session.add(item)
     db.session.flush()
     audit.record(by, "service.financing_requested", "financing_request", item.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -115,7 +115,7 @@ def add_offer(by: User, item: FinancingRequest, *, provider_name: str, provider_
     db.session.add(offer)
     db.session.flush()
     audit.record(by, "service.offer_added", "financing_offer", offer.id, request_id=item.id)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
@@ -170,7 +170,7 @@ def create_watch(by: User, center: Center, *, name: str, ipc_codes: str, competi
     db.session.add(watch)
     db.session.flush()
     audit.record(by, "service.watch_created", "warning_watch", watch.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return watch
 
 
@@ -250,7 +250,7 @@ def request_consultation(by: User, center: Center, *, kind: str, subject: str, c
     db.session.add(item)
     db.session.flush()
     audit.record(by, "service.dispute_requested", "dispute_request", item.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -296,7 +296,7 @@ def create_event(by: User, center: Center, *, title: str, kind: str, starts_at: 
     db.session.add(event)
     db.session.flush()
     audit.record(by, "service.event_created", "training_event", event.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -320,7 +320,7 @@ def sign_up(by: User, event: TrainingEvent) -> EventSignup:
         raise DomainError(N_("the event is full"))
     signup = EventSignup(event=event, user_id=by.id, org_id=by.org_id)
     db.session.add(signup)
-    db.session.commit()
+    db.session.flush()
     return signup
 
 

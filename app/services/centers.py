@@ -81,7 +81,7 @@ def request_membership(by: User, center: Center, message: str = "") -> AllianceM
     membership.requested_at = utcnow()
     membership.decided_at = None
     membership.decided_by_id = None
-    db.session.commit()
+    db.session.flush()
     return membership
 
 

@@ -275,7 +275,7 @@ def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
     deal.center_reason = attribution_rules.AttributionReason.BUREAU.value
     audit.record(by, "deal.center_reassigned", "deal", deal.id, center_id=center.id, previous_center_id=previous,
                  events_moved=moved, note=note.strip()[:500])
-    db.session.commit()
+    db.session.flush()
     return moved
 
 

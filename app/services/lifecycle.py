@@ -94,7 +94,7 @@ def set_condition(by: User, application: CenterApplication, key: str, statement:
     db.session.flush()
     audit.record(by, "application.condition_set", "center_application", application.id, key=key,
                  evidence=bool(row.stored_name))
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -134,7 +134,7 @@ def schedule_defence(by: User, application: CenterApplication, at_local: datetim
     db.session.flush()
     audit.record(by, "application.defence_scheduled", "center_application", application.id,
                  at=session.scheduled_at.isoformat(), place=session.place)
-    db.session.commit()
+    db.session.flush()
     return session
 
 
@@ -171,7 +171,7 @@ def score_defence(by: User, application: CenterApplication, score: int | None, c
     row.score, row.comment, row.scored_at = score, (comment or "").strip()[:2000], utcnow()
     db.session.flush()
     audit.record(by, "application.defence_scored", "center_application", application.id, score=score)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -232,7 +232,7 @@ def appoint_diligence(by: User, application: CenterApplication, firm: str, appoi
     db.session.add(row)
     db.session.flush()
     audit.record(by, "application.diligence_appointed", "center_application", application.id, firm=row.firm)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -255,7 +255,7 @@ def add_diligence_report(by: User, application: CenterApplication, stored_name: 
     db.session.add(report)
     db.session.flush()
     audit.record(by, "application.diligence_report", "center_application", application.id, filename=filename)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -304,7 +304,7 @@ def publish_notice(by: User, application: CenterApplication, published_on: date 
     db.session.flush()
     audit.record(by, "application.notice_published", "public_notice", notice.id, application_id=application.id,
                  ends_on=end.day.isoformat(), fallback=end.fallback)
-    db.session.commit()
+    db.session.flush()
     return notice
 
 
@@ -333,7 +333,7 @@ def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> 
     audit.record(None, "application.objection_received", "public_notice", notice.id, objection_id=row.id)
     _notify_orgs(_bureau_orgs(), "objection", N_("An objection was received on the public notice of “%(name)s”."),
                  {"name": notice.application.proposed_name}, f"/program/applications/{notice.application_id}")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -364,7 +364,7 @@ def record_false_material(by: User, application: CenterApplication, note: str) -
     db.session.add(row)
     db.session.flush()
     audit.record(by, "application.false_material", "center_application", application.id, credit_record_id=row.id)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -486,7 +486,7 @@ def record_injection(by: User, center: Center, amount_fen: int | None, on: date 
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.equity_injected", "equity_injection", row.id, center_id=center.id, amount_fen=amount_fen)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -521,7 +521,7 @@ def file_fund_report(by: User, center: Center, year: int | None, used_fen: int |
     audit.record(by, "center.fund_report_filed", "fund_use_report", row.id, center_id=center.id, year=year)
     _notify_orgs(_bureau_orgs(), "fund_report", N_("%(center)s filed its fund-use report on project year %(year)s."),
                  {"center": center.name, "year": year}, f"/program/centers/{center.id}/lifecycle")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -586,7 +586,7 @@ def add_acceptance_document(by: User, center: Center, kind: str, stored_name: st
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.acceptance_document", "acceptance_document", row.id, center_id=center.id, kind=kind)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -608,7 +608,7 @@ def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
     audit.record(by, "center.acceptance_submitted", "acceptance", row.id, center_id=center.id)
     _notify_orgs(_bureau_orgs(), "acceptance", N_("%(center)s submitted its acceptance materials."),
                  {"center": center.name}, f"/program/centers/{center.id}/lifecycle")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -630,7 +630,7 @@ def assign_acceptance_expert(by: User, acc: Acceptance, expert: User | None) -> 
     audit.record(by, "center.acceptance_expert", "acceptance", acc.id, expert_id=expert.id)
     _notify_orgs([expert.org_id], "acceptance_review", N_("You are asked to score the final acceptance of %(center)s."),
                  {"center": center.name}, f"/program/acceptances/{acc.id}")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -656,7 +656,7 @@ def score_acceptance(by: User, acc: Acceptance, score: int | None, comment: str 
     lc.check_score_100(score)
     review.score, review.comment, review.scored_at = score, (comment or "").strip()[:5000], utcnow()
     audit.record(by, "center.acceptance_scored", "acceptance", acc.id, score=score)
-    db.session.commit()
+    db.session.flush()
     return review
 
 

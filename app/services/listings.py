@@ -105,7 +105,7 @@ def create_listing(by: User, data: ListingData, *, publish: bool = False) -> Lis
     if publish:
         db.session.flush()
         _publish_or_submit(by, listing)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -203,7 +203,7 @@ def create_need(by: User, data: NeedData, *, publish: bool = False, today: date 
         need.status = PublicationStatus.PUBLISHED
         need.published_at = utcnow()
     db.session.add(need)
-    db.session.commit()
+    db.session.flush()
     return need
 
 

@@ -166,7 +166,7 @@ def start_thread(by: User, listing: Listing, *, need: Need | None = None, messag
         _notify(buyer_org_id, N_("%(org)s proposes its listing “%(listing)s” for your need “%(need)s”."), thread,
                 org=by.org.name, need=need.title)
     audit.record(by, "thread.opened", "thread", thread.id, listing_id=listing.id, need_id=need.id if need else None)
-    db.session.commit()
+    db.session.flush()
     return thread
 
 
@@ -192,7 +192,7 @@ def post_message(by: User, thread: Thread, body: str, upload: FileStorage | None
     thread.updated_at = utcnow()
     db.session.flush()
     _notify(_other(thread, side), N_("New message about “%(listing)s”."), thread)
-    db.session.commit()
+    db.session.flush()
     return msg
 
 
@@ -241,7 +241,7 @@ def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
     _notify(_other(thread, side), N_("New offer (version %(version)s) about “%(listing)s”."), thread, version=version)
     audit.record(by, "thread.offer", "thread", thread.id, version=version, price_fen=terms.price_fen, kind=terms.kind,
                  countered=previous.version if previous is not None else None)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
@@ -294,7 +294,7 @@ def decline_offer(by: User, thread: Thread, offer_id: int) -> ThreadOffer:
     offer.state, offer.decided_by_id, offer.decided_at = OfferState.DECLINED, by.id, utcnow()
     _notify(_other(thread, side), N_("Your offer about “%(listing)s” was declined."), thread)
     audit.record(by, "thread.offer_declined", "thread", thread.id, version=offer.version)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 

@@ -109,7 +109,7 @@ def create_patent(by: User, data: PatentData) -> Patent:
     patent = Patent(owner_org_id=by.org_id)
     _apply(patent, data, number, codes, names)
     db.session.add(patent)
-    db.session.commit()
+    db.session.flush()
     return patent
 
 

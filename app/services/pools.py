@@ -90,7 +90,7 @@ def create_pool(by: User, *, name: str, field: str, industry: str, center: Cente
     db.session.add(pool)
     db.session.flush()
     audit.record(by, "pool.created", "pool", pool.id, name=name)
-    db.session.commit()
+    db.session.flush()
     return pool
 
 
@@ -107,7 +107,7 @@ def invite(by: User, pool: Pool, org: Organisation, fixed_share: int = 0) -> Poo
         pool.members.append(member)
     member.status, member.fixed_share, member.invited_at = PoolMemberStatus.INVITED, max(0, fixed_share), utcnow()
     audit.record(by, "pool.invited", "pool", pool.id, org_id=org.id)
-    db.session.commit()
+    db.session.flush()
     return member
 
 
@@ -161,7 +161,7 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
             pool.patents.append(PoolPatent(patent_id=p.id, contributor_org_id=by.org_id, consent_by_id=by.id))
         added += 1
     audit.record(by, "pool.contributed", "pool", pool.id, patents=[p.id for p in patents])
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -335,7 +335,7 @@ def take_licence(by: User, pool: Pool, units: int = 1) -> Deal:
     db.session.add(deal)
     db.session.flush()
     audit.record(by, "pool.licence", "deal", deal.id, pool_id=pool.id, units=units)
-    db.session.commit()
+    db.session.flush()
     return deal
 
 

@@ -147,7 +147,7 @@ def save_plan(by: User, center: Center, sections: dict[str, str], note: str = ""
     db.session.add(version)
     db.session.flush()
     audit.record(by, "program.plan_saved", "plan_version", version.id, center_id=center.id, version=version.version)
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -192,7 +192,7 @@ def _add_record(by: User, center: Center, row, apply, data, today: date | None, 
     db.session.add(row)
     db.session.flush()
     audit.record(by, f"program.{name}_added", object_type, row.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
