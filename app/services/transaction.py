@@ -38,7 +38,11 @@ class Transaction:
     events: list = field(default_factory=list)
 
     def record(self, event) -> None:
+        """Publish ``event`` to ``app.events``' handlers after the commit (dropped on a rollback)."""
+        from .. import events
+
         self.events.append(event)
+        events.record(db.session, event)
 
     @staticmethod
     def lock(model, ident):

@@ -55,3 +55,12 @@ def test_a_failing_handler_is_logged_and_the_others_still_run(db, monkeypatch, c
     assert "broken" in caplog.text
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).region == "y"  # the commit stands
+
+
+def test_an_event_a_use_case_records_is_published_after_its_commit(db, monkeypatch):
+    make_org("sme")
+    seen = _capture(monkeypatch)
+    with transaction() as tx:
+        tx.record(events.PatentChanged(12345))
+        assert seen == []  # not before the commit
+    assert any(events.PatentChanged(12345) in batch for batch in seen)
