@@ -78,7 +78,6 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the schema must be known before migrate binds)
-    from .services import pools  # noqa: F401  (its session hooks re-check pool compliance on commit)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
@@ -89,12 +88,15 @@ def register_extensions(app: Flask) -> None:
 
     login_throttle.init_app(app)
     login_manager.init_app(app)
-    from .search import init_app as init_search  # the index follows database commits
+    from .search import init_app as init_search
 
     init_search(app)
-    from .services import matching  # matches follow commits of needs and listings
+    from .services import matching
 
     matching.init_app(app)
+    from . import events  # after each commit: the index, the matches, the page cache, the to-do counts
+
+    events.install()
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
 

@@ -146,12 +146,12 @@ def register(app: Flask) -> None:
     @click.password_option()
     def create_admin_command(email: str, name: str, password: str) -> None:
         """Create a platform administrator (and the platform's own organisation if missing)."""
-        from .domain import credit_code, passwords
-        from .models import Organisation, OrgKind, Role, User
-        from werkzeug.security import generate_password_hash
+        from .domain import passwords
+        from .services import accounts
 
         try:
-            passwords.check(password, email=email)
+            user = accounts.create_platform_admin(email, name, password,
+                                                  hash_method=current_app.config["PASSWORD_HASH_METHOD"])
         except passwords.PasswordError as err:
             from flask_babel import force_locale
 
@@ -159,13 +159,4 @@ def register(app: Flask) -> None:
 
             with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
                 raise click.ClickException(translate_domain(err)) from err
-        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "平台运营方"))
-        if org is None:
-            org = Organisation(name="平台运营方", name_en="Platform operator", kind=OrgKind.AGENCY,
-                               credit_code=credit_code.make("91140100MA0PLATF0"[:17]), region="太原市")
-            db.session.add(org)
-        user = User(email=email.strip().lower(), name=name, role=Role.PLATFORM_ADMIN, org=org,
-                    password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]))
-        db.session.add(user)
-        db.session.commit()
         click.echo(f"Platform admin {user.email} created.")

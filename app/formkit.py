@@ -1,17 +1,38 @@
-"""Shared form pieces: domain validators as WTForms validators, money fields, error mapping."""
+"""Shared form pieces: the empty POST form, checkbox lists, domain validators as WTForms validators,
+money fields, error mapping. Blueprints take them from here, never from each other."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import ValidationError
 
 from .domain import credit_code, ipc, patent_numbers
 from .domain.errors import DomainError, Message
+
+
+class EmptyForm(FlaskForm):
+    """A POST button with CSRF protection."""
+
+    submit = SubmitField(_l("Submit"))
+
+
+class IdempotentForm(FlaskForm):
+    """Each rendered form carries a fresh key; submitting it twice does the action once."""
+
+    idempotency_key = HiddenField(default=lambda: uuid.uuid4().hex)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def translate_domain(err: DomainError) -> str:

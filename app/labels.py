@@ -152,7 +152,7 @@ TRL = {
     9: _l("TRL 9 – proven in production"),
 }
 
-# ---- the center program (issue 7) ------------------------------------------------------------
+# ---- the center program --------------------------------------------------------------------
 PROGRAM_TASK = {
     1: _l("Construction plan"),
     2: _l("Industry patent database"),

@@ -17,8 +17,6 @@ import weakref
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 CACHED_ENDPOINTS = frozenset({"main.index", "listings.index", "needs.index", "patentdb.search"})
 MAX_ENTRIES = 2000
@@ -144,31 +142,13 @@ def init_app(app: Flask) -> None:
         return response
 
     _STORES.add(store)
-    _listen_once()
 
 
 # Any commit with changes starts a new generation in every store of the process (cheap: one counter).
 _STORES: weakref.WeakSet = weakref.WeakSet()
-_LISTENING = []
 
 
-def _note_changes(db_session, flush_context) -> None:
-    db_session.info["ipx_pages_changed"] = True
-
-
-def _bump_after_commit(db_session) -> None:
-    if db_session.info.pop("ipx_pages_changed", False):
-        for store in list(_STORES):
-            store.bump()
-
-
-def _forget_after_rollback(db_session) -> None:
-    db_session.info.pop("ipx_pages_changed", None)
-
-
-def _listen_once() -> None:
-    if not _LISTENING:
-        event.listen(Session, "after_flush", _note_changes)
-        event.listen(Session, "after_commit", _bump_after_commit)
-        event.listen(Session, "after_rollback", _forget_after_rollback)
-        _LISTENING.append(True)
+def bump_all() -> None:
+    """A commit changed data: start a new generation in every store (an ``events`` handler)."""
+    for store in list(_STORES):
+        store.bump()

@@ -79,10 +79,6 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class EmptyForm(FlaskForm):
-    """A POST button with CSRF protection."""
-
-    submit = SubmitField(_l("Submit"))
 
 
 class ApiTokenForm(FlaskForm):

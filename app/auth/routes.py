@@ -12,12 +12,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..domain.errors import DomainError
 from ..domain.login_throttle import starts_delay
 from ..extensions import db, limiter
-from ..formkit import apply_error
-from ..main.routes import safe_next
+from ..formkit import EmptyForm, apply_error
+from ..route_helpers import safe_next
 from ..models import ApiToken
 from ..services import accounts, audit, login_throttle, tokens
 from . import bp
-from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, EmptyForm, LoginForm, LogoutEverywhereForm,
+from .forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, LoginForm, LogoutEverywhereForm,
                     ProfileForm, RegisterForm)
 
 
@@ -180,8 +180,6 @@ def create_token():
         except DomainError as err:
             apply_error(token_form, err)
         else:
-            audit.record(current_user, "api_token.created", "api_token", _row.id, name=_row.name)
-            db.session.commit()
             flash(_("Token created. Copy it now: it is not shown again."), "success")
             return _profile_page(form, password_form, new_token=secret)
     return _profile_page(form, password_form, token_form=token_form, status=400)
@@ -196,8 +194,6 @@ def revoke_token(token_id: int):
         tokens.revoke(current_user, token_id)
     except DomainError:
         abort(404)
-    audit.record(current_user, "api_token.revoked", "api_token", token_id)
-    db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("auth.profile") + "#api-tokens")
 

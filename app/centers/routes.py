@@ -7,15 +7,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain import targets as target_rules
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..models import AllianceMembership, Center, MembershipStatus, Organisation, OrgKind
 from ..services import centers as center_service
 from ..services import clock
-from ..views import get_or_404, permission_errors
+from ..services.permissions import require_center_staff
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import CenterForm, JoinForm, TargetsForm
 
@@ -101,8 +101,8 @@ def new():
 @login_required
 def targets(center_id: int):
     center = get_or_404(Center, center_id)
-    if not center_service.is_center_staff(current_user, center):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
     form = TargetsForm()
     if request.method == "GET":
         for n in range(1, 6):

@@ -22,7 +22,7 @@ from ..services import uploads
 from ..services.centers import is_center_staff
 from ..services.permissions import require_view as require_listing_view
 from ..templating import local_time
-from ..views import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
+from ..route_helpers import get_or_404, page_arg, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 from .forms import ActionForm, AssignCenterForm, ContractForm, ReasonForm, ReassignCenterForm, RecordForm, StartDealForm
 
@@ -146,13 +146,10 @@ def detail(deal_id: int):
     listing = db.session.get(Listing, deal.listing_id) if deal.listing_id else None
     pool = db.session.get(Pool, deal.pool_id) if deal.pool_id else None
     assign_form = None
-    if current_user.role == Role.PLATFORM_ADMIN or (
-        current_user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN) and deal.status.value not in ("completed", "reversed")
-    ):
-        centers = [c for c in db.session.scalars(sa.select(Center).order_by(Center.id)) if is_center_staff(current_user, c)]
-        if centers:
-            assign_form = AssignCenterForm()
-            assign_form.center_id.choices = [(c.id, c.name) for c in centers]
+    centers = deal_service.assignable_centers(current_user, deal)
+    if centers:
+        assign_form = AssignCenterForm()
+        assign_form.center_id.choices = [(c.id, c.name) for c in centers]
     reassign_form = None
     if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
         reassign_form = ReassignCenterForm(prefix="reassign")
@@ -221,11 +218,8 @@ def upload_contract(deal_id: int):
         except DomainError as err:
             flash(translate_domain(err), "danger")
         else:
-            from ..services import audit
-
-            deal.contract_file, deal.contract_filename = stored, original
-            audit.record(current_user, "deal.contract_uploaded", "deal", deal.id, filename=original)
-            db.session.commit()
+            with permission_errors():
+                deal_service.attach_contract(current_user, deal, stored, original)
             flash(_("Contract uploaded."), "success")
     return redirect(url_for("deals.detail", deal_id=deal.id))
 
@@ -257,7 +251,6 @@ def reassign_center(deal_id: int):
             try:
                 deal_service.reassign_center(current_user, deal, center, note=form.note.data)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("The deal now counts for %(center)s.", center=center.name), "success")
@@ -270,8 +263,6 @@ def reassign_center(deal_id: int):
 @login_required
 def assign_center(deal_id: int):
     deal = _load(deal_id)
-    if current_user.role not in (Role.PLATFORM_ADMIN, Role.CENTER_STAFF):
-        abort(403)
     form = AssignCenterForm()
     form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center))]
     if form.validate_on_submit():

@@ -6,17 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..domain.patent_terms import ALIVE_STATUSES, VALID_STATUSES
 from ..labels import choices, label
 from ..models import Industry, Listing, Patent, Role
 from ..services import listings as listing_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
+from ..route_helpers import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import ListingForm
 
@@ -152,7 +151,7 @@ def edit(listing_id: int):
         form.price.data = listing.price_fen
         form.industry.data = listing.industry.value
     if form.validate_on_submit():
-        done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)), listing_service.change_status,
+        done = save_edit(form, listing, lambda: listing_service.update_listing(current_user, listing, _data(form)),
                          url_for("listings.detail", listing_id=listing.id))
         if done is not None:
             _warn_if_not_in_force(listing)

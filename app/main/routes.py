@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -12,22 +10,11 @@ from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
 from ..models import AllianceMembership, Center, Listing, MembershipStatus, Need, Organisation, Patent, Role
 from ..navigation import TODO_LABELS, menu, report_year
+from ..route_helpers import safe_next
 from ..services import todo
 from . import bp
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a same-site path is followed after a redirect: it starts with one "/", has no scheme or host once
-    parsed, and no backslash, control, format or space character (browsers drop or reinterpret those, so
-    "/%09/evil.example" (a tab) would become "//evil.example", and a line break cannot go into a header at all)."""
-    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    if "\\" in target or any(unicodedata.category(c)[0] in "CZ" for c in target):
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
-        return fallback
-    return target
 
 
 @bp.route("/")

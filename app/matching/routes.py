@@ -4,14 +4,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error
 from ..models import Listing, Match, Need
 from ..services import matching as service
 from ..services.listings import DEAL_KINDS
-from ..views import get_or_404, page_arg, permission_errors
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import REASONS, DismissForm
 

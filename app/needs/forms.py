@@ -3,9 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..formkit import MoneyField, ipc_hint_validator
+from ..formkit import MoneyField, MultiCheckboxField, ipc_hint_validator
 from ..labels import TRL, choices
-from ..listings.forms import MultiCheckboxField
 
 
 class NeedForm(FlaskForm):

@@ -5,16 +5,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error
 from ..labels import choices
 from ..models import Industry, Need
 from ..services import listings as need_service
 from ..services.permissions import require_edit, require_view
-from ..views import get_or_404, page_arg, permission_errors, save_edit, status_change
+from ..route_helpers import get_or_404, page_arg, permission_errors, save_edit, status_change
 from . import bp
 from .forms import NeedForm
 
@@ -96,7 +95,7 @@ def edit(need_id: int):
         form.industry.data = need.industry.value
         form.kinds_wanted.data = [k for k in (need.kinds_wanted or "").split(",") if k]
     if form.validate_on_submit():
-        done = save_edit(form, need, lambda: need_service.update_need(current_user, need, _data(form)), need_service.change_status,
+        done = save_edit(form, need, lambda: need_service.update_need(current_user, need, _data(form)),
                          url_for("needs.detail", need_id=need.id))
         if done is not None:
             return done

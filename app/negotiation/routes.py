@@ -6,16 +6,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..labels import choices
 from ..models import Listing, Need, Thread
 from ..services import negotiation as service
 from ..services import uploads
 from ..services.permissions import can_view_published_item, require_edit
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import ConfidentialForm, MessageForm, NdaForm, OfferForm, StartForm
 

@@ -5,15 +5,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..labels import choices
 from ..models import AllianceMembership, Invitation, Listing, Need, Organisation, OrgKind, Patent, User
 from ..services import accounts
-from ..views import get_or_404, page_arg
+from ..route_helpers import get_or_404, page_arg
 from . import bp
 from .forms import InviteForm, OrganisationForm
 

@@ -24,16 +24,14 @@ def _run_import(kind: str, file: str, industry: str | None, errors_path: str | N
 
 
 def _import_in_locale(kind: str, file: str, industry: str | None, errors_path: str | None, batch: int) -> None:
-    from ..models import ImportJob, ImportKind, ImportStatus, Industry
+    from ..models import ImportStatus, Industry
     from ..services import imports
     from .routes import translate
 
     path = Path(file).resolve()
     if industry and industry not in {i.value for i in Industry}:
         raise click.BadParameter(f"unknown industry {industry!r}; one of: {', '.join(i.value for i in Industry)}")
-    job = ImportJob(kind=ImportKind(kind), filename=path.name, stored_path=str(path), industry=industry or None)
-    db.session.add(job)
-    db.session.commit()
+    job = imports.create_local_job(kind, path, industry or None)
     fmt = imports.detect_format(path) if path.exists() else "csv"
     total = imports.count_rows(path, fmt) if path.exists() else 0
     with click.progressbar(length=max(total, 1), label=f"importing {path.name}", show_pos=True) as bar:

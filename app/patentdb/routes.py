@@ -19,10 +19,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import jobs
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error
 from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE
 from ..models import Center, ImportJob, Industry, Patent, Trademark
 from ..search import query as query_language
@@ -30,7 +29,7 @@ from ..services import analysis as analysis_service
 from ..services import imports as import_service
 from ..services import search as search_service
 from ..services.permissions import Forbidden
-from ..views import get_or_404, page_arg, permission_errors
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from . import labels as L
 from .forms import ImportForm

@@ -16,7 +16,7 @@ from ..models import Industry, Listing, Patent, PatentApplicant, PatentIPC, list
 from ..domain.lifecycle import PUBLIC
 from ..services import patents as patent_service
 from ..services.permissions import require_edit
-from ..views import get_or_404, page_arg, permission_errors
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import PatentForm
 
@@ -130,7 +130,6 @@ def edit(patent_id: int):
             try:
                 patent_service.update_patent(current_user, patent, _data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Saved."), "success")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -10,18 +9,17 @@ from flask_login import current_user, login_required
 from wtforms import FloatField
 from wtforms.validators import InputRequired, NumberRange
 
-from ..auth.forms import EmptyForm
-from ..domain import patent_numbers, valuation
+from ..formkit import EmptyForm, apply_error, translate_domain
+from ..domain import valuation
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..labels import LEGAL_STATUS, PATENT_TYPE
 from ..models import (Center, CrossLicence, Organisation, OrgKind, Patent, PatentGrade, Pool, PoolAlert, PoolMemberStatus,
-                      PoolPatent, Role, ValuationWeights)
+                      PoolPatent, ValuationWeights)
 from ..services import grading
 from ..services import pools as pool_service
-from ..services.centers import is_center_staff
-from ..views import get_or_404, page_arg, permission_errors
+from ..services.permissions import is_center_staff, require_center_or_bureau, require_center_staff
+from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import ContributeForm, CrossLicenceForm, InviteMemberForm, LicenceForm, PoolForm, TermsForm, WeightsForm
 
@@ -255,21 +253,16 @@ def cross_licences():
                                 .order_by(Organisation.name)).all()
     form.org_b_id.choices = [(o.id, o.name) for o in others]
     if form.validate_on_submit():
-        if current_user.role not in (Role.ORG_ADMIN, Role.MEMBER):
-            abort(403)
-        try:
-            a = [patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", form.patents_a.data) if x]
-            b = [patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", form.patents_b.data) if x]
-        except DomainError as err:
-            flash(translate_domain(err), "danger")
-        else:
-            db.session.add(CrossLicence(org_a_id=current_user.org_id, org_b_id=form.org_b_id.data, patents_a="; ".join(a),
-                                        patents_b="; ".join(b), signed_on=form.signed_on.data,
-                                        term_months=form.term_months.data, notes=form.notes.data or "",
-                                        created_by_id=current_user.id))
-            db.session.commit()
-            flash(_("Cross-licence recorded."), "success")
-            return redirect(url_for("pools.cross_licences"))
+        with permission_errors():
+            try:
+                pool_service.record_cross_licence(current_user, form.org_b_id.data, form.patents_a.data,
+                                                  form.patents_b.data, signed_on=form.signed_on.data,
+                                                  term_months=form.term_months.data, notes=form.notes.data or "")
+            except DomainError as err:
+                flash(translate_domain(err), "danger")
+            else:
+                flash(_("Cross-licence recorded."), "success")
+                return redirect(url_for("pools.cross_licences"))
     rows = db.session.scalars(sa.select(CrossLicence).where(sa.or_(
         CrossLicence.org_a_id == current_user.org_id, CrossLicence.org_b_id == current_user.org_id))
         .order_by(CrossLicence.id.desc())).all()
@@ -284,8 +277,8 @@ def cross_licences():
 def grades(center_id: int):
     """Graded management lists of a center's industry: core / important / general / to abandon."""
     center = get_or_404(Center, center_id)
-    if not (is_center_staff(current_user, center) or current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN)):
-        abort(403)
+    with permission_errors():
+        require_center_or_bureau(current_user, center)
     grade = request.args.get("grade") if request.args.get("grade") in ("A", "B", "C", "D") else "A"
     counts = dict(db.session.execute(sa.select(PatentGrade.grade, sa.func.count()).join(Patent)
                                      .where(Patent.industry == center.industry).group_by(PatentGrade.grade)).all())
@@ -304,8 +297,8 @@ def grades(center_id: int):
 @login_required
 def weights(center_id: int):
     center = get_or_404(Center, center_id)
-    if not (is_center_staff(current_user, center) or current_user.role == Role.PLATFORM_ADMIN):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
     row = db.session.scalar(sa.select(ValuationWeights).where(ValuationWeights.center_id == center.id))
     current = row.weights if row else valuation.DEFAULT_WEIGHTS
 

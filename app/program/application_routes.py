@@ -8,13 +8,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain import program as rules
 from ..domain import workdays
 from ..domain.center_lifecycle import UNDER_WAY
 from ..domain.errors import N_, DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -29,7 +28,7 @@ from ..services import applications as app_service
 from ..services import clock, uploads
 from ..services import lifecycle as life
 from ..services import program as ps
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .lifecycle_routes import lifecycle_context
 from .forms import (
@@ -77,7 +76,6 @@ def windows():
             try:
                 window = app_service.create_window(current_user, _window_data(form), parse_criteria(form.criteria.data))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Window saved."), "success")
@@ -109,7 +107,6 @@ def window_detail(window_id: int):
                     else:
                         app_service.set_criteria(current_user, window, parse_criteria(criteria_form.criteria.data))
                 except DomainError as err:
-                    db.session.rollback()
                     apply_error(target, err)
                 else:
                     flash(_("Saved."), "success")
@@ -165,7 +162,6 @@ def apply(window_id: int):
             try:
                 application = app_service.start_application(current_user, window, _application_data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Draft saved. Upload the materials, then submit within the window."), "success")
@@ -189,7 +185,6 @@ def edit_application(application_id: int):
             try:
                 app_service.update_application(current_user, application, _application_data(form))
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Draft saved."), "success")
@@ -255,7 +250,6 @@ def upload_document(application_id: int):
                 stored, original = uploads.save(form.file.data)
                 app_service.add_document(current_user, application, form.kind.data, stored, original)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Document uploaded."), "success")
@@ -291,7 +285,6 @@ def _one_click(application: CenterApplication, action, success: str):
         try:
             action()
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(success, "success")
@@ -335,7 +328,6 @@ def assign_expert(application_id: int):
             try:
                 app_service.assign_expert(current_user, application, db.session.get(User, form.expert_id.data))
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Expert assigned."), "success")
@@ -364,7 +356,6 @@ def score(application_id: int):
             try:
                 app_service.score(current_user, application, scores, comments)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Scores saved."), "success")
@@ -389,7 +380,6 @@ def approve(application_id: int):
                     equity_fen=form.equity.data, note=form.note.data or "",
                     custodian_org_id=form.custodian_org_id.data or None))
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Approved: the center and its task book are created."), "success")
@@ -411,7 +401,6 @@ def reject(application_id: int):
             try:
                 app_service.reject(current_user, application, form.note.data)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Application rejected."), "info")

@@ -10,12 +10,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, translate_domain
 from ..domain import center_lifecycle as lc
 from ..domain import workdays
 from ..domain.errors import DomainError
 from ..extensions import db, limiter
-from ..formkit import translate_domain
 from ..models import (
     Acceptance,
     AcceptanceDocument,
@@ -34,7 +33,7 @@ from ..services import clock, uploads
 from ..services import lifecycle as life
 from ..services import program as ps
 from ..services.centers import is_center_staff
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import (
     AcceptanceDecisionForm,
@@ -78,7 +77,6 @@ def _post(form, action, back: str, allowed: bool):
             try:
                 action(form)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Saved."), "success")
@@ -324,7 +322,6 @@ def notice_detail(notice_id: int):
         try:
             life.file_objection(notice, form.name.data, form.contact.data, form.text.data)
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(_("Your objection was received. The bureau will answer it."), "success")
@@ -499,7 +496,6 @@ def acceptance_review(acceptance_id: int):
                 try:
                     life.score_acceptance(current_user, acc, form.score.data, form.comment.data or "")
                 except DomainError as err:
-                    db.session.rollback()
                     flash(translate_domain(err), "danger")
                 else:
                     flash(_("Saved."), "success")

@@ -8,10 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
+from ..formkit import EmptyForm, apply_error, translate_domain
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..formkit import apply_error, translate_domain
 from ..models import (
     Center,
     DisputeRequest,
@@ -24,7 +23,7 @@ from ..services import center_services as cs
 from ..services import clock
 from ..services import program as ps
 from ..services.centers import is_center_staff
-from ..views import get_or_404, permission_errors
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import AnswerForm, DisputeForm, EventForm, FinancingForm, OfferForm, WatchForm
 
@@ -44,7 +43,6 @@ def _act(action, success: str) -> None:
         try:
             action()
         except DomainError as err:
-            db.session.rollback()
             flash(translate_domain(err), "danger")
         else:
             flash(success, "success")
@@ -59,7 +57,6 @@ def _service_page(center_id: int, model, form_cls, create, template: str, endpoi
             try:
                 item = create(center, form)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Sent to the center."), "success")
@@ -93,7 +90,6 @@ def financing_detail(item_id: int):
                 cs.add_offer(current_user, item, provider_name=form.provider_name.data,
                              provider_kind=form.provider_kind.data, amount_fen=form.amount.data, terms=form.terms.data or "")
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Offer added; the member decides."), "success")
@@ -180,7 +176,6 @@ def dispute_detail(item_id: int):
             try:
                 cs.answer_consultation(current_user, item, form.answer.data)
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Answer sent."), "success")
@@ -214,7 +209,6 @@ def events(center_id: int):
                                         starts_at=form.starts_at.data, location=form.location.data or "",
                                         capacity=form.capacity.data, description=form.description.data or "")
             except DomainError as err:
-                db.session.rollback()
                 apply_error(form, err)
             else:
                 flash(_("Event published."), "success")

@@ -31,8 +31,8 @@ from ..services import applications as application_service
 from ..services import clock, evaluation, report_jobs, uploads
 from ..services import lifecycle as lifecycle_service
 from ..services import program as ps
-from ..services.centers import is_center_staff
-from ..views import get_or_404, permission_errors
+from ..services.permissions import is_center_staff, require_center_staff
+from ..route_helpers import get_or_404, permission_errors
 from . import bp
 from .forms import (
     AwardForm,
@@ -197,7 +197,6 @@ def _save(kind: str, form, center: Center, record=None):
             else:
                 spec["update"](current_user, center, record, data)
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
             return False
     return True
@@ -232,8 +231,8 @@ def edit_record(center_id: int, kind: str, record_id: int):
     record = db.session.get(spec["model"], record_id)
     if record is None or record.center_id != center.id:
         abort(404)
-    if not is_center_staff(current_user, center):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
     form = spec["form"](obj=record if request.method == "GET" else None)
     _prepare(kind, form, center)
     if request.method == "GET" and spec["fill"]:
@@ -403,7 +402,6 @@ def _exit_action(center_id: int, form_cls, prefix: str, action):
             try:
                 action(center, form)
             except DomainError as err:
-                db.session.rollback()
                 flash(translate_domain(err), "danger")
             else:
                 flash(_("Saved."), "success")

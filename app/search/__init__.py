@@ -91,8 +91,6 @@ def make_backend(config) -> SearchBackend:
 
 
 def init_app(app: Flask) -> None:
-    from .indexer import install_session_hooks
-
     app.config.setdefault("SEARCH_BACKEND", os.environ.get("SEARCH_BACKEND", "whoosh"))
     index_dir = os.environ.get("SEARCH_INDEX_DIR")
     if not index_dir and app.testing:
@@ -105,7 +103,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SEARCH_RESULT_CACHE", int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
     app.config.setdefault("SEARCH_PG_RUM", os.environ.get("SEARCH_PG_RUM", "auto"))
     app.extensions["search"] = SearchState(app)
-    install_session_hooks()
 
 
 def state() -> SearchState:

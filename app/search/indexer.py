@@ -18,11 +18,9 @@ import threading
 import time
 from collections.abc import Iterable
 
-import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from ..models import Listing, Need, Patent, PatentApplicant, PatentIPC
 from . import documents
 
 log = logging.getLogger(__name__)
@@ -133,59 +131,3 @@ def apply_keys(keys: list[str]) -> None:
     """The queued task: write these records' documents (in a worker's app context). A failure raises,
     and the queue runs the task again later."""
     current_app.extensions["search"].indexer.apply_now(set(keys))
-
-
-# ---- session hooks --------------------------------------------------------------------------
-
-
-def key_for(obj) -> str | None:
-    if isinstance(obj, Patent):
-        return f"patent:{obj.id}" if obj.id is not None else None
-    if isinstance(obj, PatentIPC | PatentApplicant):
-        pid = obj.patent_id if obj.patent_id is not None else (obj.patent.id if obj.patent is not None else None)
-        return f"patent:{pid}" if pid is not None else None
-    if isinstance(obj, Listing):
-        return f"listing:{obj.id}" if obj.id is not None else None
-    if isinstance(obj, Need):
-        return f"need:{obj.id}" if obj.id is not None else None
-    return None
-
-
-def _collect(session, flush_context) -> None:
-    keys = session.info.setdefault("search_keys", set())
-    for obj in session.new:
-        key = key_for(obj)
-        if key:
-            keys.add(key)
-    for obj in session.deleted:
-        key = key_for(obj)
-        if key:
-            keys.add(key)
-    for obj in session.dirty:
-        if key_for(obj) and session.is_modified(obj, include_collections=True):
-            keys.add(key_for(obj))
-
-
-def _after_commit(session) -> None:
-    keys = session.info.pop("search_keys", None)
-    if keys and has_app_context():
-        state = current_app.extensions.get("search")
-        if state is not None:
-            state.indexer.submit(keys)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("search_keys", None)
-
-
-_installed = False
-
-
-def install_session_hooks() -> None:
-    global _installed
-    if _installed:
-        return
-    sa.event.listen(Session, "after_flush", _collect)
-    sa.event.listen(Session, "after_commit", _after_commit)
-    sa.event.listen(Session, "after_rollback", _after_rollback)
-    _installed = True

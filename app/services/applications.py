@@ -43,6 +43,7 @@ from . import audit, clock
 from .centers import create_center
 from .permissions import Forbidden, NotFound
 from .program import first_business_on, is_bureau
+from .transaction import use_case
 
 APPLICANT_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
 
@@ -89,6 +90,7 @@ def _apply_window(window: ApplicationWindow, data: WindowData) -> None:
     window.closed_dates = ", ".join(sorted(d.isoformat() for d in days))
 
 
+@use_case
 def create_window(by: User, data: WindowData, criteria: list[tuple[str, int, int]] = ()) -> ApplicationWindow:
     _require_bureau(by)
     window = ApplicationWindow(created_by_id=by.id)
@@ -97,15 +99,15 @@ def create_window(by: User, data: WindowData, criteria: list[tuple[str, int, int
     _set_criteria(window, criteria)
     db.session.flush()
     audit.record(by, "application.window_created", "application_window", window.id)
-    db.session.commit()
+    db.session.flush()
     return window
 
 
+@use_case
 def update_window(by: User, window: ApplicationWindow, data: WindowData) -> None:
     _require_bureau(by)
     _apply_window(window, data)
     audit.record(by, "application.window_updated", "application_window", window.id)
-    db.session.commit()
 
 
 def _scored(window: ApplicationWindow) -> bool:
@@ -131,6 +133,7 @@ def _set_criteria(window: ApplicationWindow, criteria) -> None:
     window.criteria = [ReviewCriterion(name=n, max_score=m, weight=w, position=i) for i, (n, m, w) in enumerate(clean)]
 
 
+@use_case
 def set_criteria(by: User, window: ApplicationWindow, criteria: list[tuple[str, int, int]]) -> None:
     """The bureau's scoring criteria; fixed once an expert has scored against them."""
     _require_bureau(by)
@@ -140,7 +143,6 @@ def set_criteria(by: User, window: ApplicationWindow, criteria: list[tuple[str, 
     if not window.criteria:
         raise DomainError(N_("name at least one criterion"), field="criteria")
     audit.record(by, "application.criteria_set", "application_window", window.id, count=len(window.criteria))
-    db.session.commit()
 
 
 # ---- who sees an application ----------------------------------------------------------------
@@ -222,6 +224,7 @@ def _apply_application(application: CenterApplication, data: ApplicationData) ->
     application.feasibility = {key: (sections.get(key) or "").strip()[:50000] for key in rules.FEASIBILITY_SECTIONS}
 
 
+@use_case
 def start_application(by: User, window: ApplicationWindow, data: ApplicationData) -> CenterApplication:
     """A draft may be prepared at any time; only submission is held to the window."""
     if by.role not in APPLICANT_ROLES or by.org.kind == OrgKind.BUREAU:
@@ -233,16 +236,17 @@ def start_application(by: User, window: ApplicationWindow, data: ApplicationData
     db.session.add(application)
     db.session.flush()
     audit.record(by, "application.started", "center_application", application.id)
-    db.session.commit()
+    db.session.flush()
     return application
 
 
+@use_case
 def update_application(by: User, application: CenterApplication, data: ApplicationData) -> None:
     _require_editable(by, application)
     _apply_application(application, data)
-    db.session.commit()
 
 
+@use_case
 def add_document(by: User, application: CenterApplication, kind: str, stored_name: str, filename: str) -> ApplicationDocument:
     """``stored_name``/``filename`` come from uploads.save (content sniffed as PDF, PNG or JPEG)."""
     _require_editable(by, application)
@@ -251,16 +255,16 @@ def add_document(by: User, application: CenterApplication, kind: str, stored_nam
     document = ApplicationDocument(application=application, kind=kind, stored_name=stored_name, filename=filename,
                                    uploaded_by_id=by.id)
     db.session.add(document)
-    db.session.commit()
+    db.session.flush()
     return document
 
 
+@use_case
 def remove_document(by: User, application: CenterApplication, document: ApplicationDocument) -> None:
     _require_editable(by, application)
     if document.application_id != application.id:
         raise NotFound(N_("not found"))
     db.session.delete(document)
-    db.session.commit()
 
 
 def conditions(application: CenterApplication) -> list[tuple[str, ApplicationCondition | None]]:
@@ -293,6 +297,7 @@ def ban_refusal(application: CenterApplication) -> DomainError | None:
     return lc.ban_refusal(credit_entries(), application.org_id, application.legal_representative, clock.today())
 
 
+@use_case
 def submit(by: User, application: CenterApplication) -> None:
     """Refused for an organisation (or legal representative) under a ban, outside the window's
     dates, working days and hours (Beijing time), or while a condition or material is missing."""
@@ -307,9 +312,9 @@ def submit(by: User, application: CenterApplication) -> None:
     application.status = lc.check_transition(application.status, ApplicationStatus.SUBMITTED)
     application.submitted_at = clock.utc_naive(clock.now())
     audit.record(by, "application.submitted", "center_application", application.id)
-    db.session.commit()
 
 
+@use_case
 def withdraw(by: User, application: CenterApplication) -> None:
     require_view(by, application)
     if not is_applicant(by, application):
@@ -318,12 +323,12 @@ def withdraw(by: User, application: CenterApplication) -> None:
         raise DomainError(N_("this application has already been decided"))
     application.status = ApplicationStatus.WITHDRAWN
     audit.record(by, "application.withdrawn", "center_application", application.id)
-    db.session.commit()
 
 
 # ---- review ---------------------------------------------------------------------------------
 
 
+@use_case
 def assign_expert(by: User, application: CenterApplication, expert: User) -> ExpertAssignment:
     _require_bureau(by)
     require_view(by, application)
@@ -339,7 +344,7 @@ def assign_expert(by: User, application: CenterApplication, expert: User) -> Exp
     db.session.add(assignment)
     db.session.flush()
     audit.record(by, "application.expert_assigned", "center_application", application.id, expert_id=expert.id)
-    db.session.commit()
+    db.session.flush()
     return assignment
 
 
@@ -347,6 +352,7 @@ def criteria_of(application: CenterApplication) -> list[rules.Criterion]:
     return [rules.Criterion(c.id, c.max_score, c.weight) for c in application.window.criteria]
 
 
+@use_case
 def score(by: User, application: CenterApplication, scores: dict[int, int | None],
           comments: dict[int, str] | None = None) -> ExpertAssignment:
     """The assigned expert scores every criterion; they may revise until the bureau decides."""
@@ -371,7 +377,7 @@ def score(by: User, application: CenterApplication, scores: dict[int, int | None
     assignment.submitted_at = utcnow()
     audit.record(by, "application.scored", "center_application", application.id,
                  total=rules.expert_total(dict(scores), criteria))
-    db.session.commit()
+    db.session.flush()
     return assignment
 
 
@@ -425,6 +431,7 @@ def approval_refusal(application: CenterApplication) -> DomainError | None:
     return lc.approval_refusal(approval_facts(application))
 
 
+@use_case
 def approve(by: User, application: CenterApplication, data: Approval) -> Center:
     """Only after a passed first review and due diligence, and a public notice that has ended
     with every objection answered and none upheld."""
@@ -470,10 +477,11 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
     application.decision_note = (data.note or "").strip()
     db.session.flush()
     audit.record(by, "application.approved", "center_application", application.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return center
 
 
+@use_case
 def reject(by: User, application: CenterApplication, note: str) -> None:
     """At any step before approval (a failed review, due diligence or an upheld objection)."""
     _require_bureau(by)
@@ -485,7 +493,6 @@ def reject(by: User, application: CenterApplication, note: str) -> None:
     application.status = ApplicationStatus.REJECTED
     application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, note.strip()
     audit.record(by, "application.rejected", "center_application", application.id)
-    db.session.commit()
 
 
 # ---- task book and exit monitor ------------------------------------------------------------
@@ -495,6 +502,7 @@ def task_book(center: Center) -> TaskBook | None:
     return db.session.scalar(sa.select(TaskBook).where(TaskBook.center_id == center.id))
 
 
+@use_case
 def record_task_book(by: User, center: Center, *, signed_on: date, custodian: str = "",
                      equity_fen: int | None = None) -> TaskBook:
     """For centers set up before the platform ran applications: the bureau records the task book."""
@@ -508,10 +516,11 @@ def record_task_book(by: User, center: Center, *, signed_on: date, custodian: st
     db.session.add(book)
     db.session.flush()
     audit.record(by, "program.task_book_recorded", "task_book", book.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return book
 
 
+@use_case
 def record_equity_agreement(by: User, book: TaskBook, signed_on: date) -> None:
     _require_bureau(by)
     if signed_on is None:
@@ -522,7 +531,6 @@ def record_equity_agreement(by: User, book: TaskBook, signed_on: date) -> None:
         raise DomainError(N_("the date is in the future"), field="signed_on")
     book.equity_agreement_signed_on = signed_on
     audit.record(by, "program.equity_agreement", "task_book", book.id, signed_on=signed_on.isoformat())
-    db.session.commit()
 
 
 def exit_warnings(center: Center, today: date | None = None) -> list[rules.ExitWarning]:
@@ -542,6 +550,7 @@ def exit_warnings(center: Center, today: date | None = None) -> list[rules.ExitW
     return warnings
 
 
+@use_case
 def open_exit_case(by: User, center: Center, *, reason: str, note: str, opened_on: date | None = None) -> ExitCase:
     _require_bureau(by)
     if not (note or "").strip():
@@ -551,17 +560,17 @@ def open_exit_case(by: User, center: Center, *, reason: str, note: str, opened_o
     db.session.add(case)
     db.session.flush()
     audit.record(by, "program.exit_case_opened", "exit_case", case.id, center_id=center.id, reason=case.reason.value)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
+@use_case
 def close_exit_case(by: User, case: ExitCase, note: str) -> None:
     _require_bureau(by)
     if case.closed_on is not None:
         raise DomainError(N_("the case is already closed"))
     case.closed_on, case.closure_note = clock.today(), (note or "").strip()
     audit.record(by, "program.exit_case_closed", "exit_case", case.id)
-    db.session.commit()
 
 
 def exit_cases(center: Center) -> list[ExitCase]:

@@ -41,6 +41,7 @@ from . import audit, clock
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .program import is_bureau, is_member, patents_by_numbers
+from .transaction import use_case
 
 
 def _require_member(by: User, center: Center) -> None:
@@ -80,6 +81,7 @@ def visible_requests(user: User, center: Center, model):
 # ---- financing and insurance ---------------------------------------------------------------
 
 
+@use_case
 def request_financing(by: User, center: Center, *, kind: str, amount_fen: int | None, patents: str,
                       description: str) -> FinancingRequest:
     _require_member(by, center)
@@ -93,10 +95,11 @@ def request_financing(by: User, center: Center, *, kind: str, amount_fen: int | 
     db.session.add(item)
     db.session.flush()
     audit.record(by, "service.financing_requested", "financing_request", item.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
+@use_case
 def add_offer(by: User, item: FinancingRequest, *, provider_name: str, provider_kind: str, amount_fen: int | None,
               terms: str) -> FinancingOffer:
     """The center brings a bank's, insurer's or investor's offer to the member."""
@@ -112,10 +115,11 @@ def add_offer(by: User, item: FinancingRequest, *, provider_name: str, provider_
     db.session.add(offer)
     db.session.flush()
     audit.record(by, "service.offer_added", "financing_offer", offer.id, request_id=item.id)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
+@use_case
 def decide_offer(by: User, offer: FinancingOffer, accept: bool) -> None:
     """The member accepts one offer (the request is matched, the others declined) or declines it."""
     item = offer.request
@@ -132,9 +136,9 @@ def decide_offer(by: User, offer: FinancingOffer, accept: bool) -> None:
             if other is not offer and other.status == OfferStatus.PROPOSED:
                 other.status, other.decided_at = OfferStatus.DECLINED, now
     audit.record(by, "service.offer_decided", "financing_offer", offer.id, accepted=accept)
-    db.session.commit()
 
 
+@use_case
 def close_financing(by: User, item: FinancingRequest, *, withdraw: bool) -> None:
     require_view_request(by, item)
     if withdraw:
@@ -150,12 +154,12 @@ def close_financing(by: User, item: FinancingRequest, *, withdraw: bool) -> None
             raise DomainError(N_("the request is already closed"))
         item.status = RequestStatus.CLOSED
     audit.record(by, "service.financing_closed", "financing_request", item.id, status=item.status.value)
-    db.session.commit()
 
 
 # ---- early-warning watches -----------------------------------------------------------------
 
 
+@use_case
 def create_watch(by: User, center: Center, *, name: str, ipc_codes: str, competitors: str) -> WarningWatch:
     _require_member(by, center)
     codes, names = rules.parse_watch(ipc_codes, competitors)
@@ -166,7 +170,7 @@ def create_watch(by: User, center: Center, *, name: str, ipc_codes: str, competi
     db.session.add(watch)
     db.session.flush()
     audit.record(by, "service.watch_created", "warning_watch", watch.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return watch
 
 
@@ -214,26 +218,27 @@ def my_watches(user: User) -> list[tuple[WarningWatch, int]]:
     return [(w, new_hit_count(w)) for w in watches]
 
 
+@use_case
 def mark_seen(by: User, watch: WarningWatch) -> None:
     require_view_request(by, watch)
     if by.org_id != watch.org_id:
         raise Forbidden(N_("only the watching organisation marks its alerts as seen"))
     watch.last_seen_at = clock.utc_naive(clock.now())
-    db.session.commit()
 
 
+@use_case
 def stop_watch(by: User, watch: WarningWatch) -> None:
     require_view_request(by, watch)
     if not _own(by, watch):
         raise Forbidden(N_("only the watching organisation may stop its watch"))
     watch.active = False
     audit.record(by, "service.watch_stopped", "warning_watch", watch.id)
-    db.session.commit()
 
 
 # ---- dispute consultations -----------------------------------------------------------------
 
 
+@use_case
 def request_consultation(by: User, center: Center, *, kind: str, subject: str, counterparty: str,
                          description: str) -> DisputeRequest:
     _require_member(by, center)
@@ -245,10 +250,11 @@ def request_consultation(by: User, center: Center, *, kind: str, subject: str, c
     db.session.add(item)
     db.session.flush()
     audit.record(by, "service.dispute_requested", "dispute_request", item.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
+@use_case
 def answer_consultation(by: User, item: DisputeRequest, answer: str) -> None:
     require_view_request(by, item)
     _require_staff(by, item.center)
@@ -259,9 +265,9 @@ def answer_consultation(by: User, item: DisputeRequest, answer: str) -> None:
     item.answer, item.status = answer.strip(), DisputeStatus.ANSWERED
     item.answered_by_id, item.answered_at = by.id, utcnow()
     audit.record(by, "service.dispute_answered", "dispute_request", item.id)
-    db.session.commit()
 
 
+@use_case
 def close_consultation(by: User, item: DisputeRequest) -> None:
     require_view_request(by, item)
     if not (_own(by, item) or is_center_staff(by, item.center)):
@@ -269,12 +275,12 @@ def close_consultation(by: User, item: DisputeRequest) -> None:
     if item.status == DisputeStatus.CLOSED:
         raise DomainError(N_("the consultation is closed"))
     item.status = DisputeStatus.CLOSED
-    db.session.commit()
 
 
 # ---- training and events -------------------------------------------------------------------
 
 
+@use_case
 def create_event(by: User, center: Center, *, title: str, kind: str, starts_at: datetime, location: str,
                  capacity: int | None, description: str) -> TrainingEvent:
     """``starts_at`` is Beijing wall-clock time as typed; it is stored in UTC."""
@@ -290,7 +296,7 @@ def create_event(by: User, center: Center, *, title: str, kind: str, starts_at: 
     db.session.add(event)
     db.session.flush()
     audit.record(by, "service.event_created", "training_event", event.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return event
 
 
@@ -300,6 +306,7 @@ def signup_of(event: TrainingEvent, user: User | None) -> EventSignup | None:
     return next((s for s in event.signups if s.user_id == user.id), None)
 
 
+@use_case
 def sign_up(by: User, event: TrainingEvent) -> EventSignup:
     if by.org.kind == OrgKind.BUREAU:
         raise Forbidden(N_("the bureau does not sign up for events"))
@@ -313,10 +320,11 @@ def sign_up(by: User, event: TrainingEvent) -> EventSignup:
         raise DomainError(N_("the event is full"))
     signup = EventSignup(event=event, user_id=by.id, org_id=by.org_id)
     db.session.add(signup)
-    db.session.commit()
+    db.session.flush()
     return signup
 
 
+@use_case
 def cancel_signup(by: User, event: TrainingEvent) -> None:
     signup = signup_of(event, by)
     if signup is None:
@@ -324,16 +332,15 @@ def cancel_signup(by: User, event: TrainingEvent) -> None:
     if event.starts_at <= clock.utc_naive(clock.now()):
         raise DomainError(N_("the event has started; sign-up is closed"))
     db.session.delete(signup)
-    db.session.commit()
 
 
+@use_case
 def cancel_event(by: User, event: TrainingEvent) -> None:
     _require_staff(by, event.center)
     if event.cancelled:
         raise DomainError(N_("the event was cancelled"))
     event.cancelled = True
     audit.record(by, "service.event_cancelled", "training_event", event.id)
-    db.session.commit()
 
 
 def service_counts(center: Center) -> dict[str, int]:

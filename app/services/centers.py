@@ -11,26 +11,15 @@ from ..extensions import db
 from ..models import AllianceMembership, Center, CenterTarget, Industry, MembershipStatus, Organisation, OrgKind, Role, User
 from ..models._types import utcnow
 from . import audit
-from .permissions import Forbidden
-
-
-def is_center_staff(user: User | None, center: Center) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role == Role.PLATFORM_ADMIN:
-        return True
-    return user.org_id == center.org_id and user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN)
-
-
-def require_center_staff(user: User, center: Center) -> None:
-    if not is_center_staff(user, center):
-        raise Forbidden(N_("only this center's staff may do this"))
+from .permissions import Forbidden, is_center_staff, require_center_staff  # noqa: F401  (callers read them here)
+from .transaction import use_case
 
 
 def can_create_centers(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role in (Role.PLATFORM_ADMIN, Role.BUREAU_STAFF))
 
 
+@use_case
 def create_center(by: User, *, org: Organisation, name: str, industry: str, approval_date: date | None,
                   description: str = "", founders: list[Organisation] = (), commit: bool = True) -> Center:
     if not can_create_centers(by):
@@ -52,6 +41,7 @@ def create_center(by: User, *, org: Organisation, name: str, industry: str, appr
     return center
 
 
+@use_case
 def set_targets(by: User, center: Center, targets: list[int]) -> None:
     """Set yearly targets; a center may raise them but never go below the notice's rule."""
     require_center_staff(by, center)
@@ -68,9 +58,9 @@ def set_targets(by: User, center: Center, targets: list[int]) -> None:
         else:
             center.targets.append(CenterTarget(year=year, target=value))
     audit.record(by, "center.targets_set", "center", center.id, targets=list(targets))
-    db.session.commit()
 
 
+@use_case
 def request_membership(by: User, center: Center, message: str = "") -> AllianceMembership:
     if not by.can_manage_org:
         raise Forbidden(N_("only organisation administrators may apply to join an alliance"))
@@ -91,10 +81,11 @@ def request_membership(by: User, center: Center, message: str = "") -> AllianceM
     membership.requested_at = utcnow()
     membership.decided_at = None
     membership.decided_by_id = None
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
+@use_case
 def decide_membership(by: User, membership: AllianceMembership, approve: bool) -> None:
     require_center_staff(by, membership.center)
     if membership.status != MembershipStatus.PENDING:
@@ -102,9 +93,9 @@ def decide_membership(by: User, membership: AllianceMembership, approve: bool) -
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_at = utcnow()
     membership.decided_by_id = by.id
-    db.session.commit()
 
 
+@use_case
 def leave_alliance(by: User, membership: AllianceMembership) -> None:
     if not (by.can_manage_org and by.org_id == membership.org_id) and not is_center_staff(by, membership.center):
         raise Forbidden(N_("you may not end this membership"))
@@ -113,7 +104,6 @@ def leave_alliance(by: User, membership: AllianceMembership) -> None:
     membership.status = MembershipStatus.LEFT
     membership.decided_at = utcnow()
     membership.decided_by_id = by.id
-    db.session.commit()
 
 
 def member_centers(org_id: int) -> list[Center]:

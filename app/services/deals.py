@@ -8,7 +8,6 @@ idempotency key: the same key returns the first result, the same key with anothe
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -49,12 +48,10 @@ from . import audit, clock
 from . import targets as target_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
+from .transaction import IdempotencyConflict  # noqa: F401  (callers catch it from here)
+from .transaction import remember, replay, request_hash, transaction, use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
-
-
-class IdempotencyConflict(DomainError):
-    """The idempotency key was used before for a different request (HTTP 422)."""
 
 
 # ---- who may see and do what -------------------------------------------------------------
@@ -161,6 +158,7 @@ def _recordal_clash(number: str, deal_id: int | None = None) -> DuplicateDeal | 
                          seller=other.seller_name, buyer=other.buyer_name)
 
 
+@use_case
 def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int, payment_terms: str = "") -> Deal:
     """A buyer organisation opens a draft deal on a published listing."""
     if by.role not in PARTY_ROLES:
@@ -206,23 +204,52 @@ def draft_deal(by: User, listing: Listing, buyer_org: Organisation, *, kind: str
     return deal
 
 
+def _assign_refusal(by: User, deal: Deal, center: Center, party_centers: list[Center]) -> Exception | None:
+    """Why this user may not take the deal into this center's count (None: they may). The one rule
+    behind both the deal page's form and ``assign_center``."""
+    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
+        return Forbidden(N_("only the center's staff may take a deal into its count"))
+    if by.role != Role.PLATFORM_ADMIN and center not in party_centers:
+        return Forbidden(N_("neither party is a member of this center's alliance"))
+    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
+        return DealTransitionError(N_("a completed deal stays with its center"))
+    if deal.center_id is not None and by.role != Role.PLATFORM_ADMIN and deal.center_id != center.id:
+        return Forbidden(N_("the deal already counts for another center; only the bureau reassigns it"))
+    return None
+
+
+def assignable_centers(by: User, deal: Deal) -> list[Center]:
+    """The centers this user may take the deal into, by id (empty: the page shows no form)."""
+    if not can_view(by, deal):
+        return []
+    party_centers = _party_centers(deal)
+    candidates = db.session.scalars(sa.select(Center).order_by(Center.id)) if by.role == Role.PLATFORM_ADMIN \
+        else party_centers
+    return [c for c in candidates if _assign_refusal(by, deal, c, party_centers) is None]
+
+
+@use_case
 def assign_center(by: User, deal: Deal, center: Center) -> None:
     """A center's staff take an open deal the rule found no center for into their count."""
     require_view(by, deal)
-    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
-        raise Forbidden(N_("only the center's staff may take a deal into its count"))
-    if by.role != Role.PLATFORM_ADMIN and center not in _party_centers(deal):
-        raise Forbidden(N_("neither party is a member of this center's alliance"))
-    if deal.status in (DealStatus.COMPLETED, DealStatus.REVERSED):
-        raise DealTransitionError(N_("a completed deal stays with its center"))
-    if deal.center_id is not None and by.role != Role.PLATFORM_ADMIN and deal.center_id != center.id:
-        raise Forbidden(N_("the deal already counts for another center; only the bureau reassigns it"))
+    refusal = _assign_refusal(by, deal, center, _party_centers(deal))
+    if refusal is not None:
+        raise refusal
     deal.center = center
     deal.center_reason = attribution_rules.AttributionReason.ASSIGNED.value
     audit.record(by, "deal.center_assigned", "deal", deal.id, center_id=center.id)
-    db.session.commit()
 
 
+@use_case
+def attach_contract(by: User, deal: Deal, stored: str, original: str) -> None:
+    """A party files the signed contract with the deal (a new file replaces the old)."""
+    if not deal.is_party(by.org_id):
+        raise Forbidden(N_("you may not do this on this deal"))
+    deal.contract_file, deal.contract_filename = stored, original
+    audit.record(by, "deal.contract_uploaded", "deal", deal.id, filename=original)
+
+
+@use_case
 def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
     """The bureau moves a deal to another center, completed or not: its count moves with it, in
     the new center's project year of the completion date. Audited with the reason."""
@@ -248,7 +275,7 @@ def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
     deal.center_reason = attribution_rules.AttributionReason.BUREAU.value
     audit.record(by, "deal.center_reassigned", "deal", deal.id, center_id=center.id, previous_center_id=previous,
                  events_moved=moved, note=note.strip()[:500])
-    db.session.commit()
+    db.session.flush()
     return moved
 
 
@@ -262,53 +289,35 @@ def _lock(deal_id: int) -> Deal:
     return deal
 
 
-def _hash(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def _run(by: User, deal_id: int, action: DealAction, body: dict, key: str | None, work) -> dict:
     """Lock the deal, check the action, do the work, commit once; replay by idempotency key."""
     scope = f"deal:{deal_id}:{action.value}"
-    request_hash = _hash({"scope": scope, **body})
+    hashed = request_hash({"scope": scope, **body})
     if key:
         key = key.strip()[:100]
-        previous = _replay(key, request_hash)
+        previous = replay(key, hashed)
         if previous is not None:
             return previous
     try:
-        deal = _lock(deal_id)
-        _require(by, deal, action)
-        result = work(deal)
-        result.setdefault("deal_id", deal.id)
-        result["status"] = deal.status.value
-        if key:
-            db.session.add(IdempotencyRecord(key=key, scope=scope, request_hash=request_hash, response=result,
-                                             user_id=by.id))
-        db.session.commit()
+        with transaction():
+            deal = _lock(deal_id)
+            _require(by, deal, action)
+            result = work(deal)
+            result.setdefault("deal_id", deal.id)
+            result["status"] = deal.status.value
+            if key:
+                remember(key, scope, hashed, result, by.id)
     except (IntegrityError, StaleDataError):
-        db.session.rollback()
         if key:  # the same request raced us and won: answer as it did
-            previous = _replay(key, request_hash)
+            previous = replay(key, hashed)
             if previous is not None:
                 return previous
         clash = _recordal_clash(body.get("recordal_number") or "", deal_id)
         if clash is not None:  # another deal took the number at the same moment
             raise clash from None
         raise DealTransitionError(N_("the deal was changed at the same moment; reload and try again"))
-    except Exception:
-        db.session.rollback()
-        raise
     audit.log_line(f"deal.{action.value}", deal_id=deal_id, user_id=by.id, status=result["status"])
     return result
-
-
-def _replay(key: str, request_hash: str) -> dict | None:
-    record = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
-    if record is None:
-        return None
-    if record.request_hash != request_hash:
-        raise IdempotencyConflict(N_("this idempotency key was already used for a different request"))
-    return dict(record.response)
 
 
 def _provider() -> escrow.MockEscrowProvider:
@@ -643,6 +652,7 @@ def _offline_clash(key: str) -> DuplicateDeal | None:
                             "a deal counts once"), deal=other.id, day=other.completed_on.isoformat())
 
 
+@use_case
 def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | None = None,
                    commit: bool = True) -> Deal:
     """Center staff record a deal closed outside the platform; it counts the same way, once, and

@@ -16,6 +16,7 @@ from ..models._types import utcnow
 from . import audit
 from .centers import is_center_staff
 from .permissions import Forbidden
+from .transaction import use_case
 
 BATCH = 5000
 
@@ -28,6 +29,7 @@ def weights_for(industry: str | None) -> dict:
     return valuation.DEFAULT_WEIGHTS
 
 
+@use_case
 def set_weights(by: User, center: Center, weights: dict) -> None:
     if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
         raise Forbidden(N_("only the center's staff set its grading weights"))
@@ -38,7 +40,6 @@ def set_weights(by: User, center: Center, weights: dict) -> None:
         db.session.add(row)
     row.weights, row.updated_by_id = weights, by.id
     audit.record(by, "grading.weights", "center", center.id, weights=weights)
-    db.session.commit()
 
 
 def _facts(ids: list[int]) -> dict[int, valuation.PatentFacts]:

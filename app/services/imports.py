@@ -47,6 +47,7 @@ from ..models import (
 from ..models._types import utcnow
 from .centers import is_center_staff
 from .permissions import Forbidden
+from .transaction import use_case
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +224,14 @@ def import_dir() -> Path:
     folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@use_case
+def create_local_job(kind: str, path: Path, industry: str | None) -> ImportJob:
+    """An import of a file already on the server (the command line), queued as the uploads are."""
+    job = ImportJob(kind=ImportKind(kind), filename=path.name, stored_path=str(path), industry=industry)
+    db.session.add(job)
+    return job
 
 
 def create_job(by: User, kind: str, upload: FileStorage, center: Center | None) -> ImportJob:

@@ -51,6 +51,7 @@ from .applications import _require_bureau, assignment_of, require_view, results,
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .program import first_business_on, is_bureau
+from .transaction import use_case
 
 
 def utcnow() -> datetime:
@@ -72,6 +73,7 @@ def _move(application: CenterApplication, target: ApplicationStatus) -> None:
 # ---- application conditions ----------------------------------------------------------------
 
 
+@use_case
 def set_condition(by: User, application: CenterApplication, key: str, statement: str,
                   stored_name: str = "", filename: str = "") -> ApplicationCondition:
     """The applicant states how it meets a condition and attaches proof (a new file replaces the old)."""
@@ -92,7 +94,7 @@ def set_condition(by: User, application: CenterApplication, key: str, statement:
     db.session.flush()
     audit.record(by, "application.condition_set", "center_application", application.id, key=key,
                  evidence=bool(row.stored_name))
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -115,6 +117,7 @@ def _in_first_review(by: User, application: CenterApplication) -> None:
         raise DomainError(N_("the first review of this application is over"))
 
 
+@use_case
 def schedule_defence(by: User, application: CenterApplication, at_local: datetime | None, place: str) -> DefenceSession:
     """The bureau schedules (or moves) the oral defence; ``at_local`` is Beijing wall-clock time."""
     _in_first_review(by, application)
@@ -131,10 +134,11 @@ def schedule_defence(by: User, application: CenterApplication, at_local: datetim
     db.session.flush()
     audit.record(by, "application.defence_scheduled", "center_application", application.id,
                  at=session.scheduled_at.isoformat(), place=session.place)
-    db.session.commit()
+    db.session.flush()
     return session
 
 
+@use_case
 def record_attendance(by: User, application: CenterApplication, attendance: str) -> None:
     _in_first_review(by, application)
     session = defence(application)
@@ -145,9 +149,9 @@ def record_attendance(by: User, application: CenterApplication, attendance: str)
     session.attendance = _text(attendance, "attendance", 5000)
     session.held_at = utcnow()
     audit.record(by, "application.defence_held", "center_application", application.id)
-    db.session.commit()
 
 
+@use_case
 def score_defence(by: User, application: CenterApplication, score: int | None, comment: str = "") -> DefenceScore:
     """An expert assigned to the application scores the oral defence (0–100) after it was held."""
     require_view(by, application)
@@ -167,7 +171,7 @@ def score_defence(by: User, application: CenterApplication, score: int | None, c
     row.score, row.comment, row.scored_at = score, (comment or "").strip()[:2000], utcnow()
     db.session.flush()
     audit.record(by, "application.defence_scored", "center_application", application.id, score=score)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -193,6 +197,7 @@ def window_ranking(window: ApplicationWindow) -> dict[int, tuple[FirstReview, in
     return {key: (r, ranks.get(key)) for key, r in reviews.items()}
 
 
+@use_case
 def decide_review(by: User, application: CenterApplication, passed: bool, note: str = "") -> None:
     """The bureau's list: passed goes on to due diligence; not passed is rejected with the reason."""
     _in_first_review(by, application)
@@ -207,7 +212,6 @@ def decide_review(by: User, application: CenterApplication, passed: bool, note: 
         _move(application, ApplicationStatus.REJECTED)
         application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, note
     audit.record(by, "application.review_decided", "center_application", application.id, passed=passed)
-    db.session.commit()
 
 
 # ---- due diligence and investment negotiation -----------------------------------------------
@@ -217,6 +221,7 @@ def diligence(application: CenterApplication) -> DueDiligence | None:
     return db.session.scalar(sa.select(DueDiligence).where(DueDiligence.application_id == application.id))
 
 
+@use_case
 def appoint_diligence(by: User, application: CenterApplication, firm: str, appointed_on: date | None = None) -> DueDiligence:
     _require_bureau(by)
     require_view(by, application)
@@ -227,7 +232,7 @@ def appoint_diligence(by: User, application: CenterApplication, firm: str, appoi
     db.session.add(row)
     db.session.flush()
     audit.record(by, "application.diligence_appointed", "center_application", application.id, firm=row.firm)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -242,6 +247,7 @@ def _open_diligence(by: User, application: CenterApplication) -> DueDiligence:
     return row
 
 
+@use_case
 def add_diligence_report(by: User, application: CenterApplication, stored_name: str, filename: str) -> DiligenceReport:
     row = _open_diligence(by, application)
     report = DiligenceReport(diligence_id=row.id, stored_name=stored_name, filename=filename, uploaded_by_id=by.id,
@@ -249,10 +255,11 @@ def add_diligence_report(by: User, application: CenterApplication, stored_name: 
     db.session.add(report)
     db.session.flush()
     audit.record(by, "application.diligence_report", "center_application", application.id, filename=filename)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
+@use_case
 def conclude_diligence(by: User, application: CenterApplication, findings: str, outcome: str) -> None:
     """Findings and outcome of the third party's work; a failed one rejects the application."""
     row = _open_diligence(by, application)
@@ -266,7 +273,6 @@ def conclude_diligence(by: User, application: CenterApplication, findings: str, 
         _move(application, ApplicationStatus.REJECTED)
         application.decided_at, application.decided_by_id, application.decision_note = utcnow(), by.id, row.findings
     audit.record(by, "application.diligence_concluded", "center_application", application.id, outcome=outcome)
-    db.session.commit()
 
 
 # ---- public notice (公示) ---------------------------------------------------------------------
@@ -276,6 +282,7 @@ def notice_of(application: CenterApplication) -> PublicNotice | None:
     return db.session.scalar(sa.select(PublicNotice).where(PublicNotice.application_id == application.id))
 
 
+@use_case
 def publish_notice(by: User, application: CenterApplication, published_on: date | None, working_days: int | None,
                    text: str) -> PublicNotice:
     """After a passed due diligence: on the public page for ``working_days`` statutory working days."""
@@ -297,7 +304,7 @@ def publish_notice(by: User, application: CenterApplication, published_on: date 
     db.session.flush()
     audit.record(by, "application.notice_published", "public_notice", notice.id, application_id=application.id,
                  ends_on=end.day.isoformat(), fallback=end.fallback)
-    db.session.commit()
+    db.session.flush()
     return notice
 
 
@@ -313,6 +320,7 @@ def require_public_notice(notice: PublicNotice | None) -> PublicNotice:
     return notice
 
 
+@use_case
 def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> NoticeObjection:
     """Anyone may object while the notice is open; the objector names themselves and a contact."""
     require_public_notice(notice)
@@ -325,10 +333,11 @@ def file_objection(notice: PublicNotice, name: str, contact: str, text: str) -> 
     audit.record(None, "application.objection_received", "public_notice", notice.id, objection_id=row.id)
     _notify_orgs(_bureau_orgs(), "objection", N_("An objection was received on the public notice of “%(name)s”."),
                  {"name": notice.application.proposed_name}, f"/program/applications/{notice.application_id}")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
+@use_case
 def answer_objection(by: User, objection: NoticeObjection, answer: str, upheld: bool) -> None:
     _require_bureau(by)
     if objection.answered_at is not None:
@@ -336,12 +345,12 @@ def answer_objection(by: User, objection: NoticeObjection, answer: str, upheld: 
     objection.answer, objection.upheld = _text(answer, "answer", 10000), bool(upheld)
     objection.answered_at, objection.answered_by_id = utcnow(), by.id
     audit.record(by, "application.objection_answered", "notice_objection", objection.id, upheld=objection.upheld)
-    db.session.commit()
 
 
 # ---- false material and the credit file ------------------------------------------------------
 
 
+@use_case
 def record_false_material(by: User, application: CenterApplication, note: str) -> CreditRecord:
     """False material found at any stage: the application is disqualified and the organisation's credit file keeps it."""
     _require_bureau(by)
@@ -355,7 +364,7 @@ def record_false_material(by: User, application: CenterApplication, note: str) -
     db.session.add(row)
     db.session.flush()
     audit.record(by, "application.false_material", "center_application", application.id, credit_record_id=row.id)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -458,6 +467,7 @@ def equity_total(center: Center) -> int:
     return int(total or 0)  # PostgreSQL sums a BIGINT as NUMERIC
 
 
+@use_case
 def record_injection(by: User, center: Center, amount_fen: int | None, on: date | None, note: str = "") -> EquityInjection:
     """The custodian named on the task book records money injected into the center company as equity."""
     if not is_custodian(by, center):
@@ -476,7 +486,7 @@ def record_injection(by: User, center: Center, amount_fen: int | None, on: date 
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.equity_injected", "equity_injection", row.id, center_id=center.id, amount_fen=amount_fen)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -488,6 +498,7 @@ def fund_reports(center: Center) -> list[FundUseReport]:
                                    .order_by(FundUseReport.year)))
 
 
+@use_case
 def file_fund_report(by: User, center: Center, year: int | None, used_fen: int | None, summary: str,
                      stored_name: str = "", filename: str = "") -> FundUseReport:
     """The center's staff file the yearly report on the use of the equity funds."""
@@ -510,10 +521,11 @@ def file_fund_report(by: User, center: Center, year: int | None, used_fen: int |
     audit.record(by, "center.fund_report_filed", "fund_use_report", row.id, center_id=center.id, year=year)
     _notify_orgs(_bureau_orgs(), "fund_report", N_("%(center)s filed its fund-use report on project year %(year)s."),
                  {"center": center.name, "year": year}, f"/program/centers/{center.id}/lifecycle")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
+@use_case
 def review_fund_report(by: User, report: FundUseReport, misuse: bool, note: str) -> None:
     """The bureau accepts the report, or finds misuse: the project is terminated, the equity withdrawn,
     and the center company and its shareholders go on the serious-dishonesty list with a three-year ban."""
@@ -524,7 +536,6 @@ def review_fund_report(by: User, report: FundUseReport, misuse: bool, note: str)
     audit.record(by, "center.fund_report_reviewed", "fund_use_report", report.id, status=new.value)
     if misuse:
         _terminate(by, db.session.get(Center, report.center_id), report, note)
-    db.session.commit()
 
 
 def _terminate(by: User, center: Center, report: FundUseReport, note: str) -> None:
@@ -562,6 +573,7 @@ def acceptance_documents(center: Center) -> list[AcceptanceDocument]:
                                    .order_by(AcceptanceDocument.id)))
 
 
+@use_case
 def add_acceptance_document(by: User, center: Center, kind: str, stored_name: str, filename: str) -> AcceptanceDocument:
     if not is_center_staff(by, center):
         raise Forbidden(N_("only this center's staff may do this"))
@@ -574,10 +586,11 @@ def add_acceptance_document(by: User, center: Center, kind: str, stored_name: st
     db.session.add(row)
     db.session.flush()
     audit.record(by, "center.acceptance_document", "acceptance_document", row.id, center_id=center.id, kind=kind)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
+@use_case
 def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
     if not is_center_staff(by, center):
         raise Forbidden(N_("only this center's staff may do this"))
@@ -595,10 +608,11 @@ def submit_acceptance(by: User, center: Center, summary: str) -> Acceptance:
     audit.record(by, "center.acceptance_submitted", "acceptance", row.id, center_id=center.id)
     _notify_orgs(_bureau_orgs(), "acceptance", N_("%(center)s submitted its acceptance materials."),
                  {"center": center.name}, f"/program/centers/{center.id}/lifecycle")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
+@use_case
 def assign_acceptance_expert(by: User, acc: Acceptance, expert: User | None) -> AcceptanceReview:
     _require_bureau(by)
     if acc.status != lc.AcceptanceStatus.SUBMITTED:
@@ -616,7 +630,7 @@ def assign_acceptance_expert(by: User, acc: Acceptance, expert: User | None) -> 
     audit.record(by, "center.acceptance_expert", "acceptance", acc.id, expert_id=expert.id)
     _notify_orgs([expert.org_id], "acceptance_review", N_("You are asked to score the final acceptance of %(center)s."),
                  {"center": center.name}, f"/program/acceptances/{acc.id}")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -632,6 +646,7 @@ def require_view_acceptance(user: User | None, acc: Acceptance | None) -> Accept
     return acc
 
 
+@use_case
 def score_acceptance(by: User, acc: Acceptance, score: int | None, comment: str = "") -> AcceptanceReview:
     review = acceptance_review_of(acc, by)
     if review is None:
@@ -641,7 +656,7 @@ def score_acceptance(by: User, acc: Acceptance, score: int | None, comment: str 
     lc.check_score_100(score)
     review.score, review.comment, review.scored_at = score, (comment or "").strip()[:5000], utcnow()
     audit.record(by, "center.acceptance_scored", "acceptance", acc.id, score=score)
-    db.session.commit()
+    db.session.flush()
     return review
 
 
@@ -649,6 +664,7 @@ def acceptance_result(acc: Acceptance) -> rules.Aggregate:
     return rules.aggregate([float(r.score) if r.score is not None else None for r in acc.reviews])
 
 
+@use_case
 def decide_acceptance(by: User, acc: Acceptance, passed: bool, note: str) -> None:
     _require_bureau(by)
     lc.check_acceptance_decision(acc.status, len(acc.reviews), sum(1 for r in acc.reviews if r.score is not None))
@@ -659,7 +675,6 @@ def decide_acceptance(by: User, acc: Acceptance, passed: bool, note: str) -> Non
                  score=acceptance_result(acc).score)
     _notify_orgs([acc.center.org_id], "acceptance_decided", N_("The bureau recorded the acceptance of %(center)s."),
                  {"center": acc.center.name}, f"/program/centers/{acc.center_id}/lifecycle")
-    db.session.commit()
 
 
 # ---- notifications for deadlines ------------------------------------------------------------

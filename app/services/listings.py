@@ -15,6 +15,7 @@ from ..models import Industry, Listing, Need, Notification, Patent, Role, User
 from ..models._types import utcnow
 from . import audit
 from .permissions import Forbidden, require_edit
+from .transaction import use_case
 
 DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
 
@@ -94,6 +95,7 @@ def _apply_listing(listing: Listing, data: ListingData, patents: list[Patent]) -
     listing.patents = patents
 
 
+@use_case
 def create_listing(by: User, data: ListingData, *, publish: bool = False) -> Listing:
     _require_member(by)
     patents = _check_listing(by, data)
@@ -103,7 +105,7 @@ def create_listing(by: User, data: ListingData, *, publish: bool = False) -> Lis
     if publish:
         db.session.flush()
         _publish_or_submit(by, listing)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -132,6 +134,7 @@ def awaiting_approval(org_id: int) -> list[Listing]:
         .order_by(Listing.submitted_at)))
 
 
+@use_case
 def decide_approval(by: User, listing: Listing, *, approve: bool) -> None:
     """The organisation administrator publishes a member's listing, or sends it back as a draft."""
     if not (by.role == Role.ORG_ADMIN and by.org_id == listing.org_id):
@@ -148,16 +151,15 @@ def decide_approval(by: User, listing: Listing, *, approve: bool) -> None:
     db.session.add(Notification(org_id=listing.org_id, kind="listing_approval", link=f"/listings/{listing.id}",
                                 message=N_("“%(listing)s” was approved and published.") if approve
                                 else N_("“%(listing)s” was sent back as a draft."), params={"listing": listing.title}))
-    db.session.commit()
 
 
+@use_case
 def update_listing(by: User, listing: Listing, data: ListingData) -> None:
     require_edit(by, listing)
     if listing.status not in EDITABLE:
         raise TransitionError(N_("a listing in state {status} cannot be edited"), status=listing.status.value)
     patents = _check_listing(by, data)
     _apply_listing(listing, data, patents)
-    db.session.commit()
 
 
 def _check_need(data: NeedData) -> list[str]:
@@ -189,6 +191,7 @@ def _apply_need(need: Need, data: NeedData, codes: list[str]) -> None:
     need.min_trl = data.min_trl if data.min_trl in range(1, 10) else None
 
 
+@use_case
 def create_need(by: User, data: NeedData, *, publish: bool = False, today: date | None = None) -> Need:
     _require_member(by)
     codes = _check_need(data)
@@ -200,17 +203,17 @@ def create_need(by: User, data: NeedData, *, publish: bool = False, today: date 
         need.status = PublicationStatus.PUBLISHED
         need.published_at = utcnow()
     db.session.add(need)
-    db.session.commit()
+    db.session.flush()
     return need
 
 
+@use_case
 def update_need(by: User, need: Need, data: NeedData) -> None:
     require_edit(by, need)
     if need.status not in EDITABLE:
         raise TransitionError(N_("a need in state {status} cannot be edited"), status=need.status.value)
     codes = _check_need(data)
     _apply_need(need, data, codes)
-    db.session.commit()
 
 
 def _check_deadline(deadline: date | None, today: date | None) -> None:
@@ -218,6 +221,7 @@ def _check_deadline(deadline: date | None, today: date | None) -> None:
         raise DomainError(N_("the deadline has passed; set a later one before publishing"), field="deadline")
 
 
+@use_case
 def change_status(by: User, item: Listing | Need, target: str, *, today: date | None = None) -> None:
     """Publish, close, withdraw or reopen as draft."""
     require_edit(by, item)
@@ -233,4 +237,12 @@ def change_status(by: User, item: Listing | Need, target: str, *, today: date | 
             return
         item.published_at = utcnow()
     item.status = new
-    db.session.commit()
+
+
+@use_case
+def save_then_publish(by: User, item: Listing | Need, save, publish: bool) -> None:
+    """Save an edit (``save()`` writes it) and publish the draft when asked, in one transaction: a
+    refused publication keeps nothing of the edit either."""
+    save()
+    if publish and item.status == PublicationStatus.DRAFT:
+        change_status(by, item, PublicationStatus.PUBLISHED)

@@ -17,7 +17,6 @@ from collections import Counter
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
 from .. import jobs
@@ -43,6 +42,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import audit
 from .permissions import NotFound, is_admin, same_org
+from .transaction import use_case
 
 log = logging.getLogger(__name__)
 
@@ -364,38 +364,9 @@ def _worker(app: Flask) -> queue.Queue:
         return q
 
 
-def _collect(session, flush_context) -> None:
-    keys = session.info.setdefault("ipx_match_keys", set())
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Need) and obj.id is not None:
-            keys.add(("need", obj.id))
-        elif isinstance(obj, Listing) and obj.id is not None:
-            keys.add(("listing", obj.id))
-
-
-def _after_commit(session) -> None:
-    keys = session.info.pop("ipx_match_keys", None)
-    if keys:
-        try:
-            app = current_app._get_current_object()
-        except RuntimeError:
-            return
-        schedule_refresh(app, keys)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("ipx_match_keys", None)
-
-
 def init_app(app: Flask) -> None:
     app.config.setdefault("MATCH_REFRESH", "sync" if app.testing else "thread")
     rules.weights_from(app.config.get("MATCH_WEIGHTS"))  # a bad weight fails at start, not on a refresh
-    scoped = db.session
-    if not getattr(init_app, "_listening", False):
-        event.listen(scoped, "after_flush", _collect)
-        event.listen(scoped, "after_commit", _after_commit)
-        event.listen(scoped, "after_soft_rollback", lambda session, previous: _after_rollback(session))
-        init_app._listening = True
 
 
 # ---- reading and dismissing --------------------------------------------------------------
@@ -454,6 +425,7 @@ def dismissal_notes(listing: Listing) -> list[str]:
         Match.listing_id == listing.id, Match.dismissed_at.is_not(None), Match.dismiss_note != "")) if n]
 
 
+@use_case
 def dismiss(by: User, match: Match, reason: str, note: str = "") -> None:
     if not same_org(by, match.need.org_id):
         raise NotFound(N_("not found"))
@@ -466,14 +438,13 @@ def dismiss(by: User, match: Match, reason: str, note: str = "") -> None:
         raise DomainError(N_("say briefly why the offer does not fit"), field="note")
     match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = utcnow(), by.id, why, note
     audit.record(by, "match.dismissed", "match", match.id, reason=why.value)
-    db.session.commit()
 
 
+@use_case
 def restore(by: User, match: Match) -> None:
     if not same_org(by, match.need.org_id):
         raise NotFound(N_("not found"))
     match.dismissed_at, match.dismissed_by_id, match.dismiss_reason, match.dismiss_note = None, None, None, ""
-    db.session.commit()
 
 
 def notifications_for(user: User, limit: int = 100) -> list[Notification]:
@@ -486,10 +457,10 @@ def unread_count(user: User) -> int:
         Notification.org_id == user.org_id, Notification.read_at.is_(None))) or 0
 
 
+@use_case
 def mark_all_read(user: User) -> None:
     db.session.execute(sa.update(Notification).where(Notification.org_id == user.org_id,
                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
 
 
 def send_outbox(send) -> int:

@@ -41,6 +41,7 @@ from ..models._types import utcnow
 from . import audit, deals, uploads
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound, require_edit, require_view as require_item_view
+from .transaction import use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
 MESSAGE_MAX = 5000
@@ -122,6 +123,7 @@ def _other(thread: Thread, side: str) -> int:
 # ---- opening a thread and talking ---------------------------------------------------------
 
 
+@use_case
 def start_thread(by: User, listing: Listing, *, need: Need | None = None, message: str = "") -> Thread:
     """Express interest in a published listing; the same organisation gets its existing thread back.
 
@@ -164,10 +166,11 @@ def start_thread(by: User, listing: Listing, *, need: Need | None = None, messag
         _notify(buyer_org_id, N_("%(org)s proposes its listing “%(listing)s” for your need “%(need)s”."), thread,
                 org=by.org.name, need=need.title)
     audit.record(by, "thread.opened", "thread", thread.id, listing_id=listing.id, need_id=need.id if need else None)
-    db.session.commit()
+    db.session.flush()
     return thread
 
 
+@use_case
 def post_message(by: User, thread: Thread, body: str, upload: FileStorage | None = None) -> ThreadMessage:
     """A message, with at most one attachment (PDF/PNG/JPEG judged by content, size-limited)."""
     side = _require_act(by, thread)
@@ -189,7 +192,7 @@ def post_message(by: User, thread: Thread, body: str, upload: FileStorage | None
     thread.updated_at = utcnow()
     db.session.flush()
     _notify(_other(thread, side), N_("New message about “%(listing)s”."), thread)
-    db.session.commit()
+    db.session.flush()
     return msg
 
 
@@ -208,6 +211,7 @@ def open_offer(thread: Thread) -> ThreadOffer | None:
     return next((o for o in reversed(thread.offers) if o.state == OfferState.OPEN), None)
 
 
+@use_case
 def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
     """A new version of the terms. It counters the other side's open offer, or replaces one's own."""
     side = _require_act(by, thread)
@@ -237,7 +241,7 @@ def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
     _notify(_other(thread, side), N_("New offer (version %(version)s) about “%(listing)s”."), thread, version=version)
     audit.record(by, "thread.offer", "thread", thread.id, version=version, price_fen=terms.price_fen, kind=terms.kind,
                  countered=previous.version if previous is not None else None)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
@@ -263,6 +267,7 @@ def payment_terms(offer: ThreadOffer) -> str:
                             offer.term_months, offer.thread_id, offer.version)
 
 
+@use_case
 def accept_offer(by: User, thread: Thread, offer_id: int) -> Deal:
     """Accept the other side's open offer: the thread is agreed and a draft deal opens."""
     side, offer = _decidable(by, thread, offer_id)
@@ -283,15 +288,17 @@ def accept_offer(by: User, thread: Thread, offer_id: int) -> Deal:
     return deal
 
 
+@use_case
 def decline_offer(by: User, thread: Thread, offer_id: int) -> ThreadOffer:
     side, offer = _decidable(by, thread, offer_id)
     offer.state, offer.decided_by_id, offer.decided_at = OfferState.DECLINED, by.id, utcnow()
     _notify(_other(thread, side), N_("Your offer about “%(listing)s” was declined."), thread)
     audit.record(by, "thread.offer_declined", "thread", thread.id, version=offer.version)
-    db.session.commit()
+    db.session.flush()
     return offer
 
 
+@use_case
 def close_thread(by: User, thread: Thread) -> None:
     """Either side ends an open negotiation without a deal; an open offer lapses with it."""
     side = _require_act(by, thread)
@@ -304,12 +311,12 @@ def close_thread(by: User, thread: Thread) -> None:
     thread.status = ThreadStatus.CLOSED
     _notify(_other(thread, side), N_("The negotiation about “%(listing)s” was closed."), thread)
     audit.record(by, "thread.closed", "thread", thread.id)
-    db.session.commit()
 
 
 # ---- NDA and confidential details ----------------------------------------------------------
 
 
+@use_case
 def request_nda(by: User, thread: Thread, text: str) -> None:
     """The buyer signs an NDA (its text, as agreed wording) and asks the owner to accept it."""
     side = _require_act(by, thread)
@@ -325,9 +332,9 @@ def request_nda(by: User, thread: Thread, text: str) -> None:
     thread.nda_status, thread.nda_text, thread.nda_requested_at = NdaStatus.REQUESTED, text, utcnow()
     _notify(thread.seller_org_id, N_("An NDA awaits your answer about “%(listing)s”."), thread)
     audit.record(by, "thread.nda_requested", "thread", thread.id)
-    db.session.commit()
 
 
+@use_case
 def decide_nda(by: User, thread: Thread, accept: bool) -> None:
     side = _require_act(by, thread)
     if side != "seller":
@@ -339,7 +346,6 @@ def decide_nda(by: User, thread: Thread, accept: bool) -> None:
     _notify(thread.buyer_org_id, N_("Your NDA about “%(listing)s” was accepted.") if accept
             else N_("Your NDA about “%(listing)s” was declined."), thread)
     audit.record(by, "thread.nda_accepted" if accept else "thread.nda_declined", "thread", thread.id)
-    db.session.commit()
 
 
 def confidential_text(listing: Listing) -> str:
@@ -360,6 +366,7 @@ def owner_confidential(user: User, thread: Thread) -> str | None:
     return None
 
 
+@use_case
 def reveal_confidential(by: User, thread: Thread) -> str:
     """The buyer reads the listing's confidential details under its accepted NDA; every reading is audited.
 
@@ -378,6 +385,7 @@ def reveal_confidential(by: User, thread: Thread) -> str:
     return text
 
 
+@use_case
 def set_confidential(by: User, listing: Listing, body: str) -> None:
     require_edit(by, listing)
     body = (body or "").strip()
@@ -385,4 +393,3 @@ def set_confidential(by: User, listing: Listing, body: str) -> None:
         raise DomainError(N_("at most {n} characters"), field="body", n=20000)
     listing.confidential_details = body or None
     audit.record(by, "listing.confidential_updated", "listing", listing.id)
-    db.session.commit()

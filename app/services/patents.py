@@ -13,6 +13,7 @@ from ..domain.patent_terms import LegalStatus, PatentType
 from ..extensions import db
 from ..models import Organisation, Patent, PatentApplicant, PatentIPC, Role, User
 from .permissions import Forbidden, require_edit
+from .transaction import use_case
 
 
 @dataclass
@@ -97,6 +98,7 @@ def _apply(patent: Patent, data: PatentData, number: str, codes: list[str], name
     patent.applicants = [PatentApplicant(name=n, org_id=orgs.get(n), position=i) for i, n in enumerate(names)]
 
 
+@use_case
 def create_patent(by: User, data: PatentData) -> Patent:
     """A member registers one of its own patents; its organisation must be an applicant."""
     if by.role not in (Role.MEMBER, Role.ORG_ADMIN):
@@ -107,14 +109,14 @@ def create_patent(by: User, data: PatentData) -> Patent:
     patent = Patent(owner_org_id=by.org_id)
     _apply(patent, data, number, codes, names)
     db.session.add(patent)
-    db.session.commit()
+    db.session.flush()
     return patent
 
 
+@use_case
 def update_patent(by: User, patent: Patent, data: PatentData) -> None:
     require_edit(by, patent)
     number, codes, names = validate(data, existing_id=patent.id)
     if by.org.name not in names:
         raise DomainError(N_("your organisation ({org}) must stay one of the applicants"), field="applicants", org=by.org.name)
     _apply(patent, data, number, codes, names)
-    db.session.commit()

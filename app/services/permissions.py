@@ -52,3 +52,27 @@ def require_edit(user: User | None, item) -> None:
         owner = getattr(item, "owner_org_id", None)
     if not (same_org(user, owner) and user.role in (Role.MEMBER, Role.ORG_ADMIN)):
         raise Forbidden(N_("only the owning organisation may change this"))
+
+
+# ---- centers ----------------------------------------------------------------------------------
+
+
+def is_center_staff(user: User | None, center) -> bool:
+    """The center's own people (its staff and its organisation's admins), and the platform admin."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.PLATFORM_ADMIN:
+        return True
+    return user.org_id == center.org_id and user.role in (Role.CENTER_STAFF, Role.ORG_ADMIN)
+
+
+def require_center_staff(user: User | None, center) -> None:
+    if not is_center_staff(user, center):
+        raise Forbidden(N_("only this center's staff may do this"))
+
+
+def require_center_or_bureau(user: User | None, center) -> None:
+    """Read a center's working lists: its staff, or the bureau that oversees every center."""
+    if not (is_center_staff(user, center) or (user is not None and user.is_authenticated
+                                              and user.role == Role.BUREAU_STAFF)):
+        raise Forbidden(N_("only this center's staff may do this"))

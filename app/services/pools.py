@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..domain import money, patent_numbers
@@ -15,6 +15,7 @@ from ..domain.errors import DomainError, N_
 from ..extensions import db
 from ..models import (
     Center,
+    CrossLicence,
     Deal,
     DealOrigin,
     DealPatent,
@@ -37,6 +38,7 @@ from ..models._types import utcnow
 from . import audit
 from .centers import is_center_staff
 from .permissions import Forbidden
+from .transaction import use_case
 
 GRADE_WEIGHTS = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -67,6 +69,7 @@ def membership(pool: Pool, org_id: int) -> PoolMember | None:
 # ---- set-up -------------------------------------------------------------------------------
 
 
+@use_case
 def create_pool(by: User, *, name: str, field: str, industry: str, center: Center | None) -> Pool:
     if center is not None:
         if not is_center_staff(by, center):
@@ -87,10 +90,11 @@ def create_pool(by: User, *, name: str, field: str, industry: str, center: Cente
     db.session.add(pool)
     db.session.flush()
     audit.record(by, "pool.created", "pool", pool.id, name=name)
-    db.session.commit()
+    db.session.flush()
     return pool
 
 
+@use_case
 def invite(by: User, pool: Pool, org: Organisation, fixed_share: int = 0) -> PoolMember:
     _require_manager(by, pool)
     if org.kind in (OrgKind.CENTER, OrgKind.BUREAU):
@@ -103,19 +107,20 @@ def invite(by: User, pool: Pool, org: Organisation, fixed_share: int = 0) -> Poo
         pool.members.append(member)
     member.status, member.fixed_share, member.invited_at = PoolMemberStatus.INVITED, max(0, fixed_share), utcnow()
     audit.record(by, "pool.invited", "pool", pool.id, org_id=org.id)
-    db.session.commit()
+    db.session.flush()
     return member
 
 
+@use_case
 def respond(by: User, pool: Pool, accept: bool) -> None:
     member = membership(pool, by.org_id)
     if member is None or member.status != PoolMemberStatus.INVITED or by.role != Role.ORG_ADMIN:
         raise Forbidden(N_("there is no invitation for your organisation to answer"))
     member.status = PoolMemberStatus.JOINED if accept else PoolMemberStatus.DECLINED
     member.joined_at = utcnow() if accept else None
-    db.session.commit()
 
 
+@use_case
 def leave(by: User, pool: Pool) -> None:
     member = membership(pool, by.org_id)
     if member is None or member.status != PoolMemberStatus.JOINED or by.role != Role.ORG_ADMIN:
@@ -127,9 +132,9 @@ def leave(by: User, pool: Pool) -> None:
         if pp.contributor_org_id == by.org_id and pp.withdrawn_at is None:
             pp.withdrawn_at = utcnow()
     audit.record(by, "pool.left", "pool", pool.id, org_id=by.org_id)
-    db.session.commit()
 
 
+@use_case
 def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     """A member contributes its own patents; the contributing user's consent is recorded per patent."""
     member = membership(pool, by.org_id)
@@ -156,17 +161,17 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
             pool.patents.append(PoolPatent(patent_id=p.id, contributor_org_id=by.org_id, consent_by_id=by.id))
         added += 1
     audit.record(by, "pool.contributed", "pool", pool.id, patents=[p.id for p in patents])
-    db.session.commit()
+    db.session.flush()
     return added
 
 
+@use_case
 def withdraw(by: User, pool: Pool, pool_patent: PoolPatent) -> None:
     if not (by.org_id == pool_patent.contributor_org_id and by.role in (Role.MEMBER, Role.ORG_ADMIN)) \
             and not is_manager(by, pool):
         raise Forbidden(N_("only the contributor or the pool's managers withdraw a patent"))
     pool_patent.withdrawn_at = utcnow()
     audit.record(by, "pool.withdrawn", "pool", pool.id, patent_id=pool_patent.patent_id)
-    db.session.commit()
 
 
 # ---- compliance, re-checked whenever what it depends on changes ---------------------------
@@ -244,8 +249,9 @@ def _pool_id(obj) -> int | None:
     return obj.pool_id if obj.pool_id is not None else (obj.pool.id if obj.pool is not None else None)
 
 
-@event.listens_for(Session, "before_flush")
-def _collect_changes(session, flush_context, instances) -> None:
+def note_pool_facts(session: Session) -> None:
+    """Before a flush: note the pools whose facts (a patent's status or owner, a membership, a
+    contribution) this flush changes, with the reason (a session hook, installed by ``app.events``)."""
     pending = session.info.setdefault("pool_recheck", {})
     for obj in list(session.dirty) + list(session.new):
         fields = _WATCHED.get(type(obj))
@@ -269,8 +275,8 @@ def _collect_changes(session, flush_context, instances) -> None:
                 pending.setdefault(pool_id, reason)
 
 
-@event.listens_for(Session, "before_commit")
-def _recheck_pools(session) -> None:
+def recheck_noted_pools(session: Session) -> None:
+    """Before the commit: re-check the noted pools in the same transaction (a session hook)."""
     session.flush()  # collect this transaction's last changes first
     pending = session.info.pop("pool_recheck", None)
     if not pending:
@@ -286,6 +292,7 @@ def _recheck_pools(session) -> None:
 # ---- licensing ----------------------------------------------------------------------------
 
 
+@use_case
 def publish_terms(by: User, pool: Pool, *, royalty_kind: str, royalty_fen: int, field_of_use: str,
                   term_months: int | None, split_rule: str) -> None:
     _require_manager(by, pool)
@@ -296,9 +303,9 @@ def publish_terms(by: User, pool: Pool, *, royalty_kind: str, royalty_fen: int, 
     pool.royalty_kind, pool.royalty_fen = RoyaltyKind(royalty_kind), royalty_fen
     pool.field_of_use, pool.term_months, pool.split_rule = field_of_use.strip(), term_months, SplitRule(split_rule)
     audit.record(by, "pool.terms", "pool", pool.id, royalty_fen=royalty_fen, rule=split_rule)
-    db.session.commit()
 
 
+@use_case
 def take_licence(by: User, pool: Pool, units: int = 1) -> Deal:
     """A licence from the pool is an ordinary-licence deal on its valid patents, counted for the center."""
     if by.role not in (Role.MEMBER, Role.ORG_ADMIN):
@@ -328,7 +335,7 @@ def take_licence(by: User, pool: Pool, units: int = 1) -> Deal:
     db.session.add(deal)
     db.session.flush()
     audit.record(by, "pool.licence", "deal", deal.id, pool_id=pool.id, units=units)
-    db.session.commit()
+    db.session.flush()
     return deal
 
 
@@ -377,3 +384,21 @@ def record_shares(deal: Deal, net_fen: int) -> list[Share]:
         db.session.add(RoyaltyShare(deal_id=deal.id, pool_id=pool.id, org_id=s.org_id, weight=s.weight,
                                     amount_fen=s.amount_fen))
     return shares
+
+
+@use_case
+def record_cross_licence(by: User, org_b_id: int, patents_a: str, patents_b: str, *, signed_on,
+                         term_months: int | None, notes: str = "") -> CrossLicence:
+    """A member records a cross-licence between its organisation and another; the patent lists
+    are kept as normalised application numbers."""
+    if by.role not in (Role.ORG_ADMIN, Role.MEMBER):
+        raise Forbidden(N_("only members of an organisation record its cross-licences"))
+
+    def numbers(text: str) -> str:
+        return "; ".join(patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", text or "") if x)
+
+    row = CrossLicence(org_a_id=by.org_id, org_b_id=org_b_id, patents_a=numbers(patents_a),
+                       patents_b=numbers(patents_b), signed_on=signed_on, term_months=term_months,
+                       notes=notes, created_by_id=by.id)
+    db.session.add(row)
+    return row

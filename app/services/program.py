@@ -1,4 +1,4 @@
-"""The center program (issue 7): who sees it, the records behind tasks 1, 3 and 7–10, and the
+"""The center program: who sees it, the records behind tasks 1, 3 and 7–10, and the
 board that computes every task's state from data."""
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from . import targets as target_service
 from . import pools as pool_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
+from .transaction import use_case
 
 # ---- who ----------------------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ def latest_plan(center: Center) -> PlanVersion | None:
                              .order_by(PlanVersion.version.desc()).limit(1))
 
 
+@use_case
 def save_plan(by: User, center: Center, sections: dict[str, str], note: str = "") -> PlanVersion:
     """Every save is a new version; older versions stay readable."""
     require_edit_program(by, center)
@@ -145,7 +147,7 @@ def save_plan(by: User, center: Center, sections: dict[str, str], note: str = ""
     db.session.add(version)
     db.session.flush()
     audit.record(by, "program.plan_saved", "plan_version", version.id, center_id=center.id, version=version.version)
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -182,6 +184,7 @@ def _apply_navigation(project: NavigationProject, data: NavigationData, today: d
 
 
 
+@use_case
 def _add_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str):
     """Add one of the center's program records (validated by ``apply``), audited, in one transaction."""
     require_edit_program(by, center)
@@ -189,16 +192,16 @@ def _add_record(by: User, center: Center, row, apply, data, today: date | None, 
     db.session.add(row)
     db.session.flush()
     audit.record(by, f"program.{name}_added", object_type, row.id, center_id=center.id)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
+@use_case
 def _update_record(by: User, center: Center, row, apply, data, today: date | None, name: str, object_type: str) -> None:
     require_edit_program(by, center)
     _owned(row, center)
     apply(row, data, today or clock.today())
     audit.record(by, f"program.{name}_updated", object_type, row.id, center_id=center.id)
-    db.session.commit()
 
 
 def add_navigation(by: User, center: Center, data: NavigationData, *, today: date | None = None) -> NavigationProject:

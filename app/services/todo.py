@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from ..domain.deals import DealStatus
 from ..domain.negotiation import OfferState
@@ -235,21 +234,3 @@ def nav_state(user: User) -> NavState:
 def forget() -> None:
     with _lock:
         _generation[0] += 1
-
-
-def _note_changes(session, flush_context) -> None:
-    session.info["ipx_todo_changed"] = True
-
-
-def _after_commit(session) -> None:
-    if session.info.pop("ipx_todo_changed", False):
-        forget()
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("ipx_todo_changed", None)
-
-
-event.listen(Session, "after_flush", _note_changes)
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_rollback", _after_rollback)

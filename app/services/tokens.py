@@ -11,6 +11,8 @@ from ..domain.errors import DomainError, N_
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models._types import utcnow
+from . import audit
+from .transaction import use_case
 
 PREFIX = "ipx_"
 
@@ -19,6 +21,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@use_case
 def create(user: User, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()[:100]
     if not name:
@@ -26,16 +29,18 @@ def create(user: User, name: str) -> tuple[ApiToken, str]:
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, prefix=token[:10], token_hash=_hash(token))
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
+    audit.record(user, "api_token.created", "api_token", row.id, name=row.name)
     return row, token
 
 
+@use_case
 def revoke(user: User, token_id: int) -> None:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
         raise DomainError(N_("no such token"))
     row.revoked_at = utcnow()
-    db.session.commit()
+    audit.record(user, "api_token.revoked", "api_token", token_id)
 
 
 def revoke_all(user: User) -> int:

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 
-from ..deals.forms import OfflineDealForm, OfflineImportForm
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
@@ -18,10 +17,11 @@ from ..services import clock
 from ..services import deals as deal_service
 from ..services import targets as target_service
 from ..services import uploads
-from ..services.centers import is_center_staff
+from ..services.permissions import is_center_staff, require_center_staff
 from ..services.offline_import import import_offline_deals
-from ..views import get_or_404, permission_errors, spreadsheet_text, xlsx_response
+from ..route_helpers import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
+from .forms import OfflineDealForm, OfflineImportForm
 
 
 def _may_see(center: Center) -> bool:
@@ -120,8 +120,8 @@ def _offline_page(center: Center, form: OfflineDealForm, import_form: OfflineImp
 
 
 def _may_record(center: Center) -> None:
-    if not (current_user.role == Role.PLATFORM_ADMIN or is_center_staff(current_user, center)):
-        abort(403)
+    with permission_errors():
+        require_center_staff(current_user, center)
 
 
 @bp.route("/centers/<int:center_id>/offline", methods=["GET", "POST"])
@@ -155,7 +155,6 @@ def offline_new(center_id: int):
                 deal = deal_service.record_offline(current_user, center, data,
                                                    key=f"web:{current_user.id}:{form.idempotency_key.data}")
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
         else:
             flash(_("Deal recorded; it counts %(n)s.", n=len(deal.patents)), "success")

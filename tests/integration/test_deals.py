@@ -193,3 +193,31 @@ def test_offline_deal_validation(world):
         with pytest.raises(Exception):
             ds.record_offline(world["staff"], world["center"], ds.OfflineDeal(**{**base, **bad}))
     assert ds.counts_by_year(world["center"].id) == {}
+
+
+def test_the_assign_form_is_offered_to_exactly_those_the_service_lets_assign(world, db, client):
+    from tests.conftest import login
+
+    deal = open_deal(world)
+    deal.center_id = None
+    db.session.commit()
+    center_admin = make_user(org=world["center"].org, role=Role.ORG_ADMIN)
+    admin = make_user(org=make_org("agency"), role=Role.PLATFORM_ADMIN)
+    deal = db.session.get(Deal, deal.id)
+    assert ds.assignable_centers(world["seller"], deal) == []  # a party, not the center's staff
+    assert ds.assignable_centers(world["staff"], deal) == [world["center"]]
+    assert ds.assignable_centers(center_admin, deal) == [world["center"]]
+    login(client, world["seller"])
+    assert "center_id" not in client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert client.post(f"/deals/{deal.id}/center", data={"center_id": world["center"].id}).status_code in (302, 403)
+    assert db.session.get(Deal, deal.id).center_id is None
+    client.post("/auth/logout")
+    login(client, center_admin)  # the page offers it, so the post is honoured
+    assert "center_id" in client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert client.post(f"/deals/{deal.id}/center", data={"center_id": world["center"].id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Deal, deal.id).center_id == world["center"].id
+    deal = db.session.get(Deal, deal.id)
+    deal.status = "completed"
+    db.session.commit()
+    assert ds.assignable_centers(admin, deal) == []  # a completed deal stays with its center

@@ -4,18 +4,19 @@ edit and status-change steps that listings and needs share."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .auth.forms import EmptyForm
 from .domain.errors import DomainError
 from .domain.lifecycle import PublicationStatus
 from .extensions import db
-from .formkit import apply_error, translate_domain
+from .formkit import EmptyForm, apply_error, translate_domain
 from .services.permissions import Forbidden, NotFound
 
 
@@ -65,17 +66,16 @@ def page_arg() -> int:
         return 1
 
 
-def save_edit(form, item, save: Callable[[], None], change_status: Callable, detail_url: str):
+def save_edit(form, item, save: Callable[[], None], detail_url: str):
     """Save a listing's or need's edit form (``save()`` writes it) and publish a draft when the form
     asks to. A redirect to ``detail_url``, or None after a rule refused it (the error is on the form
     and nothing was kept)."""
+    from .services import listings
+
     with permission_errors():
         try:
-            save()
-            if form.publish.data and item.status == PublicationStatus.DRAFT:
-                change_status(current_user, item, PublicationStatus.PUBLISHED)
+            listings.save_then_publish(current_user, item, save, bool(form.publish.data))
         except DomainError as err:
-            db.session.rollback()
             apply_error(form, err)
             return None
     _flash_done(item, _("Saved."))
@@ -102,3 +102,17 @@ def status_change(item, change_status: Callable, target: str, detail_url: str):
             return redirect(detail_url), 303
     _flash_done(item, _("Status changed."))
     return redirect(detail_url)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a same-site path is followed after a redirect: it starts with one "/", has no scheme or host once
+    parsed, and no backslash, control, format or space character (browsers drop or reinterpret those, so
+    "/%09/evil.example" (a tab) would become "//evil.example", and a line break cannot go into a header at all)."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(unicodedata.category(c)[0] in "CZ" for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return fallback
+    return target
