@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.deals import DealTransitionError
+from app.domain.errors import DomainError
 from app.models import AllianceMembership, AuditRecord, Deal, LedgerEntry, Role, TargetEvent
 from app.services import deals as ds
 from app.services.deals import IdempotencyConflict
@@ -185,12 +186,12 @@ def test_offline_deal_validation(world):
     base = dict(seller=world["seller"].org.name, buyer="乙", kind="exclusive", application_numbers=["202010566088.9"],
                 completed_on=date(2025, 5, 1), price_fen=100, recordal_number="X2025110000001",
                 contract_filename="合同")
-    with pytest.raises(Exception):
+    with pytest.raises(Forbidden):
         ds.record_offline(world["buyer"], world["center"], ds.OfflineDeal(**base))  # not staff
     for bad in [{"application_numbers": ["202010566088.1"]}, {"recordal_number": "bad"},
                 {"buyer": world["seller"].org.name}, {"seller": "甲"},
                 {"completed_on": date(2023, 1, 1)}, {"contract_filename": ""}, {"application_numbers": []}]:
-        with pytest.raises(Exception):
+        with pytest.raises(DomainError):
             ds.record_offline(world["staff"], world["center"], ds.OfflineDeal(**{**base, **bad}))
     assert ds.counts_by_year(world["center"].id) == {}
 

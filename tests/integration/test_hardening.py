@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import limiter
-from app.models import ApiToken, OutboxEmail, Role
+from app.models import ApiToken, OutboxEmail
 from app.services import tokens
 from tests.conftest import PASSWORD, login, make_user
 
