@@ -117,6 +117,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["label_choices"] = labels.choices
     app.jinja_env.globals["reason_text"] = labels.reason_text
     app.jinja_env.globals["domain_text"] = _domain_text
+    app.jinja_env.globals["alert_reason"] = alert_reason
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["nav"] = _nav
     app.jinja_env.globals["url_with"] = url_with
@@ -129,6 +130,17 @@ def _domain_text(err) -> str:
     from .formkit import translate_domain
 
     return translate_domain(err)
+
+
+def alert_reason(alert) -> str:
+    """A pool alert's reason in the reader's language (alerts before this kept only the English line)."""
+    from flask_babel import gettext
+
+    kept = (alert.figures or {}).get("reason")
+    if not kept:
+        return alert.reason
+    template, params = kept["template"], kept["params"]
+    return gettext(template).format(**params)
 
 
 def _unread_notifications() -> int:

@@ -195,13 +195,22 @@ def compliance(pool: Pool) -> pool_rules.Compliance:
     ])
 
 
-def recheck(pool: Pool, reason: str) -> pool_rules.Compliance:
-    """Recompute; a pool that falls below a threshold gets an alert naming the reason."""
+REASON_PATENT = N_("patent {number} changed (legal status, type or owner)")
+REASON_MEMBERSHIP = N_("an organisation joined or left the pool")
+REASON_CONTRIBUTION = N_("patents contributed or withdrawn")
+
+
+def recheck(pool: Pool, reason: tuple[str, dict]) -> pool_rules.Compliance:
+    """Recompute; a pool that falls below a threshold gets an alert naming the reason (an English
+    template and its figures: kept filled in for the record, translated where it is shown)."""
     result = compliance(pool)
     if pool.compliant and not result.compliant:
-        db.session.add(PoolAlert(pool_id=pool.id, reason=reason[:300], shortfalls=",".join(result.shortfalls()),
+        template, params = reason
+        db.session.add(PoolAlert(pool_id=pool.id, reason=template.format(**params)[:300],
+                                 shortfalls=",".join(result.shortfalls()),
                                  figures={"patents": result.valid_patents, "inventions": result.valid_inventions,
-                                          "organisations": result.organisations}))
+                                          "organisations": result.organisations,
+                                          "reason": {"template": template, "params": params}}))
         _warn_below(pool, result)
     elif result.compliant and not pool.compliant:
         for alert in db.session.scalars(sa.select(PoolAlert).where(PoolAlert.pool_id == pool.id,
@@ -263,13 +272,14 @@ def note_pool_facts(session: Session) -> None:
             continue
         if not changed and obj not in session.new:
             continue
+        # the reason: an English template and its figures, translated where it is shown (REASONS)
         if isinstance(obj, Patent):
-            reason = f"patent {obj.application_number}: {', '.join(changed)} changed"
+            reason = (REASON_PATENT, {"number": obj.application_number})
             ids = session.execute(sa.select(PoolPatent.pool_id).where(PoolPatent.patent_id == obj.id)).scalars().all()
         elif isinstance(obj, PoolMember):
-            reason, ids = f"membership of organisation {obj.org_id} is now {obj.status}", [_pool_id(obj)]
+            reason, ids = (REASON_MEMBERSHIP, {}), [_pool_id(obj)]
         else:
-            reason, ids = "patents contributed or withdrawn", [_pool_id(obj)]
+            reason, ids = (REASON_CONTRIBUTION, {}), [_pool_id(obj)]
         for pool_id in ids:
             if pool_id is not None:
                 pending.setdefault(pool_id, reason)

@@ -35,6 +35,12 @@ def fill(world, inventions=(34, 33, 33), utility=(0, 0, 0)):
             ps.contribute(admin, world["pool"], ids)
 
 
+def db_app_zh():
+    from flask import current_app
+
+    return current_app.test_request_context(headers={"Accept-Language": "zh-CN"})
+
+
 def test_compliance_at_the_thresholds_and_alert_on_lapse(pool_world, db):
     fill(pool_world, inventions=(20, 15, 14), utility=(17, 17, 17))  # 100 patents, 49 inventions
     c = ps.compliance(pool_world["pool"])
@@ -51,6 +57,10 @@ def test_compliance_at_the_thresholds_and_alert_on_lapse(pool_world, db):
     assert not pool_world["pool"].compliant
     alert = db.session.scalar(sa.select(PoolAlert))
     assert alert.shortfalls == "inventions" and pp.patent.application_number in alert.reason
+    from app.templating import alert_reason
+
+    with db_app_zh():
+        assert alert_reason(alert) == f"专利 {pp.patent.application_number} 发生变化（法律状态、类型或权利人）"
     # it comes back: the alert is resolved
     pp.patent.legal_status = "granted"
     db.session.commit()
