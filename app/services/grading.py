@@ -13,7 +13,7 @@ from ..domain.errors import N_
 from ..extensions import db
 from ..models import Center, Deal, DealPatent, Listing, Patent, PatentGrade, PatentIPC, Role, User, ValuationWeights, listing_patents
 from ..models._types import utcnow
-from . import audit
+from . import audit, clock
 from .centers import is_center_staff
 from .permissions import Forbidden
 from .transaction import use_case
@@ -73,7 +73,7 @@ def _facts(ids: list[int]) -> dict[int, valuation.PatentFacts]:
 
 def grade_patents(*, industry: str | None = None, today: date | None = None, progress=None) -> dict:
     """Grade every patent (of an industry); returns {"patents": n, "seconds": s, "per_s": r, grades...}."""
-    today = today or date.today()
+    today = today or clock.today()
     started = time.perf_counter()
     stmt = sa.select(Patent.id).order_by(Patent.id)
     if industry:
@@ -108,4 +108,4 @@ def grade_patents(*, industry: str | None = None, today: date | None = None, pro
 
 def grade_one(patent: Patent, today: date | None = None) -> valuation.Valuation:
     facts = _facts([patent.id])[patent.id]
-    return valuation.evaluate(facts, today or date.today(), weights_for(facts.industry))
+    return valuation.evaluate(facts, today or clock.today(), weights_for(facts.industry))

@@ -18,7 +18,7 @@ import os
 import secrets
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,6 +45,7 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
+from . import clock
 from .centers import is_center_staff
 from .permissions import Forbidden
 from .transaction import use_case
@@ -451,7 +452,7 @@ class _PatentImporter(_Importer):
 
     def __init__(self, job: ImportJob):
         super().__init__(job)
-        self.today = date.today()
+        self.today = clock.today()
         self._orgs: dict[str, int] | None = None
 
     def read(self, row, headers):

@@ -13,7 +13,7 @@ from ..domain.lifecycle import EDITABLE, PublicationStatus, TransitionError, che
 from ..extensions import db
 from ..models import Industry, Listing, Need, Notification, Patent, Role, User
 from ..models._types import utcnow
-from . import audit
+from . import audit, clock
 from .permissions import Forbidden, require_edit
 from .transaction import use_case
 
@@ -217,7 +217,7 @@ def update_need(by: User, need: Need, data: NeedData) -> None:
 
 
 def _check_deadline(deadline: date | None, today: date | None) -> None:
-    if deadline is not None and deadline < (today or date.today()):
+    if deadline is not None and deadline < (today or clock.today()):
         raise DomainError(N_("the deadline has passed; set a later one before publishing"), field="deadline")
 
 
