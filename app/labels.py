@@ -445,11 +445,16 @@ def label(table: str, value) -> str:
     return str(TABLES[table].get(key, key))
 
 
-def reason_text(reason) -> str:
-    """A rule's sentence (an English template with ``{name}`` figures), translated then filled."""
+def template_text(template: str, params: dict) -> str:
+    """An English template with ``{name}`` figures, translated then filled."""
     from flask_babel import gettext
 
-    return gettext(reason.template).format(**reason.params)
+    return gettext(template).format(**params)
+
+
+def reason_text(reason) -> str:
+    """A rule's sentence (a domain reason: template and figures) in the reader's language."""
+    return template_text(reason.template, reason.params)
 
 
 def choices(table: str, keys=None) -> list[tuple[str, str]]:

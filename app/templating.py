@@ -134,13 +134,8 @@ def _domain_text(err) -> str:
 
 def alert_reason(alert) -> str:
     """A pool alert's reason in the reader's language (alerts before this kept only the English line)."""
-    from flask_babel import gettext
-
     kept = (alert.figures or {}).get("reason")
-    if not kept:
-        return alert.reason
-    template, params = kept["template"], kept["params"]
-    return gettext(template).format(**params)
+    return labels.template_text(kept["template"], kept["params"]) if kept else alert.reason
 
 
 def _unread_notifications() -> int:
