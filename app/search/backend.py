@@ -150,6 +150,8 @@ class SearchBackend(abc.ABC):
     # Whether a rebuild gains from segmenting in worker processes: not when the backend's own
     # writer already keeps the cores busy (Whoosh's writer processes).
     parallel_segmentation = False
+    # Whether rebuild() takes documents.PatentBatch values and builds (segments) the documents itself.
+    builds_documents = False
 
     @abc.abstractmethod
     def apply(self, docs: list[SearchDoc], deleted: list[str]) -> None:
@@ -190,6 +192,10 @@ class SearchBackend(abc.ABC):
         from contextlib import nullcontext
 
         return nullcontext(True)
+
+    def segment_cache(self):
+        """A :class:`~.segment_cache.SegmentCache` for documents written to this index, or None."""
+        return None
 
     def close(self) -> None:
         pass

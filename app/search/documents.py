@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.lifecycle import SEARCHABLE
 from ..models import Listing, Need, Patent, PatentApplicant, PatentIPC
-from . import analysis
+from . import analysis, segment_cache
 from .backend import KINDS, SearchDoc, parse_key
 from .query import ipc_keys
 
 MODELS = {"patent": Patent, "listing": Listing, "need": Need}
+DEFERRED_BATCH = 250  # patents a writer process builds at a time (one cache lookup each batch)
 
 
 def _value(enum_or_str) -> str | None:
@@ -44,9 +47,9 @@ def patent_doc_from_values(*, object_id: int, application_number: str, publicati
         public=True,  # patents are public records
         org_id=owner_org_id,
         title=title,
-        title_seg=analysis.segment(title),
-        body_seg=analysis.segment(abstract or ""),
-        applicant_seg=analysis.segment(applicants_text),
+        title_seg=segment_cache.segment(title),
+        body_seg=segment_cache.segment(abstract or ""),
+        applicant_seg=segment_cache.segment(applicants_text),
         numbers=number_forms(application_number, publication_number),
         applicants=list(applicants),
         ipc=ipc_keys(ipc_codes),
@@ -83,9 +86,9 @@ def listing_doc(item: Listing) -> SearchDoc:
         public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
-        title_seg=analysis.segment(item.title),
-        body_seg=analysis.segment(body),
-        applicant_seg=analysis.segment(org_name),
+        title_seg=segment_cache.segment(item.title),
+        body_seg=segment_cache.segment(body),
+        applicant_seg=segment_cache.segment(org_name),
         numbers=numbers,
         applicants=[org_name] if org_name else [],
         ipc=ipc_keys(codes),
@@ -104,9 +107,9 @@ def need_doc(item: Need) -> SearchDoc:
         public=item.status in SEARCHABLE,
         org_id=item.org_id,
         title=item.title,
-        title_seg=analysis.segment(item.title),
-        body_seg=analysis.segment(item.description or ""),
-        applicant_seg=analysis.segment(org_name),
+        title_seg=segment_cache.segment(item.title),
+        body_seg=segment_cache.segment(item.description or ""),
+        applicant_seg=segment_cache.segment(org_name),
         applicants=[org_name] if org_name else [],
         ipc=ipc_keys(item.ipc_hint_list),
         industry=_value(item.industry),
@@ -123,23 +126,30 @@ LOAD_OPTIONS = {
 }
 
 
-def load(session: Session, keys: set[str]) -> tuple[list[SearchDoc], list[str]]:
-    """Documents for ``keys`` as the database has them now; keys whose row is gone are returned as deleted."""
+def load(session: Session, keys: set[str],
+         cache: segment_cache.SegmentCache | None = None) -> tuple[list[SearchDoc], list[str]]:
+    """Documents for ``keys`` as the database has them now; keys whose row is gone are returned as deleted.
+    Texts are segmented through ``cache`` (the backend's :meth:`~.backend.SearchBackend.segment_cache`)."""
     by_kind: dict[str, set[int]] = {k: set() for k in KINDS}
     for key in keys:
         kind, object_id = parse_key(key)
         by_kind[kind].add(object_id)
     docs, deleted = [], []
-    for kind, ids in by_kind.items():
-        if not ids:
-            continue
-        model = MODELS[kind]
-        found = set()
-        for chunk in _chunks(sorted(ids), 500):
-            for obj in session.scalars(sa.select(model).where(model.id.in_(chunk)).options(*LOAD_OPTIONS[kind])):
-                found.add(obj.id)
-                docs.append(BUILDERS[kind](obj))
-        deleted += [f"{kind}:{i}" for i in ids - found]
+    try:
+        with segment_cache.using(cache):
+            for kind, ids in by_kind.items():
+                if not ids:
+                    continue
+                model = MODELS[kind]
+                found = set()
+                for chunk in _chunks(sorted(ids), 500):
+                    for obj in session.scalars(sa.select(model).where(model.id.in_(chunk)).options(*LOAD_OPTIONS[kind])):
+                        found.add(obj.id)
+                        docs.append(BUILDERS[kind](obj))
+                deleted += [f"{kind}:{i}" for i in ids - found]
+    finally:
+        if cache is not None:
+            cache.close()
     return docs, deleted
 
 
@@ -155,11 +165,15 @@ def db_count(session: Session) -> int:
     return sum(session.scalar(sa.select(sa.func.count(model.id))) or 0 for model in MODELS.values())
 
 
-def iter_all(session: Session, batch: int = 2000, procs: int = 1) -> Iterator[SearchDoc]:
+def iter_all(session: Session, batch: int = 2000, procs: int = 1, deferred: bool = False) -> Iterator[SearchDoc | PatentBatch]:
     """Every document, patents first, read in id order with plain queries (fast for 100k rows).
     ``procs`` > 1: the patents' texts are segmented by that many worker processes (jieba is the
-    ceiling of a rebuild: about 1,700 patents a second on one core)."""
-    yield from (iter_patents_parallel(session, batch, procs) if procs > 1 else iter_patents(session, batch))
+    ceiling of a rebuild: about 1,700 patents a second on one core). ``deferred``: the patents come
+    as :class:`PatentBatch` values, for a backend whose own writer processes build the documents."""
+    if deferred:
+        yield from (PatentBatch(values) for values in _batches(iter_patent_values(session, batch), DEFERRED_BATCH))
+    else:
+        yield from (iter_patents_parallel(session, batch, procs) if procs > 1 else iter_patents(session, batch))
     for kind in ("listing", "need"):
         model = MODELS[kind]
         last = 0
@@ -217,6 +231,27 @@ def iter_patents(session: Session, batch: int = 2000) -> Iterator[SearchDoc]:
 
 def _patent_docs(values: list[dict]) -> list[SearchDoc]:
     return [patent_doc_from_values(**v) for v in values]
+
+
+def patent_docs(values: list[dict], cache: segment_cache.SegmentCache | None) -> list[SearchDoc]:
+    """A batch of patents' documents, their texts looked up in ``cache`` in a few queries first."""
+    if cache is None:
+        return _patent_docs(values)
+    cache.prefetch(chain.from_iterable((v["title"], v["abstract"], "；".join(v["applicants"])) for v in values))
+    with segment_cache.using(cache):
+        docs = _patent_docs(values)
+    cache.flush()
+    return docs
+
+
+@dataclass
+class PatentBatch:
+    """Patents as plain values, for a backend whose writer processes build (and segment) the documents."""
+
+    values: list[dict]
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 def _batches(values: Iterator[dict], size: int) -> Iterator[list[dict]]:

@@ -71,7 +71,7 @@ class Indexer:
             from ..extensions import db
 
             with Session(db.engine) as session:
-                docs, deleted = documents.load(session, keys)
+                docs, deleted = documents.load(session, keys, self.state.backend.segment_cache())
             self.state.backend.apply(docs, deleted)
             self.applied += len(keys)
 

@@ -40,7 +40,8 @@ def reindex(progress: Callable[[int], None] | None = None) -> dict:
     started = utcnow() - timedelta(seconds=1)
     procs = int(st.app.config.get("SEARCH_BUILD_PROCS", 1)) if st.backend.parallel_segmentation else 1
     with Session(db.engine) as session:
-        n = st.backend.rebuild(documents.iter_all(session, procs=procs), progress=progress)
+        source = documents.iter_all(session, procs=procs, deferred=st.backend.builds_documents)
+        n = st.backend.rebuild(source, progress=progress)
     caught_up = sync(changed_since=started)
     return {"documents": n, "caught_up": caught_up}
 
@@ -92,6 +93,6 @@ def sync(changed_since=None) -> int:
                 keys.update(f"{kind}:{i}" for i in session.scalars(sa.select(model.id).where(model.updated_at >= changed_since)))
         if not keys:
             return 0
-        docs, deleted = documents.load(session, keys)
+        docs, deleted = documents.load(session, keys, backend.segment_cache())
     backend.apply(docs, deleted)
     return len(keys)

@@ -30,11 +30,12 @@ from pathlib import Path
 from sys import intern
 
 from whoosh import collectors, columns, fields, formats, index
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.sorting import FieldFacet
 
-from . import analysis
+from . import analysis, segment_cache
 from . import applicants as applicant_queries
 from .backend import (
     Hit,
@@ -278,6 +279,7 @@ def hidden_query(viewer_org_id: int | None) -> wq.Query:
 
 class WhooshBackend(SearchBackend):
     name = "whoosh"
+    builds_documents = True  # a rebuild's writer processes build and segment the patents' documents
 
     def __init__(self, base_dir: str | os.PathLike, *, lock_timeout: float = 5.0, procs: int = 1,
                  limitmb: int = 256, max_refreshes: int = 50, max_age: float = 600.0):
@@ -509,27 +511,55 @@ class WhooshBackend(SearchBackend):
             if s.doc_count():
                 self._facet_values(s)
 
-    def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
+    def segment_cache(self) -> segment_cache.SegmentCache:
+        """The live index's cache of segmented texts (in its directory)."""
+        return segment_cache.SegmentCache(self.index_dir() / segment_cache.FILENAME)
+
+    def rebuild(self, docs: Iterable, progress: Callable[[int], None] | None = None) -> int:
+        """A new index directory from ``docs`` (SearchDocs, and documents.PatentBatch values that the
+        writer processes build), then swapped in. Texts are looked up in the live index's segment cache;
+        the new index's cache receives every text it uses."""
+        from .documents import PatentBatch, patent_docs
+
+        caches = (self.index_dir() / segment_cache.FILENAME, None)
         name = self._create_empty()
+        caches = (caches[0], self.base / name / segment_cache.FILENAME)
         ix = index.open_dir(str(self.base / name))
         if self.procs > 1:
-            writer = ix.writer(procs=self.procs, limitmb=self.limitmb, multisegment=True)
+            writer = _BuildingWriter(ix, caches, procs=self.procs, limitmb=self.limitmb, multisegment=True)
         else:
             writer = ix.writer(limitmb=self.limitmb)
-        n = 0
+        cache = segment_cache.SegmentCache(*caches)  # this process's share: listings, needs; every patent with one writer
+        n = reported = 0
         try:
-            for doc in docs:
-                writer.add_document(**doc_fields(doc))
-                n += 1
-                if progress and n % 500 == 0:
-                    progress(500)
+            with segment_cache.using(cache):
+                for item in docs:
+                    if isinstance(item, PatentBatch):
+                        if isinstance(writer, _BuildingWriter):
+                            writer.add_batch(item.values)
+                        else:
+                            for doc in patent_docs(item.values, cache):
+                                writer.add_document(**doc_fields(doc))
+                        n += len(item)
+                    else:
+                        writer.add_document(**doc_fields(item))
+                        n += 1
+                    if progress and n - reported >= 500:
+                        progress(n - reported)
+                        reported = n
+            cache.close()
         except BaseException:
+            cache.close()
             writer.cancel()
             shutil.rmtree(self.base / name, ignore_errors=True)
             raise
         writer.commit()
-        if progress:
-            progress(n % 500)
+        built = index.open_dir(str(self.base / name)).doc_count_all()
+        if built != n:  # a writer process failed: its documents are missing, so this index must not go live
+            shutil.rmtree(self.base / name, ignore_errors=True)
+            raise RuntimeError(f"search rebuild wrote {built} of {n} documents (a writer process failed; see its log)")
+        if progress and n > reported:
+            progress(n - reported)
         self._swap_to(name)
         return n
 
@@ -555,6 +585,66 @@ class WhooshBackend(SearchBackend):
             self._ix = None
             self._ix_name = None
             self._facet_segments, self._facet_table = {}, None
+
+
+class _BuildTask(SubWriterTask):
+    """A writer process of a rebuild that also builds the patents' documents it is sent, so jieba
+    runs in every writer process rather than in the one feeding them."""
+
+    def __init__(self, *args, caches: tuple[Path, Path]):
+        super().__init__(*args)
+        self.caches = caches
+        self.failed = False  # after a failure the task only empties its job files: the parent never blocks
+
+    def run(self):
+        self.cache = segment_cache.SegmentCache(*self.caches)
+        try:
+            super().run()
+        finally:
+            self.cache.close()
+
+    def _process_file(self, filename, doc_count):
+        import pickle  # nosec B403 - job files this rebuild wrote a moment ago, as Whoosh's own writer does
+
+        from .documents import patent_docs
+
+        writer = self.writer
+        tempstorage = writer.temp_storage()
+        try:
+            if not self.failed:
+                with tempstorage.open_file(filename).raw_file() as f:
+                    for _ in range(doc_count):
+                        code, args = pickle.load(f)  # nosec B301 - see above
+                        if code == 1:
+                            for doc in patent_docs(args, self.cache):
+                                writer.add_document(**doc_fields(doc))
+                        else:
+                            writer.add_document(**args)
+        except Exception:  # the parent counts the documents and refuses the index; the log says why
+            log.exception("a search rebuild's writer process failed")
+            self.failed = True
+        finally:
+            tempstorage.delete_file(filename)
+
+
+class _BuildingWriter(MpWriter):
+    """Whoosh's multi-process writer, sent batches of patent values as well as finished documents."""
+
+    def __init__(self, ix, caches: tuple[Path, Path], **kwargs):
+        super().__init__(ix, **kwargs)
+        self.caches = caches
+
+    def _new_task(self):
+        task = _BuildTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                          self.multisegment, caches=self.caches)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def add_batch(self, values: list[dict]) -> None:
+        self.docbuffer.append((1, values))
+        self._enqueue()  # a batch is a job file of its own
+        self._added_sub = True
 
 
 class _KeepingCollector(collectors.TopCollector):

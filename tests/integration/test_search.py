@@ -349,6 +349,126 @@ def test_rebuild_swaps_directories(whoosh_index):
     assert len(run("氮化镓").hits) == 1
 
 
+def _whoosh_docs(backend) -> dict[str, dict]:
+    """Every indexed document's terms per field, by key (what a search can find), for comparing two builds."""
+    s = backend._get_searcher()
+    reader = s.reader()
+    out: dict[str, dict] = {}
+    keys = {docnum: fields_["key"] for docnum, fields_ in reader.iter_docs()}
+    for fieldname in ("title", "content", "applicant", "applicant_key", "ipc", "status", "number"):
+        if fieldname not in reader.indexed_field_names():
+            continue
+        for term in reader.lexicon(fieldname):
+            for docnum in reader.postings(fieldname, term).all_ids():
+                out.setdefault(keys[docnum], {}).setdefault(fieldname, set()).add(term)
+    return out
+
+
+def test_a_rebuild_with_writer_processes_equals_one_with_a_single_writer(corpus, whoosh_index):
+    """Two writer processes build (and segment) the patents themselves: the same documents as one writer."""
+    maintenance.reindex()
+    one = _whoosh_docs(whoosh_index)
+    whoosh_index.procs = 2
+    maintenance.reindex()
+    assert _whoosh_docs(whoosh_index) == one and len(one) == 8
+    assert maintenance.check().ok
+    assert ids(run("石墨烯 导热膜"))[0] == corpus["film"].id
+
+
+def test_a_rebuild_segments_only_what_changed(corpus, whoosh_index, monkeypatch):
+    """The segment cache: a second rebuild (writer processes included) cuts no unchanged text; a changed
+    title is cut afresh; the new index's cache holds what it uses."""
+    from app.search import analysis, segment_cache
+
+    whoosh_index.procs = 2
+    maintenance.reindex()
+    cache_file = whoosh_index.index_dir() / segment_cache.FILENAME
+    assert cache_file.exists()
+    before = _whoosh_docs(whoosh_index)
+    cut = []
+    real = analysis.segment
+
+    def counting(text):
+        cut.append(text)
+        return real(text)
+
+    monkeypatch.setattr(analysis, "segment", counting)
+    with db.engine.begin() as conn:  # behind the index's back, as a bulk update would
+        conn.execute(sa.text("UPDATE patents SET title = '钒电池电解液' WHERE id = :id"), {"id": corpus["fibre"].id})
+    whoosh_index.procs = 1  # counted in this process (a writer process's calls are not seen here)
+    maintenance.reindex()
+    assert cut == ["钒电池电解液"]
+    after = _whoosh_docs(whoosh_index)
+    assert {k: v for k, v in after.items() if k != f"patent:{corpus['fibre'].id}"} == \
+        {k: v for k, v in before.items() if k != f"patent:{corpus['fibre'].id}"}
+    assert ids(run("钒电池")) == [corpus["fibre"].id]
+
+    def refuse(text):
+        raise AssertionError(f"segmented again: {text}")
+
+    monkeypatch.setattr(analysis, "segment", refuse)  # forked writer processes inherit it
+    whoosh_index.procs = 2
+    maintenance.reindex()
+    assert _whoosh_docs(whoosh_index) == after
+
+
+def test_a_writer_process_that_fails_leaves_the_live_index_alone(corpus, whoosh_index, monkeypatch):
+    """A rebuild whose writer process failed (here: building a document raises) is refused as a whole,
+    never swapped in short."""
+    from app.search import documents
+
+    maintenance.reindex()
+    live = whoosh_index.index_dir()
+    whoosh_index.procs = 2
+
+    def broken(**values):
+        raise RuntimeError("building the document failed")
+
+    monkeypatch.setattr(documents, "patent_doc_from_values", broken)  # forked writer processes inherit it
+    with pytest.raises(RuntimeError):
+        maintenance.reindex()
+    assert whoosh_index.index_dir() == live
+    assert whoosh_index.count() == 8 and ids(run("碳纤维")) == [corpus["fibre"].id]
+
+
+def test_a_status_change_reindexes_without_segmenting_again(corpus, whoosh_index, monkeypatch):
+    """The live index's cache: a legal-status update rewrites the document from cached segments."""
+    from app.search import analysis
+
+    maintenance.reindex()
+    assert not run("石墨烯 导热膜", filters={"status": ["lapsed"]}).hits
+
+    def refuse(text):
+        raise AssertionError(f"segmented again: {text}")
+
+    monkeypatch.setattr(analysis, "segment", refuse)
+    failures = state().indexer.failures
+    patent = db.session.get(Patent, corpus["film"].id)
+    patent.legal_status = "lapsed"
+    db.session.commit()
+    assert state().indexer.failures == failures
+    assert run("石墨烯 导热膜", filters={"status": ["lapsed"]}).hits[0].object_id == patent.id
+
+
+def test_the_segment_cache_gives_up_quietly_on_a_broken_file(tmp_path):
+    from app.search import analysis, segment_cache
+
+    path = tmp_path / "segments.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    cache = segment_cache.SegmentCache(path)
+    assert cache.segment("石墨烯导热膜") == analysis.segment("石墨烯导热膜")
+    cache.prefetch(["碳纤维"])
+    cache.close()
+    assert cache.broken
+    good = segment_cache.SegmentCache(tmp_path / "good.sqlite3")
+    assert good.segment("石墨烯导热膜") == analysis.segment("石墨烯导热膜") and good.misses == 1
+    good.close()
+    again = segment_cache.SegmentCache(tmp_path / "good.sqlite3")
+    again.prefetch(["石墨烯导热膜"])
+    assert again.segment("石墨烯导热膜") == analysis.segment("石墨烯导热膜") and (again.hits, again.misses) == (1, 0)
+    again.close()
+
+
 # ---- the page ------------------------------------------------------------------------------
 
 
