@@ -16,6 +16,7 @@ one pass over the matches — together p95 went from seconds to a couple of hund
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import shutil
@@ -33,9 +34,10 @@ from whoosh import collectors, columns, fields, formats, index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.system import pack_uint
 from whoosh.sorting import FieldFacet
 
-from . import analysis, segment_cache
+from . import analysis, segment_cache, whoosh_fast
 from . import applicants as applicant_queries
 from .backend import (
     Hit,
@@ -64,6 +66,8 @@ TEXT_FIELD_SETS = {
     "abstract": (("content", 1.0),),
     "applicant": (("applicant", 1.0),),
 }
+# Where a field's phrases are matched (a field scored without positions has a positional twin).
+PHRASE_FIELD = {"content": "content_pos"}
 # A word's alternative reading (太原理工 -> "太原 理工") is a phrase, checked position by position
 # in every document holding all its parts: at 100k documents "有限公司" -> "有限 公司" alone took
 # seconds. Only try it when the word itself is absent from the index or the phrase is cheap.
@@ -95,6 +99,36 @@ class SegmentedPositions(formats.Positions):
             yield word, len(poslist), len(poslist) * fb, encode(poslist)
 
 
+class SegmentedFrequency(formats.Frequency):
+    """Term frequencies (the same weights as :class:`SegmentedPositions`) without positions: a posting
+    block is then two arrays, which :mod:`.whoosh_fast` reads and scores many times faster than
+    blocks carrying every position."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if isinstance(value, (list, tuple)):
+            value = " ".join(value)
+        poses: dict[str, set[int]] = defaultdict(set)
+        for pos, group in enumerate(value.split()):
+            if "|" in group:
+                for token in group.split("|"):
+                    if token:
+                        poses[token].add(pos)
+            else:
+                poses[group].add(pos)
+        fb = self.field_boost
+        for word, positions in poses.items():
+            freq = len(positions)
+            yield word, freq, freq * fb, pack_uint(freq)
+
+
+class SEGMENTED_COUNTS(fields.TEXT):
+    """A TEXT field fed with pre-segmented text, scored but without positions (phrases use a twin field)."""
+
+    def __init__(self, field_boost: float = 1.0):
+        super().__init__(analyzer=SpaceSeparatedTokenizer(), phrase=False, field_boost=field_boost)
+        self.format = SegmentedFrequency(field_boost=field_boost)
+
+
 class SEGMENTED(fields.TEXT):
     """A TEXT field fed with pre-segmented text."""
 
@@ -112,7 +146,8 @@ def make_schema() -> fields.Schema:
         org=fields.ID(),
         number=fields.KEYWORD(),
         title=SEGMENTED(),
-        content=SEGMENTED(),
+        content=SEGMENTED_COUNTS(),  # words are scored here …
+        content_pos=SEGMENTED(),  # … and phrases matched here (the same text, with positions)
         applicant=SEGMENTED(),
         applicant_name=fields.KEYWORD(),
         applicant_key=fields.KEYWORD(),
@@ -134,6 +169,7 @@ def doc_fields(doc: SearchDoc) -> dict:
         "public": "1" if doc.public else "0",
         "title": doc.title_seg,
         "content": " ".join(s for s in (doc.title_seg, doc.body_seg, doc.applicant_seg) if s),
+        "content_pos": " ".join(s for s in (doc.title_seg, doc.body_seg, doc.applicant_seg) if s),
         "applicant": doc.applicant_seg,
         "date": (doc.sort_date - EPOCH).days if doc.sort_date else 0,
         "facets": FACET_SEP.join(f"{f}={v}".encode() for f, v in doc.facet_values()),
@@ -176,14 +212,14 @@ def _text_query(clause: Clause, df: DocFrequency | None = None, scoring: bool = 
     if not scoring:
         field_set = field_set[-1:]
     if clause.phrase:
-        return _or([wq.Phrase(f, clause.tokens, boost=b) for f, b in field_set])
+        return _or([wq.Phrase(PHRASE_FIELD.get(f, f), clause.tokens, boost=b) for f, b in field_set])
     widest = field_set[-1][0]
     parts = []
     for token in clause.tokens:
         options: list[wq.Query] = [wq.Term(f, token, boost=b) for f, b in field_set]
         alt = clause.alternatives.get(token)
         if alt and _alternative_worth_it(widest, token, alt, df):
-            options += [wq.Phrase(f, alt, boost=b) for f, b in field_set]
+            options += [wq.Phrase(PHRASE_FIELD.get(f, f), alt, boost=b) for f, b in field_set]
         parts.append(_or(options))
     return _and(parts)
 
@@ -297,6 +333,7 @@ class WhooshBackend(SearchBackend):
         self._opened = 0.0
         self._facet_segments: dict[str, list[tuple[str, ...]]] = {}  # segment id -> facet values per document
         self._facet_table: tuple[tuple, list[tuple[str, ...]]] | None = None  # (segment ids, values by docnum)
+        self._lengths: dict[str, dict[str, bytes]] = {}  # segment id -> field lengths (whoosh_fast)
         self.schema = make_schema()
 
     # -- where the live index is
@@ -415,7 +452,22 @@ class WhooshBackend(SearchBackend):
             first = (request.page - 1) * request.per_page
             limit = first + request.per_page
             docnums: list[int] | None = None
-            if not kwargs and matches.estimate_min_size(reader) <= ONE_PASS_MAX_MATCHES:
+            scored = None
+            if not kwargs:
+                try:
+                    scored = whoosh_fast.evaluate(s, q, self._segment_data(s))
+                except whoosh_fast.Unsupported:
+                    scored = None
+            if scored is not None:
+                # every match scored from the posting blocks: the exact top hits and count, fast
+                for d in hidden:
+                    scored.pop(d, None)
+                top = heapq.nlargest(limit, scored.items(), key=lambda item: (item[1], -item[0]))
+                for docnum, score in top[first:]:
+                    kind, object_id = parse_key(s.stored_fields(docnum)["key"])
+                    result.hits.append(Hit(kind, object_id, float(score)))
+                docnums = list(scored)
+            elif not kwargs and matches.estimate_min_size(reader) <= ONE_PASS_MAX_MATCHES:
                 keeping = _KeepingCollector(limit=limit)
                 collector = collectors.FilterCollector(keeping, restrict=hidden) if hidden else keeping
                 s.search_with_collector(q, collector)
@@ -431,9 +483,10 @@ class WhooshBackend(SearchBackend):
                 collector = collectors.FilterCollector(top, restrict=hidden) if hidden else top
                 s.search_with_collector(q, collector)
                 results = collector.results()
-            for hit in results[first:]:
-                kind, object_id = parse_key(hit["key"])
-                result.hits.append(Hit(kind, object_id, float(hit.score or 0.0)))
+            if scored is None:
+                for hit in results[first:]:
+                    kind, object_id = parse_key(hit["key"])
+                    result.hits.append(Hit(kind, object_id, float(hit.score or 0.0)))
             if docnums is None and (request.facets or not results.has_exact_length()):
                 docnums = [d for d in s.docs_for_query(matches) if d not in hidden]
             result.total = len(docnums) if docnums is not None else len(results)
@@ -445,6 +498,19 @@ class WhooshBackend(SearchBackend):
                 result.facets = self._facets(self._facet_values(s), counted, request.facet_limit,
                                              scale=len(docnums) / len(counted))
         return result
+
+    def _segment_data(self, s) -> list[whoosh_fast.SegmentData]:
+        """Each leaf's :class:`whoosh_fast.SegmentData`, its field lengths kept while the segment lives."""
+        out, kept = [], {}
+        for leaf, _offset in s.leaf_searchers():
+            reader = leaf.reader()
+            if not hasattr(reader, "segment") or not hasattr(reader, "_perdoc"):
+                raise whoosh_fast.Unsupported("an empty or in-memory reader")
+            seg_id = reader.segment().segment_id()
+            lengths = kept[seg_id] = self._lengths.get(seg_id, {})
+            out.append(whoosh_fast.SegmentData(reader, lengths))
+        self._lengths = kept
+        return out
 
     def _facet_values(self, s) -> list[tuple[str, ...]]:
         """Every document's facet values (``type=invention`` …) by docnum, decoded once per segment:

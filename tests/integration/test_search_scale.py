@@ -158,6 +158,52 @@ def test_whoosh_top_10_of_a_big_result_set_is_the_exhaustive_top_10(app, tmp_pat
     backend.close()
 
 
+def test_whoosh_block_reader_scores_every_match_as_whoosh_does(tmp_path):
+    """whoosh_fast against Whoosh's own matchers, on an index of several segments with deleted documents:
+    the same matches with the same scores for every query shape the page compiles (phrases walked by
+    Whoosh inside it), and a restricted read that skips blocks."""
+    from whoosh import query as wq
+
+    from app.search import whoosh_fast
+    from app.search.whoosh_backend import WhooshBackend, compile_query
+
+    backend = WhooshBackend(tmp_path / "ix")
+    words = ["石墨烯", "薄膜", "导热", "电池", "涂层", "碳纤维", "复合", "制备", "传感器", "电极"]
+
+    def doc(i: int) -> SearchDoc:
+        picked = [words[(i * k) % len(words)] for k in (1, 3, 7, 9)][: 1 + i % 4]
+        title = " ".join(picked[:2])
+        return SearchDoc(kind="patent", object_id=i, public=True, org_id=None, title=title, title_seg=title,
+                         body_seg=" ".join(picked * (1 + i % 5)), applicant_seg="太原 理工 大学" if i % 7 == 0 else "",
+                         applicants=["太原理工大学"] if i % 7 == 0 else [], ipc=["H", "H01", "H01M"] if i % 3 == 0 else ["C"],
+                         patent_type="invention" if i % 2 else "utility_model", year=2015 + i % 8)
+
+    backend.rebuild([doc(i) for i in range(1, 1601)])  # posting lists of many blocks
+    backend.apply([doc(i) for i in range(1601, 1701)], [f"patent:{i}" for i in range(5, 400, 11)])  # a second segment
+    with backend._lock:
+        s = backend._get_searcher()
+        assert len(s.leaf_searchers()) >= 2 and s.reader().has_deletions()
+        segments = backend._segment_data(s)
+        texts = ["石墨烯", "石墨烯 导热", "石墨烯 OR 电池", "薄膜 导热 涂层", "石墨烯 -电池", '"石墨烯 导热"', "石墨烯 ipc:H01M",
+                 "title:薄膜 OR 涂层", "太原理工大学 电池", "不存在的词", "电极 OR (传感器 复合)"]
+        for text in texts:
+            for filters in ({}, {"type": ["invention"]}, {"year": ["2018", "2019"]}):
+                q = compile_query(parse(text), filters, df=s.reader().doc_frequency)
+                if q is None:
+                    continue
+                expected = {h.docnum: h.score for h in s.search(q, limit=None)}
+                got = whoosh_fast.evaluate(s, q, segments)
+                assert got.keys() == expected.keys(), (text, filters)
+                assert all(abs(got[d] - expected[d]) < 1e-9 * max(1.0, abs(expected[d])) for d in got), (text, filters)
+        # a restricted read: only the candidates asked for, the same scores
+        leaf, offset = s.leaf_searchers()[0]
+        one = whoosh_fast._Leaf(leaf, leaf.reader(), segments[0], s, s.weighting)
+        every = one.eval(wq.Term("content", "石墨烯"), None)
+        wanted = sorted(every)[::97] + [10**6]
+        assert one.eval(wq.Term("content", "石墨烯"), wanted) == {d: every[d] for d in wanted if d in every}
+    backend.close()
+
+
 # ---- PostgreSQL: RUM when the extension is there, GIN when not -----------------------------------
 
 
