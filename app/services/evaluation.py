@@ -23,7 +23,7 @@ from ..extensions import db
 from ..labels import label, reason_text
 from ..models import Center, Deal
 from . import applications as application_service
-from . import center_services, clock
+from . import clock, member_support
 from . import pools as pool_service
 from . import program as program_service
 from . import targets as target_service
@@ -75,7 +75,7 @@ def evaluate(center: Center, year: int, today: date | None = None) -> Evaluation
     pools = [(p.name, pool_service.compliance(p)) for p in program_service.center_pools(center)]
     return Evaluation(center=center, year=year, start=start, end=end, as_of=as_of, tasks=tasks, overall=overall,
                       progress=task5.progress, task5=task5, corrections=corrections, deals=deals, pools=pools,
-                      services=center_services.service_counts(center),
+                      services=member_support.service_counts(center),
                       warnings=application_service.exit_warnings(center, as_of),
                       generated_at=clock.local_now().replace(microsecond=0, tzinfo=None))
 

@@ -26,7 +26,7 @@ from app.models import (
     TaskBook,
 )
 from app.services import applications as apps
-from app.services import center_services as cs
+from app.services import member_support as support
 from app.services import evaluation
 from app.services import program as ps
 from app.services.permissions import Forbidden, NotFound
@@ -180,73 +180,73 @@ def test_financing_matchmaking(app, db):
     outsider = make_user()
     patent = make_patent(member.org)
     with pytest.raises(Forbidden):
-        cs.request_financing(outsider, center, kind="pledge_loan", amount_fen=1, patents=patent.application_number,
+        support.request_financing(outsider, center, kind="pledge_loan", amount_fen=1, patents=patent.application_number,
                              description="x")
     with pytest.raises(DomainError):
-        cs.request_financing(member, center, kind="pledge_loan", amount_fen=1, patents="", description="x")
-    item = cs.request_financing(member, center, kind="pledge_loan", amount_fen=500_000_00,
+        support.request_financing(member, center, kind="pledge_loan", amount_fen=1, patents="", description="x")
+    item = support.request_financing(member, center, kind="pledge_loan", amount_fen=500_000_00,
                                 patents=patent.application_number, description="专利质押贷款")
     with pytest.raises(NotFound):
-        cs.add_offer(outsider, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
+        support.add_offer(outsider, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
     with pytest.raises(Forbidden):
-        cs.add_offer(member, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
-    a = cs.add_offer(staff, item, provider_name="晋商银行", provider_kind="bank", amount_fen=400_000_00, terms="年化3.5%")
-    b = cs.add_offer(staff, item, provider_name="太原农商行", provider_kind="bank", amount_fen=300_000_00, terms="")
+        support.add_offer(member, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
+    a = support.add_offer(staff, item, provider_name="晋商银行", provider_kind="bank", amount_fen=400_000_00, terms="年化3.5%")
+    b = support.add_offer(staff, item, provider_name="太原农商行", provider_kind="bank", amount_fen=300_000_00, terms="")
     with pytest.raises(Forbidden):
-        cs.decide_offer(staff, a, True)
-    cs.decide_offer(member, a, True)
+        support.decide_offer(staff, a, True)
+    support.decide_offer(member, a, True)
     assert item.status == "matched" and b.status == "declined"
     with pytest.raises(DomainError):
-        cs.decide_offer(member, b, True)
-    assert [r.id for r in cs.visible_requests(outsider, center, type(item))] == []
-    assert [r.id for r in cs.visible_requests(staff, center, type(item))] == [item.id]
-    assert cs.service_counts(center)["financing_matched_fen"] == 400_000_00
+        support.decide_offer(member, b, True)
+    assert [r.id for r in support.visible_requests(outsider, center, type(item))] == []
+    assert [r.id for r in support.visible_requests(staff, center, type(item))] == [item.id]
+    assert support.service_counts(center)["financing_matched_fen"] == 400_000_00
 
 
 def test_watches_find_new_matching_patents(app, db, monkeypatch):
     center, staff, bureau, member = world(db)
     clock_at(app, monkeypatch, datetime(2030, 1, 1, tzinfo=UTC))
     old = make_patent(make_org(name="比亚迪股份有限公司"))
-    watch = cs.create_watch(member, center, name="负极材料", ipc_codes="C01B", competitors="比亚迪")
-    assert [h.patent.id for h in cs.watch_hits(watch)] == [old.id]
-    cs.mark_seen(member, watch)
-    assert cs.new_hit_count(watch) == 0
+    watch = support.create_watch(member, center, name="负极材料", ipc_codes="C01B", competitors="比亚迪")
+    assert [h.patent.id for h in support.watch_hits(watch)] == [old.id]
+    support.mark_seen(member, watch)
+    assert support.new_hit_count(watch) == 0
     monkeypatch.setattr("app.models._types.utcnow", lambda: datetime(2030, 2, 1))
     newer = make_patent(make_org(), created_at=datetime(2030, 2, 1))
     own = make_patent(member.org, created_at=datetime(2030, 2, 1))
-    hits = {h.patent.id: h for h in cs.watch_hits(watch)}
+    hits = {h.patent.id: h for h in support.watch_hits(watch)}
     assert set(hits) == {old.id, newer.id} and own.id not in hits
     assert hits[newer.id].new and not hits[old.id].new and hits[old.id].reasons == ["ipc:C01B", "applicant:比亚迪"]
-    assert cs.my_watches(member) == [(watch, 1)]
+    assert support.my_watches(member) == [(watch, 1)]
     with pytest.raises(NotFound):
-        cs.mark_seen(make_user(), watch)
+        support.mark_seen(make_user(), watch)
 
 
 def test_disputes_and_events(app, db, monkeypatch):
     center, staff, bureau, member = world(db)
-    item = cs.request_consultation(member, center, kind="accused", subject="收到律师函", counterparty="某公司",
+    item = support.request_consultation(member, center, kind="accused", subject="收到律师函", counterparty="某公司",
                                    description="")
     with pytest.raises(Forbidden):
-        cs.answer_consultation(member, item, "x")
-    cs.answer_consultation(staff, item, "建议先做不侵权分析")
+        support.answer_consultation(member, item, "x")
+    support.answer_consultation(staff, item, "建议先做不侵权分析")
     assert item.status == "answered" and ps.first_business_on(center, date(2100, 1, 1)) is not None
     clock_at(app, monkeypatch, datetime(2030, 1, 1, 2, 0, tzinfo=UTC))  # 10:00 in Beijing
     with pytest.raises(DomainError):
-        cs.create_event(staff, center, title="x", kind="training", starts_at=datetime(2030, 1, 1, 10, 0),
+        support.create_event(staff, center, title="x", kind="training", starts_at=datetime(2030, 1, 1, 10, 0),
                         location="", capacity=None, description="")
-    event = cs.create_event(staff, center, title="专利导航培训", kind="training", starts_at=datetime(2030, 1, 1, 10, 1),
+    event = support.create_event(staff, center, title="专利导航培训", kind="training", starts_at=datetime(2030, 1, 1, 10, 1),
                             location="太原", capacity=1, description="")
     assert event.starts_at == datetime(2030, 1, 1, 2, 1)  # stored in UTC
-    cs.sign_up(member, event)
+    support.sign_up(member, event)
     with pytest.raises(DomainError):
-        cs.sign_up(member, event)
+        support.sign_up(member, event)
     with pytest.raises(DomainError):
-        cs.sign_up(make_user(), event)  # full
+        support.sign_up(make_user(), event)  # full
     with pytest.raises(Forbidden):
-        cs.sign_up(bureau, event)
+        support.sign_up(bureau, event)
     clock_at(app, monkeypatch, datetime(2030, 1, 1, 2, 1, tzinfo=UTC))
     with pytest.raises(DomainError):
-        cs.cancel_signup(member, event)  # started
+        support.cancel_signup(member, event)  # started
 
 
 # ---- applications -------------------------------------------------------------------------
@@ -396,9 +396,9 @@ def test_exit_warnings_from_the_task_book(app, db, monkeypatch):
     assert [w.reason for w in apps.exit_warnings(center, date(2024, 6, 16))] == ["no_business"]
     assert apps.exit_warnings(center, date(2024, 6, 16))[0].overdue
     # an answered consultation on 1 June counts as business begun in time
-    item = cs.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
-    monkeypatch.setattr("app.services.center_services.utcnow", lambda: datetime(2024, 6, 1, 2, 0))
-    cs.answer_consultation(staff, item, "答复")
+    item = support.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
+    monkeypatch.setattr("app.services.member_support.utcnow", lambda: datetime(2024, 6, 1, 2, 0))
+    support.answer_consultation(staff, item, "答复")
     assert apps.exit_warnings(center, date(2024, 6, 16)) == []
     with pytest.raises(Forbidden):
         apps.open_exit_case(staff, center, reason="major_risk", note="x")
