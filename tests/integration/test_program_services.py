@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services import applications as apps
 from app.services import member_support as support
+from app.reports import pdf, xlsx
 from app.services import evaluation
 from app.services import program as ps
 from app.services.permissions import Forbidden, NotFound
@@ -426,7 +427,7 @@ def test_yearly_report_xlsx_sums_match(app, db):
     center, staff, bureau = _report_world(db)
     with app.test_request_context():  # labels are translated for the request's locale
         ev = evaluation.evaluate(center, 2, today=TODAY)
-        wb = load_workbook(io.BytesIO(evaluation.to_xlsx(ev)))
+        wb = load_workbook(io.BytesIO(xlsx.evaluation_report(ev)))
     assert wb.sheetnames == ["tasks", "targets", "task5", "deals", "pools", "services", "exit"]
     years = list(wb["targets"].iter_rows(min_row=2, values_only=True))
     body, total = years[:-1], years[-1]
@@ -443,7 +444,7 @@ def test_yearly_report_xlsx_sums_match(app, db):
 def test_yearly_report_pdf_embeds_chinese_and_the_figures(app, db):
     center, staff, bureau = _report_world(db)
     with app.test_request_context():
-        data = evaluation.to_pdf(evaluation.evaluate(center, 1, today=TODAY))
+        data = pdf.evaluation_report(evaluation.evaluate(center, 1, today=TODAY))
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -475,15 +476,15 @@ def test_bureau_table_lists_every_center(app, db):
     rows = evaluation.bureau_rows(TODAY)
     assert [r.center.id for r in rows] == sorted(c.id for c in db.session.scalars(sa.select(Center)))
     with app.test_request_context():
-        wb = load_workbook(io.BytesIO(evaluation.bureau_xlsx(rows)))
+        wb = load_workbook(io.BytesIO(xlsx.bureau_table(rows)))
     values = list(wb.active.iter_rows(values_only=True))
     assert len(values) == 3 and values[1][0] == center.name and values[1][-2] == 28
 
 
 def test_missing_cjk_font_is_a_clear_error(app, db, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "PDF_CJK_FONT", str(tmp_path / "mine.ttf"))
-    assert evaluation.font_candidates()[0] == tmp_path / "mine.ttf"  # configuration wins
-    monkeypatch.setattr(evaluation, "font_candidates", lambda: [tmp_path / "none.ttc"])
-    with pytest.raises(evaluation.FontMissing) as err:
-        evaluation.find_cjk_font()
+    assert pdf.font_candidates()[0] == tmp_path / "mine.ttf"  # configuration wins
+    monkeypatch.setattr(pdf, "font_candidates", lambda: [tmp_path / "none.ttc"])
+    with pytest.raises(pdf.FontMissing) as err:
+        pdf.find_cjk_font()
     assert "fonts-wqy-microhei" in str(err.value) and "none.ttc" in str(err.value)

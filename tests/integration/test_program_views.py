@@ -425,14 +425,14 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
 
 
 def test_pdf_without_a_font_falls_back_to_a_message(app, world, monkeypatch):
-    from app.services import evaluation
+    from app.reports import pdf
 
     center, people = world
 
     def missing():
-        raise evaluation.FontMissing("no font")
+        raise pdf.FontMissing("no font")
 
-    monkeypatch.setattr(evaluation, "_register_font", missing)
+    monkeypatch.setattr(pdf, "_register_font", missing)
     staff = client_for(app, people["staff"])
     staff.get("/lang/en")
     response = staff.post(f"/program/centers/{center.id}/report/1/files", data={"fmt": "pdf"})
