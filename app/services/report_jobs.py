@@ -91,7 +91,7 @@ def request_report(user: User, center: Center, year: int, fmt: ReportFormat | st
     report_id = row.id
     audit.record(user, "report.requested", "report_file", report_id, fmt=fmt.value, year=year)
     db.session.commit()  # expires the row: read after the enqueue, it shows what the job did so far
-    jobs.enqueue(current_app._get_current_object(), "app.services.report_jobs:build", report_id,
+    jobs.enqueue(current_app._get_current_object(), build, report_id,
                  description=f"report {report_id}")
     return row
 
