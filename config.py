@@ -100,6 +100,8 @@ class Config:
     # A running import writes a heartbeat after every batch; without one for this long it is given up.
     IMPORT_STALE_SECONDS = 300
     AUDIT_LOG = os.environ.get("AUDIT_LOG", str(INSTANCE_DIR / "audit.log"))
+    # The app's and the worker's log lines from this level up (app/logging_setup.py); libraries' from WARNING.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):

@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
             if app.config[key] in ("", dev_value):
                 raise RuntimeError(f"set {key} in the environment: production refuses the development value")
     os.makedirs(app.instance_path, exist_ok=True)
+    from .logging_setup import configure_logging
+
+    configure_logging(app)
     from .proxy import TrustedProxies
 
     app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"])
@@ -41,7 +44,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     register_page_cache(app)  # after the locale is chosen (a before_request of the security headers)
-    register_audit_log(app)
     return app
 
 
@@ -49,19 +51,6 @@ def register_page_cache(app: Flask) -> None:
     from . import page_cache
 
     page_cache.init_app(app)
-
-
-def register_audit_log(app: Flask) -> None:
-    """Audit lines (JSON, UTC) go to AUDIT_LOG when set, else to the app's log."""
-    import logging
-
-    logger = logging.getLogger("ipx.audit")
-    logger.setLevel(logging.INFO)
-    path = app.config.get("AUDIT_LOG")
-    if path and not any(getattr(h, "baseFilename", None) == os.path.abspath(path) for h in logger.handlers):
-        handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
 
 
 def select_locale() -> str:

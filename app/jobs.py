@@ -3,9 +3,10 @@ and any machine's ``flask worker`` runs it; without, it runs in a thread of the 
 for it (one machine, development) or at once (``JOBS_WITHOUT_QUEUE = "sync"``, the tests).
 
 What goes through here: patent and trademark imports, match refreshes after a need or listing is
-committed, search index writes after a commit, and the centers' yearly report files. A task is
-named by its dotted path (``"app.services.matching:refresh_keys"``) so that a worker imports it
-itself; it runs inside the worker's app context with a fresh database session.
+committed, search index writes after a commit, and the centers' yearly report files. A caller
+passes the task function itself; the queue carries its importable name (``module:qualname``, e.g.
+``"app.services.matching:refresh_keys"``) so that a worker imports it itself; it runs inside the
+worker's app context with a fresh database session.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections.abc import Callable
+from functools import reduce
 
 from flask import Flask, current_app
 
@@ -37,14 +40,31 @@ def _queue(url: str, name: str | None = None):
 
 def _task(name: str):
     module, _, attr = name.partition(":")
-    return getattr(importlib.import_module(module), attr)
+    return reduce(getattr, attr.split("."), importlib.import_module(module))
 
 
-def enqueue(app: Flask, name: str, *args, timeout: int = DEFAULT_TIMEOUT, description: str = "",
+def task_name(fn: Callable) -> str:
+    """The name a worker imports ``fn`` by (``module:qualname``). A task must be reachable from its
+    module by that name: a lambda, a nested function or a bound method is refused (TypeError)."""
+    module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)
+    if not callable(fn) or not module or not qualname or "<" in qualname:
+        raise TypeError(f"a task must be a module-level function, not {fn!r}")
+    name = f"{module}:{qualname}"
+    try:
+        found = _task(name)
+    except (ImportError, AttributeError):
+        found = None
+    if found is not fn:
+        raise TypeError(f"a task must be a module-level function a worker can import as {name}, not {fn!r}")
+    return name
+
+
+def enqueue(app: Flask, fn: Callable, *args, timeout: int = DEFAULT_TIMEOUT, description: str = "",
             retries: int = 0, queue: str | None = None) -> None:
-    """Run task ``name(*args)`` outside the request: on ``queue`` (default QUEUE) when there is a queue,
+    """Run task ``fn(*args)`` outside the request: on ``queue`` (default QUEUE) when there is a queue,
     else in a thread of this process (``JOBS_WITHOUT_QUEUE = "thread"``, the default) or at once
     (``"sync"``). ``retries``: how many more times the queue runs a task that raised, with growing pauses."""
+    name = task_name(fn)
     url = queue_url(app)
     if not url:
         if app.config.get("JOBS_WITHOUT_QUEUE", "thread") == "sync":
@@ -77,7 +97,9 @@ def _call(app: Flask, name: str, args: tuple) -> None:
 
 def enqueue_import(app: Flask, job_id: int) -> None:
     """Run import job ``job_id`` outside the request, on the imports' own queue."""
-    enqueue(app, "app.services.imports:run_job", job_id, timeout=IMPORT_TIMEOUT, queue=LONG_QUEUE,
+    from .services.imports import run_job  # imported here: the services import this module
+
+    enqueue(app, run_job, job_id, timeout=IMPORT_TIMEOUT, queue=LONG_QUEUE,
             description=f"import job {job_id}")
 
 
@@ -105,10 +127,11 @@ def run_task(name: str, *args) -> None:
             db.session.remove()
 
 
-def schedule(app: Flask, name: str, at, *args, job_id: str) -> bool:
-    """Run task ``name`` at ``at`` (an aware datetime) through the worker's scheduler; a job id
+def schedule(app: Flask, fn: Callable, at, *args, job_id: str) -> bool:
+    """Run task ``fn`` at ``at`` (an aware datetime) through the worker's scheduler; a job id
     already booked is left as it is (so every worker start books a daily task once). False
     without a queue: run the task's command by hand (or from cron) instead."""
+    name = task_name(fn)
     url = queue_url(app)
     if not url:
         return False
@@ -130,10 +153,14 @@ def schedule(app: Flask, name: str, at, *args, job_id: str) -> bool:
 
 # The nightly tasks (01:00 Beijing, services/expiry.next_run): each booked once per queue, and booked
 # again for the next night when it has run. Without a queue, run their commands from cron.
-DAILY = {
-    "daily-expire-patents": "app.services.expiry:expire_patents",  # flask expire-patents
-    "daily-lifecycle-reminders": "app.services.lifecycle:send_reminders",  # flask lifecycle-reminders
-}
+def daily_tasks() -> dict[str, Callable[[], object]]:
+    """The nightly tasks by their booking's job id."""
+    from .services import expiry, lifecycle  # imported here: the services import this module
+
+    return {
+        "daily-expire-patents": expiry.expire_patents,  # flask expire-patents
+        "daily-lifecycle-reminders": lifecycle.send_reminders,  # flask lifecycle-reminders
+    }
 
 
 def _next_night():
@@ -144,14 +171,14 @@ def _next_night():
 
 def schedule_daily(app: Flask) -> None:
     """Book every daily task's next run (done when a worker starts)."""
-    for job_id in DAILY:
-        schedule(app, "app.jobs:run_daily", _next_night(), job_id, job_id=job_id)
+    for job_id in daily_tasks():
+        schedule(app, run_daily, _next_night(), job_id, job_id=job_id)
 
 
 def run_daily(job_id: str) -> None:
     """The booked task: run the daily task, then book tomorrow's run."""
-    _task(DAILY[job_id])()
-    schedule(current_app, "app.jobs:run_daily", _next_night(), job_id, job_id=job_id)
+    daily_tasks()[job_id]()
+    schedule(current_app, run_daily, _next_night(), job_id, job_id=job_id)
 
 
 def work(burst: bool = False, queues: list[str] | None = None) -> None:

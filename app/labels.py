@@ -379,6 +379,49 @@ MILESTONE = {
     "business_started": _l("IP-operation business started"),
 }
 
+# ---- the industry database: search, imports, analysis, trademarks -------------------------
+SEARCH_KIND = {"patent": _l("Patents"), "listing": _l("Listings"), "need": _l("Needs")}
+SEARCH_KIND_ONE = {"patent": _l("Patent"), "listing": _l("Listing"), "need": _l("Need")}
+SEARCH_FACET = {
+    "kind": _l("Kind"),
+    "office": _l("Office"),
+    "type": _l("Patent type"),
+    "status": _l("Legal status"),
+    "industry": _l("Industry"),
+    "year": _l("Year"),
+    "ipc_section": _l("IPC section"),
+    "ipc_class": _l("IPC class"),
+    "applicant": _l("Applicant"),
+}
+SEARCH_SORT = {"relevance": _l("Relevance"), "date": _l("Newest first")}
+IMPORT_STATUS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+IMPORT_KIND = {"patents": _l("Patents"), "trademarks": _l("Trademarks")}
+TRADEMARK_STATUS = {
+    "pending": _l("Application pending"),
+    "registered": _l("Registered"),
+    "expired": _l("Expired"),
+    "cancelled": _l("Cancelled"),
+    "invalidated": _l("Invalidated"),
+    "rejected": _l("Rejected"),
+}
+ANALYSIS_TABLE = {
+    "by_year": _l("Filings and grants by year"),
+    "applicants": _l("Top applicants"),
+    "ipc": _l("IPC distribution"),
+    "status": _l("Legal status"),
+    "types": _l("Patent types"),
+    "offices": _l("Patents by office"),
+    "valid_inventions": _l("Valid invention patents per organisation"),
+}
+ANALYSIS_HEADER = {
+    "Year": _l("Year"), "Filings": _l("Filings"), "Grants": _l("Grants"), "Applicant": _l("Applicant"),
+    "Patents": _l("Patents"), "Valid patents": _l("Valid patents"), "IPC subclass": _l("IPC subclass"),
+    "Legal status": _l("Legal status"), "Patent type": _l("Patent type"), "Organisation": _l("Organisation"),
+    "Valid invention patents": _l("Valid invention patents"), "Office": _l("Office"),
+}
+# a search facet's values are shown through the table of the field they come from
+FACET_VALUE = {"kind": SEARCH_KIND, "office": OFFICE, "type": PATENT_TYPE, "status": LEGAL_STATUS, "industry": INDUSTRY}
+
 TABLES = {
     "application_condition": APPLICATION_CONDITION,
     "lifecycle_stage": LIFECYCLE_STAGE,
@@ -435,6 +478,15 @@ TABLES = {
     "event_kind": EVENT_KIND,
     "exit_reason": EXIT_REASON,
     "service_figure": SERVICE_FIGURE,
+    "search_kind": SEARCH_KIND,
+    "search_kind_one": SEARCH_KIND_ONE,
+    "search_facet": SEARCH_FACET,
+    "search_sort": SEARCH_SORT,
+    "import_status": IMPORT_STATUS,
+    "import_kind": IMPORT_KIND,
+    "trademark_status": TRADEMARK_STATUS,
+    "analysis_table": ANALYSIS_TABLE,
+    "analysis_header": ANALYSIS_HEADER,
 }
 
 
@@ -443,6 +495,12 @@ def label(table: str, value) -> str:
         return ""
     key = value.value if hasattr(value, "value") else value
     return str(TABLES[table].get(key, key))
+
+
+def facet_label(field: str, value: str) -> str:
+    """A search facet's value as users read it (a code with no table is shown as written)."""
+    table = FACET_VALUE.get(field)
+    return str(table.get(value, value)) if table else value
 
 
 def template_text(template: str, params: dict) -> str:

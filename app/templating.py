@@ -115,6 +115,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["approx_count"] = approx_count
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.globals["label_choices"] = labels.choices
+    app.jinja_env.globals["facet_label"] = labels.facet_label
     app.jinja_env.globals["reason_text"] = labels.reason_text
     app.jinja_env.globals["domain_text"] = _domain_text
     app.jinja_env.globals["alert_reason"] = alert_reason

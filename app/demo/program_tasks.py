@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..domain import program as rules
 from ..extensions import db
 from ..models import AllianceMembership, Center, MembershipStatus, Organisation, Patent, Pool, PoolPatent, Role, User
-from ..services import center_services as cs
+from ..services import member_support as support
 from ..services import clock
 from ..services import program as ps
 from .seed import TODAY
@@ -153,34 +153,34 @@ def _services(staff: User, center: Center, depth: str, counts: dict[str, int]) -
     numbers = _numbers(center, 20)
     owned = [n for n in db.session.scalars(sa.select(Patent.application_number).where(
         Patent.owner_org_id == a.org_id, Patent.legal_status == "granted").order_by(Patent.id).limit(2))]
-    loan = cs.request_financing(a, center, kind="pledge_loan", amount_fen=500_000_000, patents="\n".join(owned or numbers[:2]),
+    loan = support.request_financing(a, center, kind="pledge_loan", amount_fen=500_000_000, patents="\n".join(owned or numbers[:2]),
                                 description="以两件发明专利质押，申请一年期流动资金贷款 500 万元。")
-    cs.add_offer(staff, loan, provider_name="交通银行太原分行", provider_kind="bank", amount_fen=400_000_000,
+    support.add_offer(staff, loan, provider_name="交通银行太原分行", provider_kind="bank", amount_fen=400_000_000,
                  terms="年利率 3.45%，期限一年，政府贴息 50%。")
-    cs.add_offer(staff, loan, provider_name="晋商银行", provider_kind="bank", amount_fen=500_000_000,
+    support.add_offer(staff, loan, provider_name="晋商银行", provider_kind="bank", amount_fen=500_000_000,
                  terms="年利率 3.6%，期限一年，知识产权质押保险费补贴。")
-    cs.request_financing(b, center, kind="insurance", amount_fen=None, patents="",
+    support.request_financing(b, center, kind="insurance", amount_fen=None, patents="",
                          description="为出口产品投保海外知识产权侵权责任险。")
     counts["financing"] += 2
-    watch = cs.create_watch(a, center, name="竞争对手新公开专利", ipc_codes=_ipc_of(numbers[0]), competitors="")
+    watch = support.create_watch(a, center, name="竞争对手新公开专利", ipc_codes=_ipc_of(numbers[0]), competitors="")
     watch.last_seen_at = datetime.combine(TODAY - timedelta(days=400), datetime.min.time())  # fired: new hits since
-    cs.create_watch(b, center, name="核心技术领域监控", ipc_codes=_ipc_of(numbers[5]), competitors="")
+    support.create_watch(b, center, name="核心技术领域监控", ipc_codes=_ipc_of(numbers[5]), competitors="")
     db.session.commit()
     counts["watches"] += 2
-    cs.request_consultation(c, center, kind="accused", subject="收到侵权警告函，请求应对指导",
+    support.request_consultation(c, center, kind="accused", subject="收到侵权警告函，请求应对指导",
                             counterparty="某外省同行企业", description="对方称我司产品落入其实用新型专利保护范围。")
-    answered = cs.request_consultation(a, center, kind="ownership", subject="合作研发成果专利权属约定",
+    answered = support.request_consultation(a, center, kind="ownership", subject="合作研发成果专利权属约定",
                                        counterparty="太原理工大学", description="合作协议未约定专利归属。")
-    cs.answer_consultation(staff, answered, "建议补签权属协议，按出资与贡献比例约定共有，并明确实施收益分配。")
+    support.answer_consultation(staff, answered, "建议补签权属协议，按出资与贡献比例约定共有，并明确实施收益分配。")
     counts["disputes"] += 2
     now = clock.local_now().replace(tzinfo=None, second=0, microsecond=0)
-    upcoming = cs.create_event(staff, center, title=f"{_short_name(center)}专利挖掘与布局实务培训", kind="training",
+    upcoming = support.create_event(staff, center, title=f"{_short_name(center)}专利挖掘与布局实务培训", kind="training",
                                starts_at=(now + timedelta(days=12)).replace(hour=9, minute=30),
                                location="太原市小店区长治路 227 号 高新国际大厦 12 层", capacity=60,
                                description="讲授专利挖掘方法、布局策略与申请文件撰写要点。")
     for user in (a, b, c):
-        cs.sign_up(user, upcoming)
-    cs.create_event(staff, center, title=f"{_short_name(center)}专利技术供需对接会", kind="matchmaking",
+        support.sign_up(user, upcoming)
+    support.create_event(staff, center, title=f"{_short_name(center)}专利技术供需对接会", kind="matchmaking",
                     starts_at=(now + timedelta(days=30)).replace(hour=14, minute=0),
                     location="山西转型综改示范区学府园区", capacity=None, description="高校院所专利技术路演与企业需求对接。")
     counts["events"] += 2

@@ -333,34 +333,58 @@ PATENT_TYPE_MESSAGE = N_("unknown patent type “{value}”: write 发明 (inven
                          "外观设计 (design)")
 
 
-def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
-                    industries: frozenset[str] = frozenset()) -> tuple[PatentRecord | None, list[RowError]]:
-    """One data row to a record, or the errors that keep it out (every bad cell is reported).
+@dataclass
+class Cells:
+    """One data row read by field: the cells of the columns the file has, and the errors found so far."""
 
-    The patent is named by its application number (CN: checked to the check character; other
-    offices: shape), or, when the row has none, by its publication number (office + number)."""
-    cols, names = headers.columns, headers.names
-    errors: list[RowError] = []
+    row: list
+    headers: HeaderMap
+    errors: list[RowError] = field(default_factory=list)
 
-    def raw(fname):
-        i = cols.get(fname)
-        return row[i] if i is not None and i < len(row) else None
+    def has(self, fname: str) -> bool:
+        return fname in self.headers.columns
 
-    def err(fname, exc: DomainError, value=None):
-        shown = cell_text(raw(fname) if value is None else value)
-        errors.append(RowError(names.get(fname, fname), shown[:500], exc.template, exc.params))
+    def raw(self, fname: str):
+        i = self.headers.columns.get(fname)
+        return self.row[i] if i is not None and i < len(self.row) else None
 
-    publication = None
-    if cell_text(raw("publication_number")):
-        try:
-            publication = patent_numbers.parse_publication(cell_text(raw("publication_number")))
-        except patent_numbers.PatentNumberError as exc:
-            err("publication_number", exc)
-    office = None
-    application_text = cell_text(raw("application_number"))
+    def text(self, fname: str) -> str:
+        return cell_text(self.raw(fname))
+
+    def column(self, fname: str) -> str:
+        """The header as written in the file."""
+        return self.headers.names.get(fname, fname)
+
+    def flag(self, fname: str, shown: str, reason: str, params: dict | None = None) -> None:
+        self.errors.append(RowError(self.column(fname), shown, reason, params or {}))
+
+    def fail(self, fname: str, exc: DomainError) -> None:
+        """The cell of ``fname`` cannot be read: ``exc`` says why."""
+        self.flag(fname, self.text(fname)[:500], exc.template, exc.params)
+
+
+# ---- a patent row, column by column ---------------------------------------------------------
+
+
+def publication_of(cells: Cells) -> patent_numbers.PublicationNumber | None:
+    """The publication number (公开(公告)号), checked per office; None when blank or wrong."""
+    if not cells.text("publication_number"):
+        return None
     try:
-        if cell_text(raw("office")):
-            office = patent_numbers.parse_office(cell_text(raw("office")))
+        return patent_numbers.parse_publication(cells.text("publication_number"))
+    except patent_numbers.PatentNumberError as exc:
+        cells.fail("publication_number", exc)
+        return None
+
+
+def office_of(cells: Cells, publication: patent_numbers.PublicationNumber | None) -> str | None:
+    """The office (受理局) as written, else the publication's, else the application number's prefix,
+    else CN; it must agree with the publication number's."""
+    application_text = cells.text("application_number")
+    office = None
+    try:
+        if cells.text("office"):
+            office = patent_numbers.parse_office(cells.text("office"))
         elif publication is not None:
             office = publication.office
         elif application_text[:2].upper() in patent_numbers.OFFICES:
@@ -368,106 +392,169 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
         else:
             office = "CN"
     except patent_numbers.PatentNumberError as exc:
-        err("office", exc)
+        cells.fail("office", exc)
     if publication is not None and office is not None and publication.office != office:
-        errors.append(RowError(names["publication_number"], str(publication),
-                               N_("the publication number is of office {pub_office}, the row says {office}"),
-                               {"pub_office": publication.office, "office": office}))
+        cells.flag("publication_number", str(publication),
+                   N_("the publication number is of office {pub_office}, the row says {office}"),
+                   {"pub_office": publication.office, "office": office})
+    return office
 
-    number = None  # a CN application number, checked
-    key = None
-    if office is not None:
-        try:
-            if application_text and office == "CN":
-                number = patent_numbers.parse(application_text, today=today)
-                key = str(number)
-            elif application_text:
-                key = patent_numbers.foreign_application(application_text, office)
-            elif publication is not None:
-                key = publication.family_key
-            elif "publication_number" not in cols:
-                raise patent_numbers.PatentNumberError(N_("application number is required"))
-            else:
-                raise patent_numbers.PatentNumberError(N_("give the application number or the publication number"))
-        except patent_numbers.PatentNumberError as exc:
-            err("application_number" if "application_number" in cols else "publication_number", exc)
-    title = cell_text(raw("title"))
+
+def number_of(cells: Cells, office: str | None, publication: patent_numbers.PublicationNumber | None,
+              today: date | None = None) -> tuple[patent_numbers.ApplicationNumber | None, str | None]:
+    """The CN application number (checked to its check character, else None) and the record's key:
+    that number, a foreign application number with its office, or the publication's office + number."""
+    if office is None:
+        return None, None
+    application_text = cells.text("application_number")
+    try:
+        if application_text and office == "CN":
+            number = patent_numbers.parse(application_text, today=today)
+            return number, str(number)
+        if application_text:
+            return None, patent_numbers.foreign_application(application_text, office)
+        if publication is not None:
+            return None, publication.family_key
+        if not cells.has("publication_number"):
+            raise patent_numbers.PatentNumberError(N_("application number is required"))
+        raise patent_numbers.PatentNumberError(N_("give the application number or the publication number"))
+    except patent_numbers.PatentNumberError as exc:
+        cells.fail("application_number" if cells.has("application_number") else "publication_number", exc)
+        return None, None
+
+
+TITLE_LENGTH = 500
+
+
+def title_of(cells: Cells) -> str:
+    title = cells.text("title")
     if not title:
-        errors.append(RowError(names["title"], "", N_("the title is empty")))
-    elif len(title) > 500:
-        errors.append(RowError(names["title"], title[:60] + "…", N_("the title is longer than {n} characters"), {"n": 500}))
+        cells.flag("title", "", N_("the title is empty"))
+    elif len(title) > TITLE_LENGTH:
+        cells.flag("title", title[:60] + "…", N_("the title is longer than {n} characters"), {"n": TITLE_LENGTH})
+    return title
 
+
+def type_of(cells: Cells, office: str | None, number: patent_numbers.ApplicationNumber | None,
+            publication: patent_numbers.PublicationNumber | None) -> PatentType | None:
+    """The patent type as written (发明, 实用新型 …), else the CN number's type code, else the
+    publication's kind code; a written type must agree with the number's."""
     kind = None
-    if "patent_type" in cols and cell_text(raw("patent_type")):
+    if cells.text("patent_type"):
         try:
-            kind = parse_choice(raw("patent_type"), PATENT_TYPES, PATENT_TYPE_MESSAGE)
+            kind = parse_choice(cells.raw("patent_type"), PATENT_TYPES, PATENT_TYPE_MESSAGE)
         except ImportRowError as exc:
-            err("patent_type", exc)
+            cells.fail("patent_type", exc)
     elif number is not None:
         kind = PatentType(number.patent_type)
     elif office is not None:
         kind = PatentType(patent_numbers.type_from_kind(office, publication.kind if publication else ""))
     if kind is not None and number is not None and number.patent_type != kind.value:
-        errors.append(RowError(names.get("patent_type", "patent_type"), cell_text(raw("patent_type")),
-                               N_("the number's type code {code} does not match the patent type"), {"code": number.type_code}))
+        cells.flag("patent_type", cells.text("patent_type"),
+                   N_("the number's type code {code} does not match the patent type"), {"code": number.type_code})
+    return kind
 
+
+PATENT_DATES = ("filing_date", "grant_date", "publication_date")
+
+
+def dates_of(cells: Cells) -> dict[str, date | None]:
+    """The filing, grant and publication dates (None when blank or wrong)."""
     dates: dict[str, date | None] = {}
-    for fname in ("filing_date", "grant_date", "publication_date"):
+    for fname in PATENT_DATES:
         try:
-            dates[fname] = parse_date(raw(fname))
+            dates[fname] = parse_date(cells.raw(fname))
         except ImportRowError as exc:
-            err(fname, exc)
-    filing, grant = dates.get("filing_date"), dates.get("grant_date")
+            cells.fail(fname, exc)
+            dates[fname] = None
+    return dates
 
-    status = None
-    for fname in ("legal_status", "simple_status"):  # the detailed column first, the simple one if it is blank
-        if status is None and cell_text(raw(fname)):
+
+def status_of(cells: Cells, grant: date | None) -> LegalStatus | None:
+    """The detailed legal status (法律状态/事件), else the simple one if that is blank; a row with
+    neither is granted when it has a grant date, else pending."""
+    for fname in ("legal_status", "simple_status"):
+        if cells.text(fname):
             try:
-                status = parse_legal_status(raw(fname))
+                return parse_legal_status(cells.raw(fname))
             except ImportRowError as exc:
-                err(fname, exc)
-                break
-    if status is None and not any(cell_text(raw(f)) for f in ("legal_status", "simple_status")):
-        status = LegalStatus.GRANTED if grant else LegalStatus.PENDING
+                cells.fail(fname, exc)
+                return None
+    return LegalStatus.GRANTED if grant else LegalStatus.PENDING
 
+
+def ipc_of(cells: Cells) -> list[str]:
+    """The IPC codes, the main class first, each once."""
     codes: list[str] = []
-    for fname in ("ipc_main", "ipc"):  # the main class first
+    for fname in ("ipc_main", "ipc"):
         try:
-            codes += [c for c in ipc_rules.parse_list(cell_text(raw(fname))) if c not in codes]
+            codes += [c for c in ipc_rules.parse_list(cells.text(fname)) if c not in codes]
         except ipc_rules.IPCError as exc:
-            err(fname, exc)
+            cells.fail(fname, exc)
+    return codes
 
-    claims = 0
-    claims_text = cell_text(raw("claims_count"))
-    if claims_text:
-        if re.fullmatch(r"\d{1,4}", claims_text):
-            claims = int(claims_text)
-        else:
-            errors.append(RowError(names["claims_count"], claims_text[:500],
-                                   N_("“{value}” is not a number of claims"), {"value": claims_text}))
 
-    industry = None
-    industry_text = cell_text(raw("industry"))
-    if industry_text:
-        industry = INDUSTRY_ALIASES.get(industry_text, industry_text.lower())
-        if industries and industry not in industries:
-            errors.append(RowError(names["industry"], industry_text[:500], N_("unknown industry “{value}”"),
-                                   {"value": industry_text}))
-            industry = None
+def claims_of(cells: Cells) -> int:
+    """The number of claims (0 when blank)."""
+    text = cells.text("claims_count")
+    if not text:
+        return 0
+    if re.fullmatch(r"\d{1,4}", text):
+        return int(text)
+    cells.flag("claims_count", text[:500], N_("“{value}” is not a number of claims"), {"value": text})
+    return 0
 
+
+def industry_of(cells: Cells, industries: frozenset[str] = frozenset()) -> str | None:
+    """The industry by its key or Chinese name (碳基新材料 …); when ``industries`` is given, one of them."""
+    text = cells.text("industry")
+    if not text:
+        return None
+    industry = INDUSTRY_ALIASES.get(text, text.lower())
+    if industries and industry not in industries:
+        cells.flag("industry", text[:500], N_("unknown industry “{value}”"), {"value": text})
+        return None
+    return industry
+
+
+def check_dates(cells: Cells, number: patent_numbers.ApplicationNumber | None, filing: date | None,
+                grant: date | None, status: LegalStatus | None) -> None:
+    """The dates agree with each other, with the number's year and with the status."""
     if number is not None and filing and filing.year != number.year:
-        errors.append(RowError(names.get("filing_date", "filing_date"), filing.isoformat(),
-                               N_("the filing date is not in {year}, the year in the number"), {"year": number.year}))
+        cells.flag("filing_date", filing.isoformat(), N_("the filing date is not in {year}, the year in the number"),
+                   {"year": number.year})
     if grant and filing and grant < filing:
-        errors.append(RowError(names.get("grant_date", "grant_date"), grant.isoformat(),
-                               N_("the grant date is before the filing date")))
+        cells.flag("grant_date", grant.isoformat(), N_("the grant date is before the filing date"))
     if status == LegalStatus.PENDING and grant:
-        errors.append(RowError(names.get("grant_date", "grant_date"), grant.isoformat(),
-                               N_("a pending application has no grant date")))
-    if errors or key is None or kind is None or status is None:
-        return None, errors
-    # the current owner is who can license or sell the patent: the applicants when the file has none
-    owners = split_names(cell_text(raw("current_owners"))) or split_names(cell_text(raw("applicants")))
+        cells.flag("grant_date", grant.isoformat(), N_("a pending application has no grant date"))
+
+
+def owners_of(cells: Cells) -> list[str]:
+    """The current owners: who can license or sell the patent (the applicants when the file has none)."""
+    return split_names(cells.text("current_owners")) or split_names(cells.text("applicants"))
+
+
+def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
+                    industries: frozenset[str] = frozenset()) -> tuple[PatentRecord | None, list[RowError]]:
+    """One data row to a record, or the errors that keep it out (every bad cell is reported).
+
+    The patent is named by its application number (CN: checked to the check character; other
+    offices: shape), or, when the row has none, by its publication number (office + number)."""
+    cells = Cells(row, headers)
+    publication = publication_of(cells)
+    office = office_of(cells, publication)
+    number, key = number_of(cells, office, publication, today)
+    title = title_of(cells)
+    kind = type_of(cells, office, number, publication)
+    dates = dates_of(cells)
+    filing, grant = dates["filing_date"], dates["grant_date"]
+    status = status_of(cells, grant)
+    codes = ipc_of(cells)
+    claims = claims_of(cells)
+    industry = industry_of(cells, industries)
+    check_dates(cells, number, filing, grant, status)
+    if cells.errors or key is None or kind is None or status is None:
+        return None, cells.errors
     return PatentRecord(
         application_number=key,
         title=title,
@@ -477,12 +564,12 @@ def read_patent_row(row: list, headers: HeaderMap, *, today: date | None = None,
         kind_code=publication.kind if publication else "",
         publication_number=str(publication) if publication else "",
         publication_key=publication.family_key if publication else "",
-        publication_date=dates.get("publication_date"),
-        abstract=cell_text(raw("abstract")),
+        publication_date=dates["publication_date"],
+        abstract=cells.text("abstract"),
         ipc=codes,
-        applicants=owners,
-        inventors=split_names(cell_text(raw("inventors"))),
-        agency=cell_text(raw("agency"))[:200],
+        applicants=owners_of(cells),
+        inventors=split_names(cells.text("inventors")),
+        agency=cells.text("agency")[:200],
         filing_date=filing,
         grant_date=grant,
         claims_count=claims,

@@ -11,7 +11,7 @@ from .application import (
 )
 from .matching import DismissReason, Match, Notification, OutboxEmail
 from .center import AllianceMembership, Center, CenterTarget, Industry, MembershipStatus, center_founders
-from .center_services import (
+from .member_support import (
     DisputeKind,
     DisputeRequest,
     DisputeStatus,

@@ -22,7 +22,7 @@ from .. import jobs
 from ..formkit import EmptyForm, apply_error
 from ..domain.errors import DomainError
 from ..extensions import db
-from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE
+from ..labels import INDUSTRY, LEGAL_STATUS, OFFICE, PATENT_TYPE, label
 from ..models import Center, ImportJob, Industry, Patent, Trademark
 from ..search import query as query_language
 from ..services import analysis as analysis_service
@@ -31,13 +31,7 @@ from ..services import search as search_service
 from ..services.permissions import Forbidden
 from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
-from . import labels as L
 from .forms import ImportForm
-
-
-@bp.context_processor
-def database_labels():
-    return {"db_labels": L}
 
 
 def translate(template: str, params: dict | None) -> str:
@@ -219,7 +213,7 @@ def import_retry(job_id: int):
 def import_progress(job_id: int):
     job = _job_for_user(job_id)
     return jsonify(
-        id=job.id, status=job.status.value, status_label=str(L.IMPORT_STATUS[job.status.value]),
+        id=job.id, status=job.status.value, status_label=label("import_status", job.status),
         finished=job.finished, percent=job.percent, total=job.total_rows, processed=job.processed_rows,
         created=job.created_rows, updated=job.updated_rows, unchanged=job.unchanged_rows, errors=job.error_rows,
         errors_not_kept=job.errors_not_kept,
@@ -266,7 +260,7 @@ def analysis():
     charts = []
     for t in tables:
         labels = [str(_cell_label(t.key, r[0])) for r in t.rows]
-        series = [{"label": str(L.ANALYSIS_HEADER.get(h, h)), "data": [r[i + 1] for r in t.rows]}
+        series = [{"label": label("analysis_header", h), "data": [r[i + 1] for r in t.rows]}
                   for i, h in enumerate(t.headers[1:])]
         charts.append({"type": t.chart, "labels": labels, "series": series})
     return render_template("patentdb/analysis.html", industry=industry, tables=tables, charts=charts,
@@ -284,9 +278,9 @@ def analysis_export():
     tables = [analysis_service.BUILDERS[key](industry)] if key else analysis_service.all_tables(industry)
     data = analysis_service.xlsx(
         tables,
-        translate_header=lambda h: str(L.ANALYSIS_HEADER.get(h, h)),
+        translate_header=lambda h: label("analysis_header", h),
         translate_cell=_cell_label,
-        sheet_title=lambda k: str(L.ANALYSIS_TABLE[k]).replace("/", " "),
+        sheet_title=lambda k: label("analysis_table", k).replace("/", " "),
     )
     name = f"analysis-{industry or 'all'}{'-' + key if key else ''}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -19,7 +19,7 @@ from ..models import (
     TrainingEvent,
     WarningWatch,
 )
-from ..services import center_services as cs
+from ..services import member_support as support
 from ..services import clock
 from ..services import program as ps
 from ..services.centers import is_center_staff
@@ -31,7 +31,7 @@ from .forms import AnswerForm, DisputeForm, EventForm, FinancingForm, OfferForm,
 def _visible(model, item_id: int):
     item = db.session.get(model, item_id)
     with permission_errors():
-        cs.require_view_request(current_user, item)
+        support.require_view_request(current_user, item)
     return item
 
 
@@ -63,7 +63,7 @@ def _service_page(center_id: int, model, form_cls, create, template: str, endpoi
                 return redirect(url_for(endpoint, item_id=item.id))
     elif form is None and request.method == "POST":
         abort(403)
-    return render_template(template, center=center, items=cs.visible_requests(current_user, center, model), form=form,
+    return render_template(template, center=center, items=support.visible_requests(current_user, center, model), form=form,
                            member=member, staff=is_center_staff(current_user, center))
 
 
@@ -73,7 +73,7 @@ def _service_page(center_id: int, model, form_cls, create, template: str, endpoi
 @bp.route("/centers/<int:center_id>/financing", methods=["GET", "POST"])
 @login_required
 def financing(center_id: int):
-    return _service_page(center_id, FinancingRequest, FinancingForm, lambda center, form: cs.request_financing(
+    return _service_page(center_id, FinancingRequest, FinancingForm, lambda center, form: support.request_financing(
         current_user, center, kind=form.kind.data, amount_fen=form.amount.data, patents=form.patents.data or "",
         description=form.description.data), "program/financing.html", "program.financing_detail")
 
@@ -87,7 +87,7 @@ def financing_detail(item_id: int):
     if form is not None and form.validate_on_submit():
         with permission_errors():
             try:
-                cs.add_offer(current_user, item, provider_name=form.provider_name.data,
+                support.add_offer(current_user, item, provider_name=form.provider_name.data,
                              provider_kind=form.provider_kind.data, amount_fen=form.amount.data, terms=form.terms.data or "")
             except DomainError as err:
                 apply_error(form, err)
@@ -105,7 +105,7 @@ def financing_detail(item_id: int):
 def decide_offer(offer_id: int, answer: str):
     offer = db.session.get(FinancingOffer, offer_id)
     item = _visible(FinancingRequest, offer.request_id if offer else 0)
-    _act(lambda: cs.decide_offer(current_user, offer, answer == "accept"), _("Decision recorded."))
+    _act(lambda: support.decide_offer(current_user, offer, answer == "accept"), _("Decision recorded."))
     return redirect(url_for("program.financing_detail", item_id=item.id))
 
 
@@ -113,7 +113,7 @@ def decide_offer(offer_id: int, answer: str):
 @login_required
 def close_financing(item_id: int, action: str):
     item = _visible(FinancingRequest, item_id)
-    _act(lambda: cs.close_financing(current_user, item, withdraw=action == "withdraw"), _("Request closed."))
+    _act(lambda: support.close_financing(current_user, item, withdraw=action == "withdraw"), _("Request closed."))
     return redirect(url_for("program.financing_detail", item_id=item.id))
 
 
@@ -123,7 +123,7 @@ def close_financing(item_id: int, action: str):
 @bp.route("/centers/<int:center_id>/watches", methods=["GET", "POST"])
 @login_required
 def watches(center_id: int):
-    return _service_page(center_id, WarningWatch, WatchForm, lambda center, form: cs.create_watch(
+    return _service_page(center_id, WarningWatch, WatchForm, lambda center, form: support.create_watch(
         current_user, center, name=form.name.data, ipc_codes=form.ipc_codes.data or "",
         competitors=form.competitors.data or ""), "program/watches.html", "program.watch_detail")
 
@@ -132,7 +132,7 @@ def watches(center_id: int):
 @login_required
 def watch_detail(item_id: int):
     watch = _visible(WarningWatch, item_id)
-    return render_template("program/watch_detail.html", watch=watch, hits=cs.watch_hits(watch), button=EmptyForm(),
+    return render_template("program/watch_detail.html", watch=watch, hits=support.watch_hits(watch), button=EmptyForm(),
                            own=current_user.org_id == watch.org_id)
 
 
@@ -141,9 +141,9 @@ def watch_detail(item_id: int):
 def watch_action(item_id: int, action: str):
     watch = _visible(WarningWatch, item_id)
     if action == "seen":
-        _act(lambda: cs.mark_seen(current_user, watch), _("Marked as seen."))
+        _act(lambda: support.mark_seen(current_user, watch), _("Marked as seen."))
     else:
-        _act(lambda: cs.stop_watch(current_user, watch), _("Watch stopped."))
+        _act(lambda: support.stop_watch(current_user, watch), _("Watch stopped."))
     return redirect(url_for("program.watch_detail", item_id=watch.id))
 
 
@@ -151,7 +151,7 @@ def watch_action(item_id: int, action: str):
 @login_required
 def alerts():
     """The in-app notification list: new patents matching the organisation's watches."""
-    return render_template("program/alerts.html", rows=cs.my_watches(current_user))
+    return render_template("program/alerts.html", rows=support.my_watches(current_user))
 
 
 # ---- dispute consultations -----------------------------------------------------------------
@@ -160,7 +160,7 @@ def alerts():
 @bp.route("/centers/<int:center_id>/disputes", methods=["GET", "POST"])
 @login_required
 def disputes(center_id: int):
-    return _service_page(center_id, DisputeRequest, DisputeForm, lambda center, form: cs.request_consultation(
+    return _service_page(center_id, DisputeRequest, DisputeForm, lambda center, form: support.request_consultation(
         current_user, center, kind=form.kind.data, subject=form.subject.data, counterparty=form.counterparty.data or "",
         description=form.description.data or ""), "program/disputes.html", "program.dispute_detail")
 
@@ -174,7 +174,7 @@ def dispute_detail(item_id: int):
     if form is not None and form.validate_on_submit():
         with permission_errors():
             try:
-                cs.answer_consultation(current_user, item, form.answer.data)
+                support.answer_consultation(current_user, item, form.answer.data)
             except DomainError as err:
                 apply_error(form, err)
             else:
@@ -190,7 +190,7 @@ def dispute_detail(item_id: int):
 @login_required
 def close_dispute(item_id: int):
     item = _visible(DisputeRequest, item_id)
-    _act(lambda: cs.close_consultation(current_user, item), _("Consultation closed."))
+    _act(lambda: support.close_consultation(current_user, item), _("Consultation closed."))
     return redirect(url_for("program.dispute_detail", item_id=item.id))
 
 
@@ -205,7 +205,7 @@ def events(center_id: int):
     if form is not None and form.validate_on_submit():
         with permission_errors():
             try:
-                event = cs.create_event(current_user, center, title=form.title.data, kind=form.kind.data,
+                event = support.create_event(current_user, center, title=form.title.data, kind=form.kind.data,
                                         starts_at=form.starts_at.data, location=form.location.data or "",
                                         capacity=form.capacity.data, description=form.description.data or "")
             except DomainError as err:
@@ -225,7 +225,7 @@ def events(center_id: int):
 def event_detail(event_id: int):
     event = get_or_404(TrainingEvent, event_id)
     return render_template("program/event_detail.html", event=event, staff=is_center_staff(current_user, event.center),
-                           signup=cs.signup_of(event, current_user), now=clock.utc_naive(clock.now()),
+                           signup=support.signup_of(event, current_user), now=clock.utc_naive(clock.now()),
                            button=EmptyForm())
 
 
@@ -234,9 +234,9 @@ def event_detail(event_id: int):
 def event_action(event_id: int, action: str):
     event = get_or_404(TrainingEvent, event_id)
     if action == "signup":
-        _act(lambda: cs.sign_up(current_user, event), _("You are signed up."))
+        _act(lambda: support.sign_up(current_user, event), _("You are signed up."))
     elif action == "unsign":
-        _act(lambda: cs.cancel_signup(current_user, event), _("Sign-up cancelled."))
+        _act(lambda: support.cancel_signup(current_user, event), _("Sign-up cancelled."))
     else:
-        _act(lambda: cs.cancel_event(current_user, event), _("Event cancelled."))
+        _act(lambda: support.cancel_event(current_user, event), _("Event cancelled."))
     return redirect(url_for("program.event_detail", event_id=event.id))

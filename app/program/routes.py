@@ -27,6 +27,7 @@ from ..models import (
     ReportStatus,
     Standard,
 )
+from ..reports import xlsx
 from ..services import applications as application_service
 from ..services import clock, evaluation, report_jobs, uploads
 from ..services import lifecycle as lifecycle_service
@@ -367,7 +368,7 @@ def bureau():
 @login_required
 def bureau_export():
     _require_bureau()
-    return send_file(io.BytesIO(evaluation.bureau_xlsx(evaluation.bureau_rows())), as_attachment=True,
+    return send_file(io.BytesIO(xlsx.bureau_table(evaluation.bureau_rows())), as_attachment=True,
                      download_name="centers-program.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -57,8 +57,9 @@ class SearchState:
 
             if self.backend.count() and self.backend.analysis_version() != analysis.VERSION:
                 from .. import jobs
+                from .maintenance import reindex_if_stale
 
-                jobs.enqueue(self.app, "app.search.maintenance:reindex_if_stale", queue=jobs.LONG_QUEUE,
+                jobs.enqueue(self.app, reindex_if_stale, queue=jobs.LONG_QUEUE,
                              timeout=jobs.IMPORT_TIMEOUT, description="search index rebuild (analysis changed)")
         except Exception:  # noqa: BLE001 - a search must not fail because the check could not run
             import logging

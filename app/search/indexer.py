@@ -51,7 +51,7 @@ class Indexer:
         if self.mode == "queue":
             from .. import jobs
 
-            jobs.enqueue(self.app, "app.search.indexer:apply_keys", sorted(keys), retries=4,
+            jobs.enqueue(self.app, apply_keys, sorted(keys), retries=4,
                          description=f"search index write of {len(keys)} records")
             return
         if self.mode == "sync":

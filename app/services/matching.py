@@ -320,7 +320,7 @@ def schedule_refresh(app: Flask, keys: set[tuple[str, int]]) -> None:
     if mode == "sync":
         _run(app, keys)
     elif jobs.queue_url(app):
-        jobs.enqueue(app, "app.services.matching:refresh_keys", sorted(keys), retries=2,
+        jobs.enqueue(app, refresh_keys, sorted(keys), retries=2,
                      description=f"match refresh of {len(keys)} needs/listings")
     else:
         _worker(app).put(keys)

@@ -23,6 +23,7 @@ from ..domain.errors import N_
 from ..extensions import db
 from ..models import Center, ReportFile, ReportFormat, ReportStatus, User
 from ..models._types import utcnow
+from ..reports import pdf, xlsx
 from . import audit, evaluation
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def request_report(user: User, center: Center, year: int, fmt: ReportFormat | st
     report_id = row.id
     audit.record(user, "report.requested", "report_file", report_id, fmt=fmt.value, year=year)
     db.session.commit()  # expires the row: read after the enqueue, it shows what the job did so far
-    jobs.enqueue(current_app._get_current_object(), "app.services.report_jobs:build", report_id,
+    jobs.enqueue(current_app._get_current_object(), build, report_id,
                  description=f"report {report_id}")
     return row
 
@@ -103,7 +104,7 @@ def build(report_id: int) -> None:
     db.session.commit()
     try:
         content = _render(row)
-    except evaluation.FontMissing as err:
+    except pdf.FontMissing as err:
         log.error("report file %s: %s", report_id, err)
         _finish(report_id, ReportStatus.FAILED, message=NO_FONT)
     except Exception:
@@ -117,7 +118,7 @@ def build(report_id: int) -> None:
 def _render(row: ReportFile) -> bytes:
     with force_locale(row.locale):
         ev = evaluation.evaluate(row.center, row.year)
-        return evaluation.to_pdf(ev) if row.fmt == ReportFormat.PDF else evaluation.to_xlsx(ev)
+        return pdf.evaluation_report(ev) if row.fmt == ReportFormat.PDF else xlsx.evaluation_report(ev)
 
 
 def _finish(report_id: int, status: ReportStatus, content: bytes | None = None, message: str = "") -> None:

@@ -47,7 +47,7 @@ from ..models import (
     ThreadStatus,
     User,
 )
-from ..models.center_services import DisputeStatus, RequestStatus
+from ..models.member_support import DisputeStatus, RequestStatus
 from . import clock
 from .deals import PARTY_ROLES  # the roles that act for their organisation in deals
 CENTER_ROLES = (Role.CENTER_STAFF, Role.ORG_ADMIN)  # services/centers.is_center_staff

@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.services import applications as apps
 from app.services import lifecycle as life
-from app.services import center_services as cs
+from app.services import member_support as support
 from app.services import deals as ds
 from app.services import negotiation
 from app.services import pools as pool_service
@@ -70,7 +70,7 @@ PUBLIC_OBJECT_FORMS = {"pools.contribute", "pools.invite", "pools.licence", "poo
 
 # Roles that may read a center's program and its members' service requests (oversight).
 # The bureau supervises every center: board, plan, records, reports, requests (see services/program.py
-# ``can_view_program`` and services/center_services.py ``can_view_request``).
+# ``can_view_program`` and services/member_support.py ``can_view_request``).
 BUREAU_READS = {
     "program.board", "program.plan", "program.plan_version", "program.records", "program.exit_monitor",
     "program.report", "program.report_pdf", "program.report_xlsx", "program.download_report_file",
@@ -229,13 +229,13 @@ def build_world(db) -> tuple[dict, dict]:
     }
     records["awards"] = ps.add_award(staff_a, center_a, ps.AwardData(
         "山西省专利奖", "provincial", "nominated", product_id=records["products"].id), today=today)
-    financing = cs.request_financing(member_a, center_a, kind="insurance", amount_fen=None, patents="",
+    financing = support.request_financing(member_a, center_a, kind="insurance", amount_fen=None, patents="",
                                      description="SECRET-financing 保险")
-    offer = cs.add_offer(staff_a, financing, provider_name="人保", provider_kind="insurer", amount_fen=100, terms="")
-    watch = cs.create_watch(member_a, center_a, name="SECRET-watch", ipc_codes="C01B", competitors="")
-    dispute = cs.request_consultation(member_a, center_a, kind="other", subject="SECRET-dispute", counterparty="",
+    offer = support.add_offer(staff_a, financing, provider_name="人保", provider_kind="insurer", amount_fen=100, terms="")
+    watch = support.create_watch(member_a, center_a, name="SECRET-watch", ipc_codes="C01B", competitors="")
+    dispute = support.request_consultation(member_a, center_a, kind="other", subject="SECRET-dispute", counterparty="",
                                       description="")
-    event = cs.create_event(staff_a, center_a, title="培训", kind="training", starts_at=datetime(2025, 7, 1, 9, 0),
+    event = support.create_event(staff_a, center_a, title="培训", kind="training", starts_at=datetime(2025, 7, 1, 9, 0),
                             location="", capacity=None, description="")
     window = apps.create_window(bureau, apps.WindowData("窗口", date(2025, 6, 1), date(2025, 6, 30)), [("基础", 10, 1)])
     application = apps.start_application(admin_a, window, apps.ApplicationData("SECRET-application 新中心", "hydrogen"))

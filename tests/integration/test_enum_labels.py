@@ -11,11 +11,9 @@ from flask_babel import force_locale
 import app.domain
 import app.models
 from app import labels
-from app.patentdb import labels as search_labels
 
 # enums whose values are shown through a table not named after them
-EXTRA = {"Stage": labels.LIFECYCLE_STAGE, "ImportStatus": search_labels.IMPORT_STATUS,
-         "ImportKind": search_labels.IMPORT_KIND, "TrademarkStatus": search_labels.TRADEMARK_STATUS}
+EXTRA = {"Stage": labels.LIFECYCLE_STAGE}
 # enums that never reach a page as a bare value (internal states, or worded by the page itself)
 NOT_SHOWN = {"DismissReason", "EventType", "HoldStatus", "NdaStatus", "OfferState", "PaymentKind", "ReportFormat",
              "ReportStatus", "RoyaltyKind", "SplitRule", "ThreadStatus"}
@@ -57,3 +55,24 @@ def test_labels_cover_every_value_in_both_languages(app, name):
                 chinese = str(table[member.value])
             assert english.strip() and not CJK.search(english), (member, english)
             assert CJK.search(chinese), (member, chinese)
+
+
+@pytest.mark.parametrize("table", sorted(labels.TABLES))
+def test_every_label_table_reads_in_both_languages(app, table):
+    with app.test_request_context():
+        for key, text in labels.TABLES[table].items():
+            with force_locale("en"):
+                english = str(text)
+            with force_locale("zh_CN"):
+                chinese = str(text)
+            assert english.strip() and not CJK.search(english), (table, key, english)
+            assert CJK.search(chinese), (table, key, chinese)
+
+
+def test_a_search_facet_value_reads_through_the_table_of_its_field(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert labels.facet_label("type", "invention") == str(labels.PATENT_TYPE["invention"])
+        assert labels.facet_label("kind", "need") == str(labels.SEARCH_KIND["need"])
+        assert labels.facet_label("office", "AU") == str(labels.OFFICE["AU"])
+        assert labels.facet_label("office", "BR") == "BR"  # an office with no name is shown as its code
+        assert labels.facet_label("applicant", "某某大学") == "某某大学"

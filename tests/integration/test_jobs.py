@@ -1,13 +1,15 @@
 """Background imports: through an RQ queue in Redis when one is configured, else a thread."""
 
+import importlib
 import io
 
+import pytest
 from werkzeug.datastructures import FileStorage
 
 from app import jobs
 from app.domain import patent_numbers
 from app.models import ImportJob, Role
-from app.services import imports
+from app.services import imports, matching
 from tests.conftest import make_center, make_user
 
 
@@ -53,7 +55,7 @@ def test_a_worker_of_the_short_queue_leaves_imports_alone(app, db, job_queue):
     """`flask worker --queue ipx` keeps refreshes, index writes and reports moving while imports run elsewhere."""
     job = _job(db)
     jobs.enqueue_import(app, job.id)
-    jobs.enqueue(app, "app.services.matching:refresh_keys", [])
+    jobs.enqueue(app, matching.refresh_keys, [])
     assert (job_queue.count, job_queue.long.count) == (1, 1)
     jobs.work(burst=True, queues=[jobs.QUEUE])
     assert (job_queue.count, job_queue.long.count) == (0, 1)
@@ -61,3 +63,49 @@ def test_a_worker_of_the_short_queue_leaves_imports_alone(app, db, job_queue):
     assert db.session.get(ImportJob, job.id).status.value == "queued"
     result = app.test_cli_runner().invoke(args=["worker", "--burst", "--queue", "nonsense"])
     assert result.exit_code == 2 and "ipx-long" in result.output
+
+
+def _every_task():
+    from app.search import indexer, maintenance
+    from app.services import report_jobs
+
+    return [matching.refresh_keys, indexer.apply_keys, maintenance.reindex_if_stale, imports.run_job,
+            report_jobs.build, jobs.run_daily, *jobs.daily_tasks().values()]
+
+
+@pytest.mark.parametrize("task", _every_task(), ids=lambda fn: fn.__qualname__)
+def test_a_task_goes_on_the_queue_by_a_name_that_leads_back_to_it(task):
+    name = jobs.task_name(task)
+    assert name == f"{task.__module__}:{task.__qualname__}"
+    module, _, attr = name.partition(":")
+    assert getattr(importlib.import_module(module), attr) is task  # what a worker does with the name
+
+
+def _nested():
+    def inner():
+        pass
+
+    return inner
+
+
+class _Holder:
+    def method(self):
+        pass
+
+    @staticmethod
+    def static():
+        pass
+
+
+@pytest.mark.parametrize("task", [lambda: None, _nested(), _Holder().method, "app.services.matching:refresh_keys"],
+                         ids=["lambda", "nested", "bound method", "dotted string"])
+def test_a_task_a_worker_could_not_import_is_refused(app, task):
+    with pytest.raises(TypeError):
+        jobs.task_name(task)
+    with pytest.raises(TypeError):
+        jobs.enqueue(app, task)
+
+
+def test_a_static_method_is_found_through_its_class():
+    assert jobs.task_name(_Holder.static) == f"{__name__}:_Holder.static"
+    assert jobs._task(jobs.task_name(_Holder.static)) is _Holder.static

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.models import Center, DisputeRequest, EventSignup, FinancingOffer, WarningWatch
-from app.services import center_services as cs
+from app.services import member_support as support
 from app.services import program as ps
 
 RECORD_TASKS = (1, 3, 7, 8, 9, 10)  # plan, navigation, products, PCT, standards, awards
@@ -32,7 +32,7 @@ def test_demo_program_tasks_green_mixed_and_begun(app, db):
     assert not any(lights("new_energy_vehicles").values())
 
     assert db.session.scalar(sa.select(sa.func.count(FinancingOffer.id))) >= 2
-    assert any(cs.new_hit_count(w) > 0 for w in db.session.scalars(sa.select(WarningWatch)))
+    assert any(support.new_hit_count(w) > 0 for w in db.session.scalars(sa.select(WarningWatch)))
     statuses = {d.status.value for d in db.session.scalars(sa.select(DisputeRequest))}
     assert statuses == {"open", "answered"}
     assert db.session.scalar(sa.select(sa.func.count(EventSignup.id))) >= 3

@@ -26,7 +26,8 @@ from app.models import (
     TaskBook,
 )
 from app.services import applications as apps
-from app.services import center_services as cs
+from app.services import member_support as support
+from app.reports import pdf, xlsx
 from app.services import evaluation
 from app.services import program as ps
 from app.services.permissions import Forbidden, NotFound
@@ -180,73 +181,73 @@ def test_financing_matchmaking(app, db):
     outsider = make_user()
     patent = make_patent(member.org)
     with pytest.raises(Forbidden):
-        cs.request_financing(outsider, center, kind="pledge_loan", amount_fen=1, patents=patent.application_number,
+        support.request_financing(outsider, center, kind="pledge_loan", amount_fen=1, patents=patent.application_number,
                              description="x")
     with pytest.raises(DomainError):
-        cs.request_financing(member, center, kind="pledge_loan", amount_fen=1, patents="", description="x")
-    item = cs.request_financing(member, center, kind="pledge_loan", amount_fen=500_000_00,
+        support.request_financing(member, center, kind="pledge_loan", amount_fen=1, patents="", description="x")
+    item = support.request_financing(member, center, kind="pledge_loan", amount_fen=500_000_00,
                                 patents=patent.application_number, description="专利质押贷款")
     with pytest.raises(NotFound):
-        cs.add_offer(outsider, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
+        support.add_offer(outsider, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
     with pytest.raises(Forbidden):
-        cs.add_offer(member, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
-    a = cs.add_offer(staff, item, provider_name="晋商银行", provider_kind="bank", amount_fen=400_000_00, terms="年化3.5%")
-    b = cs.add_offer(staff, item, provider_name="太原农商行", provider_kind="bank", amount_fen=300_000_00, terms="")
+        support.add_offer(member, item, provider_name="x", provider_kind="bank", amount_fen=1, terms="")
+    a = support.add_offer(staff, item, provider_name="晋商银行", provider_kind="bank", amount_fen=400_000_00, terms="年化3.5%")
+    b = support.add_offer(staff, item, provider_name="太原农商行", provider_kind="bank", amount_fen=300_000_00, terms="")
     with pytest.raises(Forbidden):
-        cs.decide_offer(staff, a, True)
-    cs.decide_offer(member, a, True)
+        support.decide_offer(staff, a, True)
+    support.decide_offer(member, a, True)
     assert item.status == "matched" and b.status == "declined"
     with pytest.raises(DomainError):
-        cs.decide_offer(member, b, True)
-    assert [r.id for r in cs.visible_requests(outsider, center, type(item))] == []
-    assert [r.id for r in cs.visible_requests(staff, center, type(item))] == [item.id]
-    assert cs.service_counts(center)["financing_matched_fen"] == 400_000_00
+        support.decide_offer(member, b, True)
+    assert [r.id for r in support.visible_requests(outsider, center, type(item))] == []
+    assert [r.id for r in support.visible_requests(staff, center, type(item))] == [item.id]
+    assert support.service_counts(center)["financing_matched_fen"] == 400_000_00
 
 
 def test_watches_find_new_matching_patents(app, db, monkeypatch):
     center, staff, bureau, member = world(db)
     clock_at(app, monkeypatch, datetime(2030, 1, 1, tzinfo=UTC))
     old = make_patent(make_org(name="比亚迪股份有限公司"))
-    watch = cs.create_watch(member, center, name="负极材料", ipc_codes="C01B", competitors="比亚迪")
-    assert [h.patent.id for h in cs.watch_hits(watch)] == [old.id]
-    cs.mark_seen(member, watch)
-    assert cs.new_hit_count(watch) == 0
+    watch = support.create_watch(member, center, name="负极材料", ipc_codes="C01B", competitors="比亚迪")
+    assert [h.patent.id for h in support.watch_hits(watch)] == [old.id]
+    support.mark_seen(member, watch)
+    assert support.new_hit_count(watch) == 0
     monkeypatch.setattr("app.models._types.utcnow", lambda: datetime(2030, 2, 1))
     newer = make_patent(make_org(), created_at=datetime(2030, 2, 1))
     own = make_patent(member.org, created_at=datetime(2030, 2, 1))
-    hits = {h.patent.id: h for h in cs.watch_hits(watch)}
+    hits = {h.patent.id: h for h in support.watch_hits(watch)}
     assert set(hits) == {old.id, newer.id} and own.id not in hits
     assert hits[newer.id].new and not hits[old.id].new and hits[old.id].reasons == ["ipc:C01B", "applicant:比亚迪"]
-    assert cs.my_watches(member) == [(watch, 1)]
+    assert support.my_watches(member) == [(watch, 1)]
     with pytest.raises(NotFound):
-        cs.mark_seen(make_user(), watch)
+        support.mark_seen(make_user(), watch)
 
 
 def test_disputes_and_events(app, db, monkeypatch):
     center, staff, bureau, member = world(db)
-    item = cs.request_consultation(member, center, kind="accused", subject="收到律师函", counterparty="某公司",
+    item = support.request_consultation(member, center, kind="accused", subject="收到律师函", counterparty="某公司",
                                    description="")
     with pytest.raises(Forbidden):
-        cs.answer_consultation(member, item, "x")
-    cs.answer_consultation(staff, item, "建议先做不侵权分析")
+        support.answer_consultation(member, item, "x")
+    support.answer_consultation(staff, item, "建议先做不侵权分析")
     assert item.status == "answered" and ps.first_business_on(center, date(2100, 1, 1)) is not None
     clock_at(app, monkeypatch, datetime(2030, 1, 1, 2, 0, tzinfo=UTC))  # 10:00 in Beijing
     with pytest.raises(DomainError):
-        cs.create_event(staff, center, title="x", kind="training", starts_at=datetime(2030, 1, 1, 10, 0),
+        support.create_event(staff, center, title="x", kind="training", starts_at=datetime(2030, 1, 1, 10, 0),
                         location="", capacity=None, description="")
-    event = cs.create_event(staff, center, title="专利导航培训", kind="training", starts_at=datetime(2030, 1, 1, 10, 1),
+    event = support.create_event(staff, center, title="专利导航培训", kind="training", starts_at=datetime(2030, 1, 1, 10, 1),
                             location="太原", capacity=1, description="")
     assert event.starts_at == datetime(2030, 1, 1, 2, 1)  # stored in UTC
-    cs.sign_up(member, event)
+    support.sign_up(member, event)
     with pytest.raises(DomainError):
-        cs.sign_up(member, event)
+        support.sign_up(member, event)
     with pytest.raises(DomainError):
-        cs.sign_up(make_user(), event)  # full
+        support.sign_up(make_user(), event)  # full
     with pytest.raises(Forbidden):
-        cs.sign_up(bureau, event)
+        support.sign_up(bureau, event)
     clock_at(app, monkeypatch, datetime(2030, 1, 1, 2, 1, tzinfo=UTC))
     with pytest.raises(DomainError):
-        cs.cancel_signup(member, event)  # started
+        support.cancel_signup(member, event)  # started
 
 
 # ---- applications -------------------------------------------------------------------------
@@ -396,9 +397,9 @@ def test_exit_warnings_from_the_task_book(app, db, monkeypatch):
     assert [w.reason for w in apps.exit_warnings(center, date(2024, 6, 16))] == ["no_business"]
     assert apps.exit_warnings(center, date(2024, 6, 16))[0].overdue
     # an answered consultation on 1 June counts as business begun in time
-    item = cs.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
-    monkeypatch.setattr("app.services.center_services.utcnow", lambda: datetime(2024, 6, 1, 2, 0))
-    cs.answer_consultation(staff, item, "答复")
+    item = support.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
+    monkeypatch.setattr("app.services.member_support.utcnow", lambda: datetime(2024, 6, 1, 2, 0))
+    support.answer_consultation(staff, item, "答复")
     assert apps.exit_warnings(center, date(2024, 6, 16)) == []
     with pytest.raises(Forbidden):
         apps.open_exit_case(staff, center, reason="major_risk", note="x")
@@ -426,7 +427,7 @@ def test_yearly_report_xlsx_sums_match(app, db):
     center, staff, bureau = _report_world(db)
     with app.test_request_context():  # labels are translated for the request's locale
         ev = evaluation.evaluate(center, 2, today=TODAY)
-        wb = load_workbook(io.BytesIO(evaluation.to_xlsx(ev)))
+        wb = load_workbook(io.BytesIO(xlsx.evaluation_report(ev)))
     assert wb.sheetnames == ["tasks", "targets", "task5", "deals", "pools", "services", "exit"]
     years = list(wb["targets"].iter_rows(min_row=2, values_only=True))
     body, total = years[:-1], years[-1]
@@ -443,7 +444,7 @@ def test_yearly_report_xlsx_sums_match(app, db):
 def test_yearly_report_pdf_embeds_chinese_and_the_figures(app, db):
     center, staff, bureau = _report_world(db)
     with app.test_request_context():
-        data = evaluation.to_pdf(evaluation.evaluate(center, 1, today=TODAY))
+        data = pdf.evaluation_report(evaluation.evaluate(center, 1, today=TODAY))
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -475,15 +476,15 @@ def test_bureau_table_lists_every_center(app, db):
     rows = evaluation.bureau_rows(TODAY)
     assert [r.center.id for r in rows] == sorted(c.id for c in db.session.scalars(sa.select(Center)))
     with app.test_request_context():
-        wb = load_workbook(io.BytesIO(evaluation.bureau_xlsx(rows)))
+        wb = load_workbook(io.BytesIO(xlsx.bureau_table(rows)))
     values = list(wb.active.iter_rows(values_only=True))
     assert len(values) == 3 and values[1][0] == center.name and values[1][-2] == 28
 
 
 def test_missing_cjk_font_is_a_clear_error(app, db, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "PDF_CJK_FONT", str(tmp_path / "mine.ttf"))
-    assert evaluation.font_candidates()[0] == tmp_path / "mine.ttf"  # configuration wins
-    monkeypatch.setattr(evaluation, "font_candidates", lambda: [tmp_path / "none.ttc"])
-    with pytest.raises(evaluation.FontMissing) as err:
-        evaluation.find_cjk_font()
+    assert pdf.font_candidates()[0] == tmp_path / "mine.ttf"  # configuration wins
+    monkeypatch.setattr(pdf, "font_candidates", lambda: [tmp_path / "none.ttc"])
+    with pytest.raises(pdf.FontMissing) as err:
+        pdf.find_cjk_font()
     assert "fonts-wqy-microhei" in str(err.value) and "none.ttc" in str(err.value)

@@ -24,7 +24,7 @@ from app.models import (
     TaskBook,
     TrainingEvent,
 )
-from app.services import center_services as cs
+from app.services import member_support as support
 from tests.conftest import login, make_center, make_org, make_patent, make_user
 from tests.lifecycle_support import meet_conditions
 
@@ -187,7 +187,7 @@ def test_watch_and_alerts(app, db, world):
     member = client_for(app, people["member"])
     assert member.post(f"/program/centers/{center.id}/watches", data={
         "name": "对手", "ipc_codes": "", "competitors": "竞争对手"}).status_code == 302
-    watch = cs.my_watches(people["member"])[0][0]
+    watch = support.my_watches(people["member"])[0][0]
     page = member.get(f"/program/watches/{watch.id}").get_data(as_text=True)
     assert "竞争对手股份有限公司" in page
     assert client_for(app, people["member2"]).get(f"/program/watches/{watch.id}").status_code == 404
@@ -378,11 +378,11 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
     ps.add_pct(staff, center, ps.PctData("申请人", "发明", "PCT/CN2025/000001", "national", date(2025, 5, 1), "US"))
     ps.add_standard(staff, center, ps.StandardData("GB/T 1-2025", "标准", "national", "drafting", patent.application_number))
     ps.add_award(staff, center, ps.AwardData("山西省专利奖", "provincial", "nominated", product_id=product.id))
-    item = cs.request_financing(member, center, kind="insurance", amount_fen=None, patents="", description="保险")
-    cs.add_offer(staff, item, provider_name="人保", provider_kind="insurer", amount_fen=100, terms="")
-    watch = cs.create_watch(member, center, name="监控", ipc_codes="C01B", competitors="")
-    dispute = cs.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
-    event = cs.create_event(staff, center, title="培训", kind="training", starts_at=datetime(2025, 7, 1, 9, 0),
+    item = support.request_financing(member, center, kind="insurance", amount_fen=None, patents="", description="保险")
+    support.add_offer(staff, item, provider_name="人保", provider_kind="insurer", amount_fen=100, terms="")
+    watch = support.create_watch(member, center, name="监控", ipc_codes="C01B", competitors="")
+    dispute = support.request_consultation(member, center, kind="other", subject="咨询", counterparty="", description="")
+    event = support.create_event(staff, center, title="培训", kind="training", starts_at=datetime(2025, 7, 1, 9, 0),
                             location="", capacity=None, description="")
     window = apps.create_window(bureau, apps.WindowData("窗口", date(2025, 6, 1), date(2025, 6, 30)), [("基础", 10, 1)])
     applicant = people["outsider"]
@@ -425,14 +425,14 @@ def test_every_program_page_renders_for_every_role(app, db, world, monkeypatch):
 
 
 def test_pdf_without_a_font_falls_back_to_a_message(app, world, monkeypatch):
-    from app.services import evaluation
+    from app.reports import pdf
 
     center, people = world
 
     def missing():
-        raise evaluation.FontMissing("no font")
+        raise pdf.FontMissing("no font")
 
-    monkeypatch.setattr(evaluation, "_register_font", missing)
+    monkeypatch.setattr(pdf, "_register_font", missing)
     staff = client_for(app, people["staff"])
     staff.get("/lang/en")
     response = staff.post(f"/program/centers/{center.id}/report/1/files", data={"fmt": "pdf"})

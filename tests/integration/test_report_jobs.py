@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from app import jobs
 from app.models import AuditRecord, OrgKind, ReportFile, Role
-from app.services import evaluation, report_jobs
+from app.reports import pdf, xlsx
+from app.services import report_jobs
 from app.services import program as ps
 from tests.conftest import login, make_center, make_org, make_user
 
@@ -165,9 +166,9 @@ def test_without_a_chinese_font_the_pdf_fails_with_a_message(app, db, world, mon
     center, people = world
 
     def no_font(ev):
-        raise evaluation.FontMissing("no font")
+        raise pdf.FontMissing("no font")
 
-    monkeypatch.setattr(evaluation, "to_pdf", no_font)
+    monkeypatch.setattr(pdf, "evaluation_report", no_font)
     staff = client_for(app, people["staff"])
     staff.get("/lang/en")
     assert staff.post(files_url(center), data={"fmt": "pdf"}).status_code == 302
@@ -185,7 +186,7 @@ def test_an_unexpected_error_is_written_on_the_row_and_raised_for_the_queue(app,
     def broken(ev):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(evaluation, "to_xlsx", broken)
+    monkeypatch.setattr(xlsx, "evaluation_report", broken)
     row = queued(db, center)
     with pytest.raises(RuntimeError):
         report_jobs.build(row.id)

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from app.domain.targets import Task5State
 from app.models import Deal, OrgKind, Role, TargetEvent
+from app.reports import pdf, xlsx
 from app.services import evaluation, tokens
 from app.services import targets as ts
 from tests.conftest import login, make_center, make_org, make_user
@@ -72,10 +73,10 @@ def test_carbon_center_meets_the_rule_everywhere(app, db, monkeypatch):
     with app.test_request_context():
         ev = evaluation.evaluate(center, 3)
         assert ev.task5.state is Task5State.GREEN  # the year-3 record: 43 counted, 34 % growth
-        sheet = load_workbook(io.BytesIO(evaluation.to_xlsx(ev)))["task5"]
+        sheet = load_workbook(io.BytesIO(xlsx.evaluation_report(ev)))["task5"]
         assert "符合要求" in sheet["A2"].value
-        pdf = PdfReader(io.BytesIO(evaluation.to_pdf(ev)))
-        text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+        reader = PdfReader(io.BytesIO(pdf.evaluation_report(ev)))
+        text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
         assert "任务五（按通知规则）：符合要求" in text
     schema = app.test_client().get("/api/v1/openapi.json").get_json()
     props = schema["components"]["schemas"]["TargetsOut"]["properties"]
