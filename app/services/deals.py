@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import events
 from ..domain import attribution as attribution_rules
 from ..domain import escrow, money, patent_numbers
 from ..domain import targets as target_rules
@@ -49,6 +50,7 @@ from . import targets as target_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .transaction import IdempotencyConflict  # noqa: F401  (callers catch it from here)
+from .transaction import record as record_event
 from .transaction import remember, replay, request_hash, transaction, use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
@@ -500,6 +502,7 @@ def complete(by: User, deal_id: int, *, key: str | None = None, today: date | No
             payees = [(acc["seller"], deal.price_fen - fee)]
         _post(deal, "release", [(acc["escrow"], -deal.price_fen), *payees, (acc["fees"], fee)], event.event_id)
         audit.record(by, "deal.complete", "deal", deal.id, counted=counted, fee_fen=fee, event_id=event.event_id)
+        record_event(events.DealCompleted(deal.id))
         return {"counted": counted, "fee_fen": fee}
 
     return _run(by, deal_id, DealAction.COMPLETE, {"today": today}, key, work)
@@ -729,6 +732,7 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
         db.session.flush()
         counted_patents = _count(deal, data.completed_on, recorded_on=today)
         audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted_patents, center_id=center.id)
+        record_event(events.DealCompleted(deal.id))
         if key:
             db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
                                              response={"deal_id": deal.id}, user_id=by.id))

@@ -45,7 +45,8 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import clock
+from . import clock, pools
+from . import patents as patent_service
 from .centers import is_center_staff
 from .permissions import Forbidden
 from .transaction import use_case
@@ -497,6 +498,7 @@ class _PatentImporter(_Importer):
                 existing[number].application_number = number
         orgs = self.org_ids()
         job = self.job
+        pool_facts_changed = []
         for _, rec in batch:
             patent = existing.get(rec.application_number)
             values = {
@@ -516,10 +518,13 @@ class _PatentImporter(_Importer):
                 job.created_rows += 1
                 continue
             changed = False
+            facts = patent_service.pool_facts(patent)
             for attr in self.updatable():
                 if getattr(patent, attr) != values[attr]:
                     setattr(patent, attr, values[attr])
                     changed = True
+            if patent_service.pool_facts(patent) != facts:
+                pool_facts_changed.append(patent)
             industry = rec.industry or patent.industry or job.industry
             if patent.industry != industry:
                 patent.industry = industry
@@ -544,6 +549,7 @@ class _PatentImporter(_Importer):
                 job.updated_rows += 1
             else:
                 job.unchanged_rows += 1
+        pools.recheck_pools_holding(pool_facts_changed)
 
 
 class _TrademarkImporter(_Importer):

@@ -327,11 +327,16 @@ def schedule_refresh(app: Flask, keys: set[tuple[str, int]]) -> None:
 
 
 def refresh_keys(keys: list[tuple[str, int]]) -> None:
-    """The queued task: refresh these needs' and listings' matches (in a worker's app context)."""
-    _run(current_app._get_current_object(), {tuple(k) for k in keys})
+    """The queued task: refresh these needs' and listings' matches (in a worker's app context). A
+    failure is raised once every key was tried, so that the queue runs the task again later."""
+    failed = _run(current_app._get_current_object(), {tuple(k) for k in keys})
+    if failed:
+        raise RuntimeError(f"match refresh failed for {len(failed)} of {len(keys)} needs/listings: {sorted(failed)}")
 
 
-def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
+def _run(app: Flask, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Refresh each key; returns those whose refresh failed (logged)."""
+    failed = set()
     with app.app_context():
         with Session(db.engine) as session:
             for kind, object_id in sorted(keys):
@@ -340,6 +345,8 @@ def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
                 except Exception:  # derived data: log, keep the worker alive, the next edit retries
                     session.rollback()
                     log.exception("match refresh of %s %s failed", kind, object_id)
+                    failed.add((kind, object_id))
+    return failed
 
 
 _workers: dict[int, queue.Queue] = {}
