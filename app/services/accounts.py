@@ -20,7 +20,7 @@ from ..models._types import utcnow
 from . import audit, tokens
 from .clock import local_now
 from ..models.org import DEFAULT_INVITABLE, INVITABLE_ROLES, SELF_REGISTER_KINDS
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 # Checked against when the e-mail is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
@@ -87,11 +87,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with transaction():
+        user.last_login_at = utcnow()
     return user
 
 
+@use_case
 def warn_of_failed_logins(email: str, attempts: int) -> None:
     """Tell the account's holder (an e-mail in their language, through the outbox) that log-ins to it failed
     ``attempts`` times in a row and that attempts now have to wait. Nothing for an unknown address."""
@@ -108,7 +109,6 @@ def warn_of_failed_logins(email: str, attempts: int) -> None:
             email=user.email, count=attempts, time=local_now().strftime("%Y-%m-%d %H:%M"),
         )
     db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject, body=body))
-    db.session.commit()
 
 
 def invitable_roles(org: Organisation) -> tuple[Role, ...]:

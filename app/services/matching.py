@@ -42,7 +42,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import audit
 from .permissions import NotFound, is_admin, same_org
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -471,12 +471,13 @@ def mark_all_read(user: User) -> None:
 
 
 def send_outbox(send) -> int:
-    """Hand each unsent e-mail to ``send(row)`` and mark it sent; returns how many went."""
+    """Hand each unsent e-mail to ``send(row)`` and mark it sent, one transaction each (an e-mail
+    that went out stays marked when a later one fails); returns how many went."""
     rows = list(db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id)))
     for row in rows:
-        send(row)
-        row.sent_at = utcnow()
-        db.session.commit()
+        with transaction():
+            send(row)
+            row.sent_at = utcnow()
     return len(rows)
 
 
