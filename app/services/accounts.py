@@ -19,6 +19,7 @@ from ..models import Invitation, Organisation, OrgKind, OutboxEmail, Role, User
 from ..models._types import utcnow
 from . import audit, tokens
 from .clock import local_now
+from .permissions import may_invite, may_manage_org
 from ..models.org import DEFAULT_INVITABLE, INVITABLE_ROLES, SELF_REGISTER_KINDS
 from .transaction import transaction, use_case
 
@@ -122,7 +123,7 @@ def _token_hash(token: str) -> str:
 @use_case
 def invite(by: User, email: str, role: str, *, days: int) -> tuple[Invitation, str]:
     """An org admin invites a colleague; returns the invitation and its one-time token."""
-    if not by.can_manage_org:
+    if not may_invite(by, by.org_id):
         raise DomainError(N_("only organisation administrators may invite colleagues"))
     role = Role(role)
     if role not in invitable_roles(by.org):
@@ -170,7 +171,7 @@ def accept_invitation(token: str, name: str, password: str, *, hash_method: str)
 
 @use_case
 def revoke_invitation(by: User, inv: Invitation) -> None:
-    if not (by.can_manage_org and by.org_id == inv.org_id):
+    if not may_invite(by, inv.org_id):
         raise DomainError(N_("only your organisation's administrators may revoke its invitations"))
     inv.revoked_at = utcnow()
 
@@ -208,7 +209,7 @@ def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
 
 @use_case
 def set_user_active(by: User, user: User, active: bool) -> None:
-    if not (by.is_platform_admin or (by.can_manage_org and by.org_id == user.org_id)):
+    if not may_manage_org(by, user.org_id):
         raise DomainError(N_("you may not change this account"))
     if by.id == user.id:
         raise DomainError(N_("you cannot disable your own account"))
@@ -219,7 +220,7 @@ def set_user_active(by: User, user: User, active: bool) -> None:
 @use_case
 def update_organisation(by: User, org: Organisation, *, name_en: str, region: str, address: str,
                         website: str, description: str, listing_approval: bool | None = None) -> None:
-    if not (by.is_platform_admin or (by.can_manage_org and by.org_id == org.id)):
+    if not may_manage_org(by, org.id):
         raise DomainError(N_("only the organisation's administrators may edit it"))
     org.name_en = name_en.strip() or None
     org.region = region.strip()

@@ -68,6 +68,28 @@ def membership(pool: Pool, org_id: int) -> PoolMember | None:
     return next((m for m in pool.members if m.org_id == org_id), None)
 
 
+def may_contribute(user: User | None, pool: Pool) -> bool:
+    """Members and administrators of a joined organisation contribute its patents."""
+    if user is None or not user.is_authenticated or user.role not in (Role.MEMBER, Role.ORG_ADMIN):
+        return False
+    member = membership(pool, user.org_id)
+    return member is not None and member.status == PoolMemberStatus.JOINED
+
+
+def may_withdraw(user: User | None, pool: Pool, pool_patent: PoolPatent) -> bool:
+    """The contributor's members and administrators, or the pool's managers, withdraw a patent."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (user.org_id == pool_patent.contributor_org_id and user.role in (Role.MEMBER, Role.ORG_ADMIN)) \
+        or is_manager(user, pool)
+
+
+def may_take_licence(user: User | None, pool: Pool) -> bool:
+    """Members and administrators of an organisation other than the lead, once terms are published."""
+    return bool(user is not None and user.is_authenticated and user.role in (Role.MEMBER, Role.ORG_ADMIN)
+                and pool.royalty_fen is not None and user.org_id != pool.lead_org_id)
+
+
 # ---- set-up -------------------------------------------------------------------------------
 
 
@@ -141,8 +163,7 @@ def leave(by: User, pool: Pool) -> None:
 @use_case
 def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     """A member contributes its own patents; the contributing user's consent is recorded per patent."""
-    member = membership(pool, by.org_id)
-    if member is None or member.status != PoolMemberStatus.JOINED or by.role not in (Role.MEMBER, Role.ORG_ADMIN):
+    if not may_contribute(by, pool):
         raise Forbidden(N_("only members of the pool contribute patents"))
     patents = db.session.scalars(sa.select(Patent).where(Patent.id.in_(patent_ids))).all()
     if len(patents) != len(set(patent_ids)) or not patents:
@@ -171,8 +192,7 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
 
 @use_case
 def withdraw(by: User, pool: Pool, pool_patent: PoolPatent) -> None:
-    if not (by.org_id == pool_patent.contributor_org_id and by.role in (Role.MEMBER, Role.ORG_ADMIN)) \
-            and not is_manager(by, pool):
+    if not may_withdraw(by, pool, pool_patent):
         raise Forbidden(N_("only the contributor or the pool's managers withdraw a patent"))
     pool_patent.withdrawn_at = utcnow()
     audit.record(by, "pool.withdrawn", "pool", pool.id, patent_id=pool_patent.patent_id)
