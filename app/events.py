@@ -2,14 +2,16 @@
 
 The session hooks of the application live here and nowhere else. A flush notes which patents,
 listings and needs it changed (``PatentChanged``, ``ListingChanged``, ``NeedChanged``) and that
-something was written at all (``DataChanged``); a use case may record further events on its
-``transaction()``. After the commit, each handler in ``HANDLERS`` gets the events it listens to,
-once per commit; a rollback drops them. A failing handler is logged and never breaks the request
-(the index writer and the match refresh retry through the queue when one is configured).
+something was written at all (``DataChanged``). Use cases record what they did in the
+domain's words on their ``transaction()``: ``DealCompleted`` (a deal completed, on the platform or
+recorded as closed elsewhere) and ``PoolChanged`` (a pool's members, contributions or a pool
+patent's status changed). After the commit, each handler in ``HANDLERS`` gets the events it
+listens to, once per commit; a rollback drops them. A failing handler is logged and never breaks
+the request; the index writer and the match refresh run as queued tasks when a job queue is
+configured, and the queue runs a failed task again.
 
-The pool compliance re-check is not a consequence of a commit but part of the transaction that
-changes a pool's facts: its two hooks (note the pools before a flush, re-check them before the
-commit) are installed here too, beside the others."""
+The pool compliance re-check is not a consequence of a commit: it is an explicit step of the use
+cases that change a pool's facts (``services.pools.recheck``), inside their transaction."""
 
 from __future__ import annotations
 
@@ -42,6 +44,21 @@ class ListingChanged:
 class NeedChanged:
     need_id: int
     by_app: bool = True
+
+
+@dataclass(frozen=True)
+class DealCompleted:
+    """A deal completed and counts for its center (escrow released, or recorded as closed elsewhere)."""
+
+    deal_id: int
+
+
+@dataclass(frozen=True)
+class PoolChanged:
+    """What a pool's compliance rests on changed (members, contributions, a pool patent's status);
+    the pool was re-checked in the same transaction."""
+
+    pool_id: int
 
 
 @dataclass(frozen=True)
@@ -92,7 +109,8 @@ HANDLERS: tuple[tuple[Callable[[list], None], tuple[type, ...]], ...] = (
     (_index, (PatentChanged, ListingChanged, NeedChanged)),
     (_refresh_matches, (ListingChanged, NeedChanged)),
     (_bump_pages, (DataChanged,)),
-    (_forget_todos, (DataChanged,)),
+    # a completed deal leaves the parties' and the center's waiting lists; a pool alert is a center's to-do
+    (_forget_todos, (DataChanged, DealCompleted, PoolChanged)),
 )
 
 
@@ -161,11 +179,6 @@ def install() -> None:
     """Listen to every session of the process (once)."""
     if _installed:
         return
-    from .services import pools
-
-    # the pool compliance re-check runs inside the transaction that changes a pool's facts
-    sa.event.listen(Session, "before_flush", lambda session, flush_context, instances: pools.note_pool_facts(session))
-    sa.event.listen(Session, "before_commit", pools.recheck_noted_pools)
     sa.event.listen(Session, "after_flush", _after_flush)
     sa.event.listen(Session, "after_commit", _after_commit)
     sa.event.listen(Session, "after_rollback", _after_rollback)

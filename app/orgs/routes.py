@@ -11,20 +11,12 @@ from ..domain.lifecycle import PublicationStatus
 from ..extensions import db
 from ..labels import choices
 from ..models import AllianceMembership, Invitation, Listing, Need, Organisation, OrgKind, Patent, User
-from ..services import accounts
+from ..services import accounts, permissions
 from ..route_helpers import get_or_404, page_arg
 from . import bp
 from .forms import InviteForm, OrganisationForm
 
 
-def _is_own(org: Organisation) -> bool:
-    return current_user.is_authenticated and current_user.org_id == org.id
-
-
-def _can_manage(org: Organisation) -> bool:
-    return current_user.is_authenticated and (
-        current_user.is_platform_admin or (current_user.can_manage_org and current_user.org_id == org.id)
-    )
 
 
 @bp.route("/")
@@ -43,7 +35,8 @@ def index():
 @bp.route("/<int:org_id>")
 def detail(org_id: int):
     org = get_or_404(Organisation, org_id)
-    own = _is_own(org) or (current_user.is_authenticated and current_user.is_platform_admin)
+    actions = permissions.org_actions(current_user, org)
+    own = permissions.same_org(current_user, org.id) or permissions.is_admin(current_user)
     listing_stmt = sa.select(Listing).where(Listing.org_id == org.id).order_by(Listing.id.desc())
     need_stmt = sa.select(Need).where(Need.org_id == org.id).order_by(Need.id.desc())
     if not own:
@@ -61,14 +54,14 @@ def detail(org_id: int):
     if not own:
         memberships = [m for m in memberships if m.status.value == "approved"]
     invitations = []
-    if _can_manage(org):
+    if "manage_users" in actions:
         invitations = [
             i for i in db.session.scalars(
                 sa.select(Invitation).where(Invitation.org_id == org.id).order_by(Invitation.id.desc())
             ) if i.is_open
         ]
     return render_template(
-        "orgs/detail.html", org=org, own=own, can_manage=_can_manage(org), listings=listings, needs=needs,
+        "orgs/detail.html", org=org, own=own, actions=actions, listings=listings, needs=needs,
         patents=patents, patent_count=patent_count, memberships=memberships, invitations=invitations,
         button=EmptyForm(),
     )
@@ -78,7 +71,7 @@ def detail(org_id: int):
 @login_required
 def edit(org_id: int):
     org = get_or_404(Organisation, org_id)
-    if not _can_manage(org):
+    if not permissions.may_manage_org(current_user, org.id):
         abort(403)
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
@@ -100,7 +93,7 @@ def edit(org_id: int):
 @login_required
 def invite(org_id: int):
     org = get_or_404(Organisation, org_id)
-    if not (current_user.can_manage_org and current_user.org_id == org.id):
+    if not permissions.may_invite(current_user, org.id):
         abort(403)
     form = InviteForm()
     form.role.choices = choices("role", {r.value for r in accounts.invitable_roles(org)})

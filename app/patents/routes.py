@@ -13,9 +13,9 @@ from ..extensions import db
 from ..formkit import apply_error
 from ..labels import choices
 from ..models import Industry, Listing, Patent, PatentApplicant, PatentIPC, listing_patents
-from ..domain.lifecycle import PUBLIC
 from ..services import patents as patent_service
-from ..services.permissions import require_edit
+from ..services import permissions
+from ..services.permissions import can_view_published_item, require_edit
 from ..route_helpers import get_or_404, page_arg, permission_errors
 from . import bp
 from .forms import PatentForm
@@ -69,11 +69,8 @@ def detail(patent_id: int):
     listing_stmt = (
         sa.select(Listing).join(listing_patents).where(listing_patents.c.patent_id == patent.id).order_by(Listing.id)
     )
-    listings = [
-        l for l in db.session.scalars(listing_stmt)
-        if l.status in PUBLIC or (current_user.is_authenticated and current_user.org_id == l.org_id)
-    ]
-    can_edit = current_user.is_authenticated and patent.owner_org_id == current_user.org_id
+    listings = [l for l in db.session.scalars(listing_stmt) if can_view_published_item(current_user, l)]
+    can_edit = permissions.can_edit(current_user, patent)
     return render_template("patents/detail.html", patent=patent, listings=listings, can_edit=can_edit, today=date.today())
 
 

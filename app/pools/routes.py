@@ -39,7 +39,7 @@ def detail(pool_id: int):
     alerts = db.session.scalars(sa.select(PoolAlert).where(PoolAlert.pool_id == pool.id)
                                 .order_by(PoolAlert.id.desc()).limit(20)).all() if manager else []
     contribute_form = None
-    if member is not None and member.status == PoolMemberStatus.JOINED:
+    if pool_service.may_contribute(current_user, pool):
         contribute_form = ContributeForm()
         in_pool = set(db.session.scalars(sa.select(PoolPatent.patent_id).where(
             PoolPatent.pool_id == pool.id, PoolPatent.withdrawn_at.is_(None))))
@@ -56,11 +56,11 @@ def detail(pool_id: int):
     terms_form = TermsForm(obj=pool) if manager else None
     if terms_form is not None and request.method == "GET":
         terms_form.royalty.data = pool.royalty_fen
-    licence_form = LicenceForm() if (current_user.is_authenticated and pool.royalty_fen
-                                     and current_user.org_id != pool.lead_org_id) else None
+    licence_form = LicenceForm() if pool_service.may_take_licence(current_user, pool) else None
+    withdrawable = {pp.id for pp in page.items if pool_service.may_withdraw(current_user, pool, pp)}
     return render_template(
         "pools/detail.html", pool=pool, compliance=pool_service.compliance(pool), page=page, filters=filters,
-        sorts=POOL_PATENT_SORTS, manager=manager,
+        sorts=POOL_PATENT_SORTS, manager=manager, withdrawable=withdrawable,
         member=member, alerts=alerts, contribute_form=contribute_form, invite_form=invite_form,
         terms_form=terms_form, licence_form=licence_form, button=EmptyForm(),
     )

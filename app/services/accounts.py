@@ -19,8 +19,9 @@ from ..models import Invitation, Organisation, OrgKind, OutboxEmail, Role, User
 from ..models._types import utcnow
 from . import audit, tokens
 from .clock import local_now
+from .permissions import may_invite, may_manage_org
 from ..models.org import DEFAULT_INVITABLE, INVITABLE_ROLES, SELF_REGISTER_KINDS
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 # Checked against when the e-mail is unknown, so a login takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
@@ -87,11 +88,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with transaction():
+        user.last_login_at = utcnow()
     return user
 
 
+@use_case
 def warn_of_failed_logins(email: str, attempts: int) -> None:
     """Tell the account's holder (an e-mail in their language, through the outbox) that log-ins to it failed
     ``attempts`` times in a row and that attempts now have to wait. Nothing for an unknown address."""
@@ -108,7 +110,6 @@ def warn_of_failed_logins(email: str, attempts: int) -> None:
             email=user.email, count=attempts, time=local_now().strftime("%Y-%m-%d %H:%M"),
         )
     db.session.add(OutboxEmail(to_user_id=user.id, to_address=user.email, subject=subject, body=body))
-    db.session.commit()
 
 
 def invitable_roles(org: Organisation) -> tuple[Role, ...]:
@@ -122,7 +123,7 @@ def _token_hash(token: str) -> str:
 @use_case
 def invite(by: User, email: str, role: str, *, days: int) -> tuple[Invitation, str]:
     """An org admin invites a colleague; returns the invitation and its one-time token."""
-    if not by.can_manage_org:
+    if not may_invite(by, by.org_id):
         raise DomainError(N_("only organisation administrators may invite colleagues"))
     role = Role(role)
     if role not in invitable_roles(by.org):
@@ -170,7 +171,7 @@ def accept_invitation(token: str, name: str, password: str, *, hash_method: str)
 
 @use_case
 def revoke_invitation(by: User, inv: Invitation) -> None:
-    if not (by.can_manage_org and by.org_id == inv.org_id):
+    if not may_invite(by, inv.org_id):
         raise DomainError(N_("only your organisation's administrators may revoke its invitations"))
     inv.revoked_at = utcnow()
 
@@ -208,7 +209,7 @@ def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
 
 @use_case
 def set_user_active(by: User, user: User, active: bool) -> None:
-    if not (by.is_platform_admin or (by.can_manage_org and by.org_id == user.org_id)):
+    if not may_manage_org(by, user.org_id):
         raise DomainError(N_("you may not change this account"))
     if by.id == user.id:
         raise DomainError(N_("you cannot disable your own account"))
@@ -219,7 +220,7 @@ def set_user_active(by: User, user: User, active: bool) -> None:
 @use_case
 def update_organisation(by: User, org: Organisation, *, name_en: str, region: str, address: str,
                         website: str, description: str, listing_approval: bool | None = None) -> None:
-    if not (by.is_platform_admin or (by.can_manage_org and by.org_id == org.id)):
+    if not may_manage_org(by, org.id):
         raise DomainError(N_("only the organisation's administrators may edit it"))
     org.name_en = name_en.strip() or None
     org.region = region.strip()

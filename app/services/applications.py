@@ -462,8 +462,7 @@ def approve(by: User, application: CenterApplication, data: Approval) -> Center:
         db.session.add(org)
         db.session.flush()
     center = create_center(by, org=org, name=application.proposed_name, industry=application.industry,
-                           approval_date=data.approval_date, description="", founders=[application.org],
-                           commit=False)
+                           approval_date=data.approval_date, description="", founders=[application.org])
     custodian_org = db.session.get(Organisation, data.custodian_org_id) if data.custodian_org_id else None
     if data.custodian_org_id and custodian_org is None:
         raise DomainError(N_("choose the custodian"), field="custodian_org_id")

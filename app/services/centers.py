@@ -21,7 +21,7 @@ def can_create_centers(user: User | None) -> bool:
 
 @use_case
 def create_center(by: User, *, org: Organisation, name: str, industry: str, approval_date: date | None,
-                  description: str = "", founders: list[Organisation] = (), commit: bool = True) -> Center:
+                  description: str = "", founders: list[Organisation] = ()) -> Center:
     if not can_create_centers(by):
         raise Forbidden(N_("only the bureau and platform administrators set up centers"))
     if org.kind != OrgKind.CENTER:
@@ -36,8 +36,7 @@ def create_center(by: User, *, org: Organisation, name: str, industry: str, appr
     center = Center(org=org, name=name.strip(), industry=industry, approval_date=approval_date,
                     description=description.strip(), founders=list(founders))
     db.session.add(center)
-    if commit:  # approving an application creates the center inside its own transaction
-        db.session.commit()
+    db.session.flush()  # its id for the caller; approving an application joins the approval's transaction
     return center
 
 

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import events
 from ..domain import attribution as attribution_rules
 from ..domain import escrow, money, patent_numbers
 from ..domain import targets as target_rules
@@ -49,6 +50,7 @@ from . import targets as target_service
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound
 from .transaction import IdempotencyConflict  # noqa: F401  (callers catch it from here)
+from .transaction import record as record_event
 from .transaction import remember, replay, request_hash, transaction, use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
@@ -158,13 +160,12 @@ def _recordal_clash(number: str, deal_id: int | None = None) -> DuplicateDeal | 
                          seller=other.seller_name, buyer=other.buyer_name)
 
 
-@use_case
 def start_from_listing(by: User, listing: Listing, *, kind: str, price_fen: int, payment_terms: str = "") -> Deal:
     """A buyer organisation opens a draft deal on a published listing."""
-    if by.role not in PARTY_ROLES:
-        raise Forbidden(N_("only members of an organisation can buy"))
-    deal = draft_deal(by, listing, by.org, kind=kind, price_fen=price_fen, payment_terms=payment_terms)
-    db.session.commit()
+    with transaction():
+        if by.role not in PARTY_ROLES:
+            raise Forbidden(N_("only members of an organisation can buy"))
+        deal = draft_deal(by, listing, by.org, kind=kind, price_fen=price_fen, payment_terms=payment_terms)
     audit.log_line("deal.created", deal_id=deal.id, user_id=by.id)
     return deal
 
@@ -500,6 +501,7 @@ def complete(by: User, deal_id: int, *, key: str | None = None, today: date | No
             payees = [(acc["seller"], deal.price_fen - fee)]
         _post(deal, "release", [(acc["escrow"], -deal.price_fen), *payees, (acc["fees"], fee)], event.event_id)
         audit.record(by, "deal.complete", "deal", deal.id, counted=counted, fee_fen=fee, event_id=event.event_id)
+        record_event(events.DealCompleted(deal.id))
         return {"counted": counted, "fee_fen": fee}
 
     return _run(by, deal_id, DealAction.COMPLETE, {"today": today}, key, work)
@@ -652,97 +654,95 @@ def _offline_clash(key: str) -> DuplicateDeal | None:
                             "a deal counts once"), deal=other.id, day=other.completed_on.isoformat())
 
 
-@use_case
-def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | None = None,
-                   commit: bool = True) -> Deal:
+def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | None = None) -> Deal:
     """Center staff record a deal closed outside the platform; it counts the same way, once, and
     only for the center the attribution rule names (a party must be in its alliance)."""
-    if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
-        raise Forbidden(N_("only the center's staff record deals closed elsewhere"))
-    kind = DealKind(data.kind)
-    seller, buyer = resolve_party(data.seller), resolve_party(data.buyer)
-    if not seller.name:
-        raise DomainError(N_("name the seller / licensor"), field="seller")
-    if not buyer.name:
-        raise DomainError(N_("name the buyer / licensee"), field="buyer")
-    if seller.name == buyer.name or (seller.org is not None and seller.org == buyer.org):
-        raise DomainError(N_("seller and buyer must differ"), field="buyer")
-    numbers: list[str] = []
-    for text in data.application_numbers:
-        try:
-            number = patent_numbers.normalize(text)
-        except patent_numbers.PatentNumberError as err:
-            raise DomainError(N_("patent {text}: {reason}"), field="patents", text=text, reason=err) from err
-        if number not in numbers:
-            numbers.append(number)
-    if not numbers:
-        raise DomainError(N_("give at least one patent application number"), field="patents")
-    if data.price_fen is None or data.price_fen < 0:
-        raise DomainError(N_("give the contract price (0 if free)"), field="price")
-    today = clock.today()
-    if data.completed_on is None:
-        raise DomainError(N_("give the completion date"), field="completed_on")
-    if data.completed_on > today:
-        raise DomainError(N_("the completion date is in the future"), field="completed_on")
-    if data.recordal_date is not None:
-        if data.recordal_date > today:
-            raise DomainError(N_("the recordal date is in the future"), field="recordal_date")
-        if data.completed_on < data.recordal_date:
-            raise DomainError(N_("the deal cannot complete ({completed}) before its CNIPA recordal ({recorded})"),
-                              field="completed_on", completed=data.completed_on.isoformat(),
-                              recorded=data.recordal_date.isoformat())
-    recordal = normalize_recordal(kind, data.recordal_number)
-    if not (data.contract_file or data.contract_filename.strip()):
-        raise DomainError(N_("attach the contract (or give its reference) as evidence"), field="contract")
-    if key:
-        existing = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
-        if existing is not None:
-            return db.session.get(Deal, existing.response["deal_id"])
-    members = {o.id for o in alliance_members(center)}
-    if not ({seller.org.id if seller.org else None, buyer.org.id if buyer.org else None} & members):
-        raise DomainError(N_("neither party is an approved member of this center's alliance; pick at least one "
-                             "party from the alliance's organisations (or by credit code)"), field="seller")
-    patents = {p.application_number: p for p in db.session.scalars(sa.select(Patent).where(Patent.application_number.in_(numbers)))}
-    counted = attribution(seller.org.id if seller.org else None, buyer.org.id if buyer.org else None,
-                          [p.industry for p in patents.values()])
-    if counted.center_id != center.id:
-        other = db.session.get(Center, counted.center_id)
-        raise DomainError(N_("this deal counts for {center} ({reason}); its staff record it"),
-                          center=other.name, reason=attribution_rules.REASON_TEXT[counted.reason])
-    fingerprint = offline_key(numbers, seller, buyer, data.completed_on)
-    for clash in (_recordal_clash(recordal), _offline_clash(fingerprint)):
-        if clash is not None:
-            raise clash
-    deal = Deal(
-        origin=DealOrigin.OFFLINE, seller_org_id=seller.org.id if seller.org else None,
-        buyer_org_id=buyer.org.id if buyer.org else None,
-        seller_name=seller.name, buyer_name=buyer.name, center=center, center_reason=counted.reason.value,
-        kind=kind, price_fen=data.price_fen, offline_key=fingerprint,
-        payment_terms=data.payment_terms, recordal_number=recordal, recordal_date=data.recordal_date,
-        contract_file=data.contract_file, contract_filename=data.contract_filename, status=DealStatus.COMPLETED,
-        created_by_id=by.id,
-    )
-    deal.patents = [DealPatent(application_number=n, patent_id=patents[n].id if n in patents else None, position=i)
-                    for i, n in enumerate(numbers)]
+    recordal = fingerprint = None
     try:
-        db.session.add(deal)
-        db.session.flush()
-        counted_patents = _count(deal, data.completed_on, recorded_on=today)
-        audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted_patents, center_id=center.id)
-        if key:
-            db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
-                                             response={"deal_id": deal.id}, user_id=by.id))
-        if commit:
-            db.session.commit()
+        with transaction():
+            if not (by.role == Role.PLATFORM_ADMIN or is_center_staff(by, center)):
+                raise Forbidden(N_("only the center's staff record deals closed elsewhere"))
+            kind = DealKind(data.kind)
+            seller, buyer = resolve_party(data.seller), resolve_party(data.buyer)
+            if not seller.name:
+                raise DomainError(N_("name the seller / licensor"), field="seller")
+            if not buyer.name:
+                raise DomainError(N_("name the buyer / licensee"), field="buyer")
+            if seller.name == buyer.name or (seller.org is not None and seller.org == buyer.org):
+                raise DomainError(N_("seller and buyer must differ"), field="buyer")
+            numbers: list[str] = []
+            for text in data.application_numbers:
+                try:
+                    number = patent_numbers.normalize(text)
+                except patent_numbers.PatentNumberError as err:
+                    raise DomainError(N_("patent {text}: {reason}"), field="patents", text=text, reason=err) from err
+                if number not in numbers:
+                    numbers.append(number)
+            if not numbers:
+                raise DomainError(N_("give at least one patent application number"), field="patents")
+            if data.price_fen is None or data.price_fen < 0:
+                raise DomainError(N_("give the contract price (0 if free)"), field="price")
+            today = clock.today()
+            if data.completed_on is None:
+                raise DomainError(N_("give the completion date"), field="completed_on")
+            if data.completed_on > today:
+                raise DomainError(N_("the completion date is in the future"), field="completed_on")
+            if data.recordal_date is not None:
+                if data.recordal_date > today:
+                    raise DomainError(N_("the recordal date is in the future"), field="recordal_date")
+                if data.completed_on < data.recordal_date:
+                    raise DomainError(N_("the deal cannot complete ({completed}) before its CNIPA recordal ({recorded})"),
+                                      field="completed_on", completed=data.completed_on.isoformat(),
+                                      recorded=data.recordal_date.isoformat())
+            recordal = normalize_recordal(kind, data.recordal_number)
+            if not (data.contract_file or data.contract_filename.strip()):
+                raise DomainError(N_("attach the contract (or give its reference) as evidence"), field="contract")
+            if key:
+                existing = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
+                if existing is not None:
+                    return db.session.get(Deal, existing.response["deal_id"])
+            members = {o.id for o in alliance_members(center)}
+            if not ({seller.org.id if seller.org else None, buyer.org.id if buyer.org else None} & members):
+                raise DomainError(N_("neither party is an approved member of this center's alliance; pick at least one "
+                                     "party from the alliance's organisations (or by credit code)"), field="seller")
+            patents = {p.application_number: p for p in db.session.scalars(sa.select(Patent).where(Patent.application_number.in_(numbers)))}
+            counted = attribution(seller.org.id if seller.org else None, buyer.org.id if buyer.org else None,
+                                  [p.industry for p in patents.values()])
+            if counted.center_id != center.id:
+                other = db.session.get(Center, counted.center_id)
+                raise DomainError(N_("this deal counts for {center} ({reason}); its staff record it"),
+                                  center=other.name, reason=attribution_rules.REASON_TEXT[counted.reason])
+            fingerprint = offline_key(numbers, seller, buyer, data.completed_on)
+            for clash in (_recordal_clash(recordal), _offline_clash(fingerprint)):
+                if clash is not None:
+                    raise clash
+            deal = Deal(
+                origin=DealOrigin.OFFLINE, seller_org_id=seller.org.id if seller.org else None,
+                buyer_org_id=buyer.org.id if buyer.org else None,
+                seller_name=seller.name, buyer_name=buyer.name, center=center, center_reason=counted.reason.value,
+                kind=kind, price_fen=data.price_fen, offline_key=fingerprint,
+                payment_terms=data.payment_terms, recordal_number=recordal, recordal_date=data.recordal_date,
+                contract_file=data.contract_file, contract_filename=data.contract_filename, status=DealStatus.COMPLETED,
+                created_by_id=by.id,
+            )
+            deal.patents = [DealPatent(application_number=n, patent_id=patents[n].id if n in patents else None, position=i)
+                            for i, n in enumerate(numbers)]
+            db.session.add(deal)
+            db.session.flush()
+            counted_patents = _count(deal, data.completed_on, recorded_on=today)
+            audit.record(by, "deal.offline_recorded", "deal", deal.id, counted=counted_patents, center_id=center.id)
+            record_event(events.DealCompleted(deal.id))
+            if key:
+                db.session.add(IdempotencyRecord(key=key, scope=f"center:{center.id}:offline", request_hash="-",
+                                                 response={"deal_id": deal.id}, user_id=by.id))
+            db.session.flush()
     except IntegrityError:
-        # a concurrent request recorded the same deal first: name it
-        db.session.rollback()
+        # a concurrent request recorded the same deal first (rolled back): name it
         for clash in (_recordal_clash(recordal), _offline_clash(fingerprint)):
             if clash is not None:
                 raise clash from None
         raise
-    if commit:
-        audit.log_line("deal.offline_recorded", deal_id=deal.id, user_id=by.id)
+    audit.log_line("deal.offline_recorded", deal_id=deal.id, user_id=by.id)
     return deal
 
 

@@ -1,7 +1,7 @@
 """Patents past their statutory term become expired: a daily job (the worker's scheduler) and
-``flask expire-patents``. Each batch commits on its own; the pools holding a changed patent are
-re-checked in the same commit (services/pools.py), and a pool that falls below the rule warns
-its managers and the center's staff."""
+``flask expire-patents``. Each batch is one transaction: the pools holding a changed patent are
+re-checked in it (services/pools.py), and a pool that falls below the rule warns its managers and
+the center's staff."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from ..domain import patent_terms as terms
 from ..extensions import db
 from ..models import Patent
-from . import audit, clock
+from . import audit, clock, pools
+from .transaction import transaction
 
 BATCH = 500
 RUN_AT = time(1, 0)  # Beijing
@@ -26,23 +27,26 @@ def expire_patents(today: date | None = None) -> dict[str, int]:
     checked = expired = 0
     last_id = 0
     while True:
-        patents = db.session.scalars(
-            sa.select(Patent).where(Patent.id > last_id, Patent.legal_status.in_(alive),
-                                    Patent.filing_date <= latest)
-            .order_by(Patent.id).limit(BATCH)).all()
-        if not patents:
-            break
-        for patent in patents:
-            checked += 1
-            status = terms.expiring_status(patent.legal_status, patent.patent_type, patent.filing_date, today)
-            if status is not None:
-                patent.legal_status = status
-                expired += 1
-        last_id = patents[-1].id
-        db.session.commit()  # the pools of the changed patents are re-checked in this commit
+        with transaction():  # one batch
+            patents = db.session.scalars(
+                sa.select(Patent).where(Patent.id > last_id, Patent.legal_status.in_(alive),
+                                        Patent.filing_date <= latest)
+                .order_by(Patent.id).limit(BATCH)).all()
+            if not patents:
+                break
+            changed = []
+            for patent in patents:
+                checked += 1
+                status = terms.expiring_status(patent.legal_status, patent.patent_type, patent.filing_date, today)
+                if status is not None:
+                    patent.legal_status = status
+                    changed.append(patent)
+            expired += len(changed)
+            pools.recheck_pools_holding(changed)
+            last_id = patents[-1].id
     if expired:
-        audit.record(None, "patents.expired", "patent", None, count=expired, on=today.isoformat())
-        db.session.commit()
+        with transaction():
+            audit.record(None, "patents.expired", "patent", None, count=expired, on=today.isoformat())
     audit.log_line("patents.expired", checked=checked, expired=expired, on=today.isoformat())
     return {"checked": checked, "expired": expired}
 

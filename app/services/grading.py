@@ -16,7 +16,7 @@ from ..models._types import utcnow
 from . import audit, clock
 from .centers import is_center_staff
 from .permissions import Forbidden
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 BATCH = 5000
 
@@ -95,10 +95,10 @@ def grade_patents(*, industry: str | None = None, today: date | None = None, pro
             rows.append({"patent_id": pid, "score": v.score, "grade": v.grade, "computed_at": now,
                          "breakdown": {"degrees": v.degrees, "indicators": v.indicators, "neutral": v.neutral,
                                        "management": v.management, "price_band_yuan": v.price_band_yuan}})
-        db.session.execute(sa.delete(PatentGrade).where(PatentGrade.patent_id.in_(chunk)))
-        if rows:
-            db.session.execute(sa.insert(PatentGrade), rows)
-        db.session.commit()
+        with transaction():  # one batch
+            db.session.execute(sa.delete(PatentGrade).where(PatentGrade.patent_id.in_(chunk)))
+            if rows:
+                db.session.execute(sa.insert(PatentGrade), rows)
         if progress:
             progress(len(chunk))
     seconds = time.perf_counter() - started

@@ -45,10 +45,11 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import clock
+from . import clock, pools
+from . import patents as patent_service
 from .centers import is_center_staff
 from .permissions import Forbidden
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -235,8 +236,9 @@ def create_local_job(kind: str, path: Path, industry: str | None) -> ImportJob:
     return job
 
 
+@use_case
 def create_job(by: User, kind: str, upload: FileStorage, center: Center | None) -> ImportJob:
-    """Store an uploaded file and queue its import (commits). Raises Forbidden or DomainError."""
+    """Store an uploaded file and queue its import. Raises Forbidden or DomainError."""
     if center is not None and not is_center_staff(by, center):
         raise Forbidden(N_("only this center's staff may import into its database"))
     if center is None and by.role != Role.PLATFORM_ADMIN:
@@ -265,7 +267,7 @@ def create_job(by: User, kind: str, upload: FileStorage, center: Center | None) 
                     center_id=center.id if center else None, industry=center.industry if center else None,
                     created_by_id=by.id)
     db.session.add(job)
-    db.session.commit()
+    db.session.flush()
     return job
 
 
@@ -280,44 +282,46 @@ STALE_MESSAGE = N_("the import stopped: its worker sent no sign of life for more
 
 def run_job(job_id: int, progress: Callable[[int], None] | None = None, batch_size: int = BATCH) -> ImportJob:
     """Process a queued job to the end. Never raises for bad input: the job records it."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != ImportStatus.QUEUED:
-        return job  # run already, or given up and not retried: a stale copy of the queue entry
-    job.status = ImportStatus.RUNNING
-    job.started_at = job.heartbeat_at = utcnow()
-    db.session.commit()
+    with transaction():
+        job = db.session.get(ImportJob, job_id)
+        if job is None or job.status != ImportStatus.QUEUED:
+            return job  # run already, or given up and not retried: a stale copy of the queue entry
+        job.status = ImportStatus.RUNNING
+        job.started_at = job.heartbeat_at = utcnow()
     try:
         path = Path(job.stored_path)
         if not path.exists():
             raise FileFormatError(N_("the uploaded file is no longer on the server; upload it again"))
         fmt = detect_format(path)
-        job.total_rows = count_rows(path, fmt)
-        db.session.commit()
+        with transaction():
+            job.total_rows = count_rows(path, fmt)
+        # each batch of rows commits on its own (_Importer._flush); a failure discards the unfinished one
         importer = _PatentImporter(job) if job.kind == ImportKind.PATENTS else _TrademarkImporter(job)
         importer.run(iter_rows(path, fmt), progress, batch_size)
-        job.status = ImportStatus.DONE
+        outcome = (ImportStatus.DONE, None, None)
     except _GivenUp:
-        db.session.rollback()
+        db.session.rollback()  # the unfinished batch
         return db.session.get(ImportJob, job_id)
     except DomainError as exc:
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
-        job.status = ImportStatus.FAILED
-        job.message, job.message_params = exc.template, _jsonable(exc.params)
+        db.session.rollback()  # the unfinished batch; the batches before it are kept
+        outcome = (ImportStatus.FAILED, exc.template, _jsonable(exc.params))
     except Exception:  # noqa: BLE001 - recorded on the job; the log has the traceback
         log.exception("import job %s failed", job_id)
         db.session.rollback()
+        outcome = (ImportStatus.FAILED, N_("the import stopped because of an unexpected error; rows saved so far are kept"), {})
+    with transaction():
         job = db.session.get(ImportJob, job_id)
-        job.status = ImportStatus.FAILED
-        job.message, job.message_params = N_("the import stopped because of an unexpected error; rows saved so far are kept"), {}
-    job.finished_at = utcnow()
-    db.session.commit()
+        job.status = outcome[0]
+        if outcome[1] is not None:
+            job.message, job.message_params = outcome[1], outcome[2]
+        job.finished_at = utcnow()
     return job
 
 
+@use_case
 def give_up_stale_jobs(now=None) -> int:
     """Mark running jobs without a heartbeat for IMPORT_STALE_SECONDS as failed (their worker died:
-    a restart, an out-of-memory kill) so that nobody waits for them; returns how many (commits)."""
+    a restart, an out-of-memory kill) so that nobody waits for them; returns how many."""
     seconds = current_app.config.get("IMPORT_STALE_SECONDS", 300)
     cutoff = (now or utcnow()) - timedelta(seconds=seconds)
     last_sign = sa.func.coalesce(ImportJob.heartbeat_at, ImportJob.started_at, ImportJob.created_at)
@@ -327,8 +331,6 @@ def give_up_stale_jobs(now=None) -> int:
         job.status = ImportStatus.FAILED
         job.message, job.message_params = STALE_MESSAGE, {"minutes": max(1, seconds // 60)}
         job.finished_at = now or utcnow()
-    if stale:
-        db.session.commit()
     return len(stale)
 
 
@@ -337,8 +339,9 @@ def can_retry(user: User | None, job: ImportJob) -> bool:
             and (job.center is None or is_center_staff(user, job.center) or user.role == Role.PLATFORM_ADMIN))
 
 
+@use_case
 def retry_job(by: User, job_id: int) -> ImportJob:
-    """Queue a failed job again on the same file (commits). Safe: rows are upserted by number, so
+    """Queue a failed job again on the same file. Safe: rows are upserted by number, so
     rows the first run saved come back unchanged. Raises Forbidden or DomainError."""
     job = db.session.get(ImportJob, job_id)
     if job is None or not can_see_job(by, job):
@@ -355,7 +358,6 @@ def retry_job(by: User, job_id: int) -> ImportJob:
     job.error_rows = job.errors_not_kept = 0
     job.message, job.message_params = "", {}
     job.started_at = job.finished_at = job.heartbeat_at = None
-    db.session.commit()
     return job
 
 
@@ -429,15 +431,16 @@ class _Importer:
         return next(headers.names[f] for f in (self.required[0], *self.one_of) if f in headers.names)
 
     def _flush(self, batch, done: int, progress, step: int) -> None:
-        # given up meanwhile (this worker looked dead): stop before writing anything more
-        status = db.session.scalar(sa.select(ImportJob.status).where(ImportJob.id == self.job.id))
-        if status != ImportStatus.RUNNING:
-            raise _GivenUp
-        if batch:
-            self.upsert(batch)
-        self.job.processed_rows = done
-        self.job.heartbeat_at = utcnow()
-        db.session.commit()
+        """Commit one batch: its rows, the row errors kept since the last batch, the progress."""
+        with transaction():
+            # given up meanwhile (this worker looked dead): stop before writing anything more
+            status = db.session.scalar(sa.select(ImportJob.status).where(ImportJob.id == self.job.id))
+            if status != ImportStatus.RUNNING:
+                raise _GivenUp
+            if batch:
+                self.upsert(batch)
+            self.job.processed_rows = done
+            self.job.heartbeat_at = utcnow()
         if progress and step:
             progress(step)
 
@@ -497,6 +500,7 @@ class _PatentImporter(_Importer):
                 existing[number].application_number = number
         orgs = self.org_ids()
         job = self.job
+        pool_facts_changed = []
         for _, rec in batch:
             patent = existing.get(rec.application_number)
             values = {
@@ -516,10 +520,13 @@ class _PatentImporter(_Importer):
                 job.created_rows += 1
                 continue
             changed = False
+            facts = patent_service.pool_facts(patent)
             for attr in self.updatable():
                 if getattr(patent, attr) != values[attr]:
                     setattr(patent, attr, values[attr])
                     changed = True
+            if patent_service.pool_facts(patent) != facts:
+                pool_facts_changed.append(patent)
             industry = rec.industry or patent.industry or job.industry
             if patent.industry != industry:
                 patent.industry = industry
@@ -544,6 +551,7 @@ class _PatentImporter(_Importer):
                 job.updated_rows += 1
             else:
                 job.unchanged_rows += 1
+        pools.recheck_pools_holding(pool_facts_changed)
 
 
 class _TrademarkImporter(_Importer):

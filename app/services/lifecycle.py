@@ -707,6 +707,7 @@ def _notify_orgs(org_ids, kind: str, message: str, params: dict, link: str) -> i
     return sent
 
 
+@use_case
 def send_reminders(today: date | None = None) -> int:
     """Deadline notices: a public notice period ending (the bureau), a fund-use report due (the center),
     acceptance due (the center). Safe to run every day: a reminder goes out once."""
@@ -737,5 +738,4 @@ def send_reminders(today: date | None = None) -> int:
             sent += _notify_orgs([center.org_id], "acceptance_due",
                                  N_("The construction period ends on %(day)s: submit the acceptance materials."),
                                  {"day": end.isoformat()}, link)
-    db.session.commit()
     return sent

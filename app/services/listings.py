@@ -233,7 +233,6 @@ def change_status(by: User, item: Listing | Need, target: str, *, today: date | 
             raise DomainError(N_("a listing needs at least one patent before it is published"))
         else:
             _publish_or_submit(by, item)
-            db.session.commit()
             return
         item.published_at = utcnow()
     item.status = new

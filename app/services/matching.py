@@ -42,7 +42,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import audit
 from .permissions import NotFound, is_admin, same_org
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -327,11 +327,16 @@ def schedule_refresh(app: Flask, keys: set[tuple[str, int]]) -> None:
 
 
 def refresh_keys(keys: list[tuple[str, int]]) -> None:
-    """The queued task: refresh these needs' and listings' matches (in a worker's app context)."""
-    _run(current_app._get_current_object(), {tuple(k) for k in keys})
+    """The queued task: refresh these needs' and listings' matches (in a worker's app context). A
+    failure is raised once every key was tried, so that the queue runs the task again later."""
+    failed = _run(current_app._get_current_object(), {tuple(k) for k in keys})
+    if failed:
+        raise RuntimeError(f"match refresh failed for {len(failed)} of {len(keys)} needs/listings: {sorted(failed)}")
 
 
-def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
+def _run(app: Flask, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Refresh each key; returns those whose refresh failed (logged)."""
+    failed = set()
     with app.app_context():
         with Session(db.engine) as session:
             for kind, object_id in sorted(keys):
@@ -340,6 +345,8 @@ def _run(app: Flask, keys: set[tuple[str, int]]) -> None:
                 except Exception:  # derived data: log, keep the worker alive, the next edit retries
                     session.rollback()
                     log.exception("match refresh of %s %s failed", kind, object_id)
+                    failed.add((kind, object_id))
+    return failed
 
 
 _workers: dict[int, queue.Queue] = {}
@@ -464,12 +471,13 @@ def mark_all_read(user: User) -> None:
 
 
 def send_outbox(send) -> int:
-    """Hand each unsent e-mail to ``send(row)`` and mark it sent; returns how many went."""
+    """Hand each unsent e-mail to ``send(row)`` and mark it sent, one transaction each (an e-mail
+    that went out stays marked when a later one fails); returns how many went."""
     rows = list(db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id)))
     for row in rows:
-        send(row)
-        row.sent_at = utcnow()
-        db.session.commit()
+        with transaction():
+            send(row)
+            row.sent_at = utcnow()
     return len(rows)
 
 

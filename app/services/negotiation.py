@@ -41,7 +41,7 @@ from ..models._types import utcnow
 from . import audit, deals, uploads
 from .centers import is_center_staff
 from .permissions import Forbidden, NotFound, require_edit, require_view as require_item_view
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
 MESSAGE_MAX = 5000
@@ -235,8 +235,7 @@ def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
     thread.updated_at = utcnow()
     try:
         db.session.flush()
-    except IntegrityError:  # another version took this number at the same moment
-        db.session.rollback()
+    except IntegrityError:  # another version took this number at the same moment (the use case rolls back)
         raise DomainError(N_("the other side acted at the same moment; reload and try again")) from None
     _notify(_other(thread, side), N_("New offer (version %(version)s) about “%(listing)s”."), thread, version=version)
     audit.record(by, "thread.offer", "thread", thread.id, version=version, price_fen=terms.price_fen, kind=terms.kind,
@@ -267,23 +266,19 @@ def payment_terms(offer: ThreadOffer) -> str:
                             offer.term_months, offer.thread_id, offer.version)
 
 
-@use_case
 def accept_offer(by: User, thread: Thread, offer_id: int) -> Deal:
     """Accept the other side's open offer: the thread is agreed and a draft deal opens."""
-    side, offer = _decidable(by, thread, offer_id)
-    listing = thread.listing
-    offer.state, offer.decided_by_id, offer.decided_at = OfferState.ACCEPTED, by.id, utcnow()
-    # the deals service opens the draft (same checks as "Start a deal"); this commit holds both
-    try:
+    with transaction():
+        side, offer = _decidable(by, thread, offer_id)
+        listing = thread.listing
+        offer.state, offer.decided_by_id, offer.decided_at = OfferState.ACCEPTED, by.id, utcnow()
+        # the deals service opens the draft (same checks as "Start a deal"); this transaction holds both,
+        # and a refusal (e.g. the listing was withdrawn meanwhile) rolls back both: the offer stays open
         deal = deals.draft_deal(by, listing, thread.buyer_org, kind=offer.kind.value, price_fen=offer.price_fen,
                                 payment_terms=payment_terms(offer), thread_id=thread.id)
-    except DomainError:  # e.g. the listing was withdrawn meanwhile: the offer stays open
-        db.session.rollback()
-        raise
-    thread.status, thread.deal_id = ThreadStatus.AGREED, deal.id
-    _notify(_other(thread, side), N_("Your offer about “%(listing)s” was accepted; a draft deal is open."), thread)
-    audit.record(by, "thread.offer_accepted", "thread", thread.id, version=offer.version, deal_id=deal.id)
-    db.session.commit()
+        thread.status, thread.deal_id = ThreadStatus.AGREED, deal.id
+        _notify(_other(thread, side), N_("Your offer about “%(listing)s” was accepted; a draft deal is open."), thread)
+        audit.record(by, "thread.offer_accepted", "thread", thread.id, version=offer.version, deal_id=deal.id)
     audit.log_line("deal.created", deal_id=deal.id, user_id=by.id, thread_id=thread.id)
     return deal
 
@@ -366,7 +361,6 @@ def owner_confidential(user: User, thread: Thread) -> str | None:
     return None
 
 
-@use_case
 def reveal_confidential(by: User, thread: Thread) -> str:
     """The buyer reads the listing's confidential details under its accepted NDA; every reading is audited.
 
@@ -377,9 +371,9 @@ def reveal_confidential(by: User, thread: Thread) -> str:
         raise Forbidden(N_("the confidential details are shown once the owner accepts your NDA"))
     text = confidential_text(thread.listing)
     if thread.side_of(by.org_id) == "buyer":
-        audit.record(by, "listing.confidential_viewed", "listing", thread.listing_id, thread_id=thread.id,
-                     org_id=by.org_id)
-        db.session.commit()
+        with transaction():
+            audit.record(by, "listing.confidential_viewed", "listing", thread.listing_id, thread_id=thread.id,
+                         org_id=by.org_id)
         audit.log_line("listing.confidential_viewed", listing_id=thread.listing_id, thread_id=thread.id,
                        user_id=by.id, org_id=by.org_id)
     return text

@@ -11,7 +11,6 @@ from typing import BinaryIO
 from openpyxl import load_workbook
 
 from ..domain.errors import DomainError, N_
-from ..extensions import db
 from ..models import Center, User
 from . import deals as deal_service
 
@@ -105,7 +104,6 @@ def import_offline_deals(by: User, center: Center, stream: BinaryIO) -> tuple[in
             )
             deal_service.record_offline(by, center, data)
             done += 1
-        except DomainError as err:
-            db.session.rollback()
+        except DomainError as err:  # record_offline rolled its row back
             errors.append(RowError(line, err.field or column, err))
     return done, errors

@@ -12,6 +12,7 @@ from ..domain.errors import DomainError, N_
 from ..domain.patent_terms import LegalStatus, PatentType
 from ..extensions import db
 from ..models import Organisation, Patent, PatentApplicant, PatentIPC, Role, User
+from . import pools
 from .permissions import Forbidden, require_edit
 from .transaction import use_case
 
@@ -90,7 +91,13 @@ def _apply(patent: Patent, data: PatentData, number: str, codes: list[str], name
     patent.grant_date = data.grant_date
     patent.claims_count = data.claims_count or 0
     patent.industry = data.industry or None
-    patent.ipc_codes = [PatentIPC(code=c, position=i) for i, c in enumerate(codes)]
+    if patent.ipc_list != codes:
+        if patent.id is not None and patent.ipc_codes:
+            # delete the old rows first: the unit of work would insert before deleting, and
+            # (patent, code) is unique
+            patent.ipc_codes = []
+            db.session.flush()
+        patent.ipc_codes = [PatentIPC(code=c, position=i) for i, c in enumerate(codes)]
     orgs = {
         o.name: o.id
         for o in db.session.scalars(sa.select(Organisation).where(Organisation.name.in_(names)))
@@ -119,4 +126,12 @@ def update_patent(by: User, patent: Patent, data: PatentData) -> None:
     number, codes, names = validate(data, existing_id=patent.id)
     if by.org.name not in names:
         raise DomainError(N_("your organisation ({org}) must stay one of the applicants"), field="applicants", org=by.org.name)
+    facts = pool_facts(patent)
     _apply(patent, data, number, codes, names)
+    if pool_facts(patent) != facts:
+        pools.recheck_pools_holding([patent])
+
+
+def pool_facts(patent: Patent) -> tuple:
+    """What a pool's compliance reads of a patent: a change to it re-checks the pools holding it."""
+    return (str(patent.legal_status), str(patent.patent_type), patent.owner_org_id)

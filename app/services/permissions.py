@@ -54,6 +54,47 @@ def require_edit(user: User | None, item) -> None:
         raise Forbidden(N_("only the owning organisation may change this"))
 
 
+def can_edit(user: User | None, item) -> bool:
+    """``require_edit`` as a yes/no, for the pages that offer the edit."""
+    try:
+        require_edit(user, item)
+    except AccessDenied:
+        return False
+    return True
+
+
+# ---- organisations ----------------------------------------------------------------------------
+
+
+def may_manage_org(user: User | None, org_id: int) -> bool:
+    """Edit an organisation and enable or disable its accounts: its administrators, the platform admin."""
+    return is_admin(user) or (same_org(user, org_id) and user.can_manage_org)
+
+
+def may_invite(user: User | None, org_id: int) -> bool:
+    """Invite colleagues into one's own organisation and revoke its open invitations: its administrators."""
+    return same_org(user, org_id) and user.can_manage_org
+
+
+def may_act_for(user: User | None, org_id: int) -> bool:
+    """Register patents and write listings and needs for the organisation: its members and administrators."""
+    return same_org(user, org_id) and user.role in (Role.MEMBER, Role.ORG_ADMIN)
+
+
+def org_actions(user: User | None, org) -> frozenset[str]:
+    """What the organisation's page offers ``user`` (the same rules the services apply)."""
+    actions = set()
+    if may_manage_org(user, org.id):
+        actions |= {"edit", "manage_users"}
+    if may_invite(user, org.id):
+        actions |= {"invite", "revoke_invitation"}
+    if may_act_for(user, org.id):
+        actions |= {"register_patent", "new_listing", "new_need"}
+    if same_org(user, org.id):
+        actions.add("own_patents")
+    return frozenset(actions)
+
+
 # ---- centers ----------------------------------------------------------------------------------
 
 

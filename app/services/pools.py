@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
+from .. import events
 from ..domain import money, patent_numbers
 from ..domain import pools as pool_rules
 from ..domain.deals import DealKind
@@ -38,6 +39,7 @@ from ..models._types import utcnow
 from . import audit
 from .centers import is_center_staff
 from .permissions import Forbidden
+from .transaction import record as record_event
 from .transaction import use_case
 
 GRADE_WEIGHTS = {"A": 4, "B": 3, "C": 2, "D": 1}
@@ -66,6 +68,28 @@ def membership(pool: Pool, org_id: int) -> PoolMember | None:
     return next((m for m in pool.members if m.org_id == org_id), None)
 
 
+def may_contribute(user: User | None, pool: Pool) -> bool:
+    """Members and administrators of a joined organisation contribute its patents."""
+    if user is None or not user.is_authenticated or user.role not in (Role.MEMBER, Role.ORG_ADMIN):
+        return False
+    member = membership(pool, user.org_id)
+    return member is not None and member.status == PoolMemberStatus.JOINED
+
+
+def may_withdraw(user: User | None, pool: Pool, pool_patent: PoolPatent) -> bool:
+    """The contributor's members and administrators, or the pool's managers, withdraw a patent."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (user.org_id == pool_patent.contributor_org_id and user.role in (Role.MEMBER, Role.ORG_ADMIN)) \
+        or is_manager(user, pool)
+
+
+def may_take_licence(user: User | None, pool: Pool) -> bool:
+    """Members and administrators of an organisation other than the lead, once terms are published."""
+    return bool(user is not None and user.is_authenticated and user.role in (Role.MEMBER, Role.ORG_ADMIN)
+                and pool.royalty_fen is not None and user.org_id != pool.lead_org_id)
+
+
 # ---- set-up -------------------------------------------------------------------------------
 
 
@@ -90,7 +114,7 @@ def create_pool(by: User, *, name: str, field: str, industry: str, center: Cente
     db.session.add(pool)
     db.session.flush()
     audit.record(by, "pool.created", "pool", pool.id, name=name)
-    db.session.flush()
+    recheck(pool, (REASON_MEMBERSHIP, {}))
     return pool
 
 
@@ -118,6 +142,7 @@ def respond(by: User, pool: Pool, accept: bool) -> None:
         raise Forbidden(N_("there is no invitation for your organisation to answer"))
     member.status = PoolMemberStatus.JOINED if accept else PoolMemberStatus.DECLINED
     member.joined_at = utcnow() if accept else None
+    recheck(pool, (REASON_MEMBERSHIP, {}))
 
 
 @use_case
@@ -132,13 +157,13 @@ def leave(by: User, pool: Pool) -> None:
         if pp.contributor_org_id == by.org_id and pp.withdrawn_at is None:
             pp.withdrawn_at = utcnow()
     audit.record(by, "pool.left", "pool", pool.id, org_id=by.org_id)
+    recheck(pool, (REASON_MEMBERSHIP, {}))
 
 
 @use_case
 def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
     """A member contributes its own patents; the contributing user's consent is recorded per patent."""
-    member = membership(pool, by.org_id)
-    if member is None or member.status != PoolMemberStatus.JOINED or by.role not in (Role.MEMBER, Role.ORG_ADMIN):
+    if not may_contribute(by, pool):
         raise Forbidden(N_("only members of the pool contribute patents"))
     patents = db.session.scalars(sa.select(Patent).where(Patent.id.in_(patent_ids))).all()
     if len(patents) != len(set(patent_ids)) or not patents:
@@ -161,20 +186,20 @@ def contribute(by: User, pool: Pool, patent_ids: list[int]) -> int:
             pool.patents.append(PoolPatent(patent_id=p.id, contributor_org_id=by.org_id, consent_by_id=by.id))
         added += 1
     audit.record(by, "pool.contributed", "pool", pool.id, patents=[p.id for p in patents])
-    db.session.flush()
+    recheck(pool, (REASON_CONTRIBUTION, {}))
     return added
 
 
 @use_case
 def withdraw(by: User, pool: Pool, pool_patent: PoolPatent) -> None:
-    if not (by.org_id == pool_patent.contributor_org_id and by.role in (Role.MEMBER, Role.ORG_ADMIN)) \
-            and not is_manager(by, pool):
+    if not may_withdraw(by, pool, pool_patent):
         raise Forbidden(N_("only the contributor or the pool's managers withdraw a patent"))
     pool_patent.withdrawn_at = utcnow()
     audit.record(by, "pool.withdrawn", "pool", pool.id, patent_id=pool_patent.patent_id)
+    recheck(pool, (REASON_CONTRIBUTION, {}))
 
 
-# ---- compliance, re-checked whenever what it depends on changes ---------------------------
+# ---- compliance, re-checked by every use case that changes what it depends on -------------
 
 
 def active_patents(pool_id: int):
@@ -202,7 +227,10 @@ REASON_CONTRIBUTION = N_("patents contributed or withdrawn")
 
 def recheck(pool: Pool, reason: tuple[str, dict]) -> pool_rules.Compliance:
     """Recompute; a pool that falls below a threshold gets an alert naming the reason (an English
-    template and its figures: kept filled in for the record, translated where it is shown)."""
+    template and its figures: kept filled in for the record, translated where it is shown).
+
+    An explicit step of every use case that changes the pool's facts, inside its transaction."""
+    db.session.flush()  # the counts are read by a query
     result = compliance(pool)
     if pool.compliant and not result.compliant:
         template, params = reason
@@ -217,6 +245,7 @@ def recheck(pool: Pool, reason: tuple[str, dict]) -> pool_rules.Compliance:
                                                                    PoolAlert.resolved_at.is_(None))):
             alert.resolved_at = utcnow()
     pool.compliant = result.compliant
+    record_event(events.PoolChanged(pool.id))
     return result
 
 
@@ -250,53 +279,21 @@ def _warn_below(pool: Pool, result: pool_rules.Compliance) -> None:
                                    body=body + f"\n\n{link}"))
 
 
-_WATCHED = {Patent: ("legal_status", "owner_org_id"), PoolMember: ("status",), PoolPatent: ("withdrawn_at",)}
-
-
-def _pool_id(obj) -> int | None:
-    # a new row appended to pool.patents has no pool_id until the flush
-    return obj.pool_id if obj.pool_id is not None else (obj.pool.id if obj.pool is not None else None)
-
-
-def note_pool_facts(session: Session) -> None:
-    """Before a flush: note the pools whose facts (a patent's status or owner, a membership, a
-    contribution) this flush changes, with the reason (a session hook, installed by ``app.events``)."""
-    pending = session.info.setdefault("pool_recheck", {})
-    for obj in list(session.dirty) + list(session.new):
-        fields = _WATCHED.get(type(obj))
-        if not fields:
-            continue
-        insp = sa.inspect(obj)
-        changed = [f for f in fields if insp.attrs[f].history.has_changes()]
-        if obj in session.new and not isinstance(obj, PoolPatent):
-            continue
-        if not changed and obj not in session.new:
-            continue
-        # the reason: an English template and its figures, translated where it is shown (REASONS)
-        if isinstance(obj, Patent):
-            reason = (REASON_PATENT, {"number": obj.application_number})
-            ids = session.execute(sa.select(PoolPatent.pool_id).where(PoolPatent.patent_id == obj.id)).scalars().all()
-        elif isinstance(obj, PoolMember):
-            reason, ids = (REASON_MEMBERSHIP, {}), [_pool_id(obj)]
-        else:
-            reason, ids = (REASON_CONTRIBUTION, {}), [_pool_id(obj)]
-        for pool_id in ids:
-            if pool_id is not None:
-                pending.setdefault(pool_id, reason)
-
-
-def recheck_noted_pools(session: Session) -> None:
-    """Before the commit: re-check the noted pools in the same transaction (a session hook)."""
-    session.flush()  # collect this transaction's last changes first
-    pending = session.info.pop("pool_recheck", None)
-    if not pending:
+def recheck_pools_holding(patents: Iterable[Patent]) -> None:
+    """The step of a use case that changed patents' legal status, type or owner: re-check, in its
+    transaction, every pool holding one of them (the reason names the first such patent of each)."""
+    numbers = {p.id: p.application_number for p in patents if p.id is not None}
+    if not numbers:
         return
-    for pool_id, reason in pending.items():
-        pool = session.get(Pool, pool_id)
-        if pool is not None:
-            recheck(pool, reason)
-    session.flush()
-    session.info.pop("pool_recheck", None)
+    db.session.flush()
+    order = {pid: i for i, pid in enumerate(numbers)}
+    rows = db.session.execute(sa.select(PoolPatent.pool_id, PoolPatent.patent_id)
+                              .where(PoolPatent.patent_id.in_(list(numbers)))).all()
+    reasons: dict[int, tuple[str, dict]] = {}
+    for pool_id, patent_id in sorted(rows, key=lambda r: order[r[1]]):
+        reasons.setdefault(pool_id, (REASON_PATENT, {"number": numbers[patent_id]}))
+    for pool_id in sorted(reasons):
+        recheck(db.session.get(Pool, pool_id), reasons[pool_id])
 
 
 # ---- licensing ----------------------------------------------------------------------------

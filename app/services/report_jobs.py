@@ -25,6 +25,7 @@ from ..models import Center, ReportFile, ReportFormat, ReportStatus, User
 from ..models._types import utcnow
 from ..reports import pdf, xlsx
 from . import audit, evaluation
+from .transaction import transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,11 @@ def _give_up_stale(center: Center, year: int) -> None:
     """Mark failed the files still queued or running after ReportFile.STALE_AFTER (a worker that died
     leaves its row "running"), so that they block no new request. Only on a request (a POST): the
     report page shows such rows as given up without writing anything."""
-    stale = [row for row in db.session.scalars(_of(center, year).where(ReportFile.status.in_(PENDING))) if row.stale]
-    for row in stale:
-        row.status, row.message, row.finished_at = ReportStatus.FAILED, STALE, utcnow()
-    if stale:
-        db.session.commit()
+    with transaction():
+        stale = [row for row in db.session.scalars(_of(center, year).where(ReportFile.status.in_(PENDING)))
+                 if row.stale]
+        for row in stale:
+            row.status, row.message, row.finished_at = ReportStatus.FAILED, STALE, utcnow()
 
 
 def reports_for(center: Center, year: int) -> list[ReportFile]:
@@ -79,18 +80,18 @@ def request_report(user: User, center: Center, year: int, fmt: ReportFormat | st
     """Queue a file of ``center``'s evaluation of project ``year``, or return the one on its way."""
     fmt, locale = ReportFormat(fmt), _locale()
     _give_up_stale(center, year)
-    pending = db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.locale == locale,
-                                                        ReportFile.status.in_(PENDING))
-                                .order_by(ReportFile.id.desc()).limit(1))
-    if pending is not None:
-        return pending
-    row = ReportFile(center_id=center.id, year=year, fmt=fmt, status=ReportStatus.QUEUED, requested_by_id=user.id,
-                     locale=locale)
-    db.session.add(row)
-    db.session.flush()
-    report_id = row.id
-    audit.record(user, "report.requested", "report_file", report_id, fmt=fmt.value, year=year)
-    db.session.commit()  # expires the row: read after the enqueue, it shows what the job did so far
+    with transaction():  # the commit expires the row: read after the enqueue, it shows what the job did so far
+        pending = db.session.scalar(_of(center, year).where(ReportFile.fmt == fmt, ReportFile.locale == locale,
+                                                            ReportFile.status.in_(PENDING))
+                                    .order_by(ReportFile.id.desc()).limit(1))
+        if pending is not None:
+            return pending
+        row = ReportFile(center_id=center.id, year=year, fmt=fmt, status=ReportStatus.QUEUED,
+                         requested_by_id=user.id, locale=locale)
+        db.session.add(row)
+        db.session.flush()
+        report_id = row.id
+        audit.record(user, "report.requested", "report_file", report_id, fmt=fmt.value, year=year)
     jobs.enqueue(current_app._get_current_object(), build, report_id,
                  description=f"report {report_id}")
     return row
@@ -99,16 +100,16 @@ def request_report(user: User, center: Center, year: int, fmt: ReportFormat | st
 def build(report_id: int) -> None:
     """The task: render the file and keep it on its row. An unexpected error is written on the row and
     raised again, so that the queue keeps the job (and its traceback) in its failed registry."""
-    row = db.session.get(ReportFile, report_id)
-    row.status, row.started_at = ReportStatus.RUNNING, utcnow()
-    db.session.commit()
+    with transaction():
+        row = db.session.get(ReportFile, report_id)
+        row.status, row.started_at = ReportStatus.RUNNING, utcnow()
     try:
-        content = _render(row)
+        with transaction():  # reads only; a database error on the way rolls the session back
+            content = _render(row)
     except pdf.FontMissing as err:
         log.error("report file %s: %s", report_id, err)
         _finish(report_id, ReportStatus.FAILED, message=NO_FONT)
     except Exception:
-        db.session.rollback()
         _finish(report_id, ReportStatus.FAILED, message=UNEXPECTED)
         raise
     else:
@@ -121,8 +122,8 @@ def _render(row: ReportFile) -> bytes:
         return pdf.evaluation_report(ev) if row.fmt == ReportFormat.PDF else xlsx.evaluation_report(ev)
 
 
+@use_case
 def _finish(report_id: int, status: ReportStatus, content: bytes | None = None, message: str = "") -> None:
     row = db.session.get(ReportFile, report_id)
     row.status, row.content, row.size_bytes = status, content, len(content or b"")
     row.message, row.finished_at = message, utcnow()
-    db.session.commit()

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from ..models._types import utcnow
 from . import audit
-from .transaction import use_case
+from .transaction import transaction, use_case
 
 PREFIX = "ipx_"
 
@@ -57,6 +57,6 @@ def authenticate(token: str) -> User | None:
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
+    with transaction():
+        row.last_used_at = utcnow()
     return row.user

@@ -77,6 +77,17 @@ def transaction() -> Iterator[Transaction]:
             session.info.pop("use_case_tx", None)
 
 
+def record(event) -> None:
+    """Record ``event`` on the running use case: published after its commit, dropped on a rollback."""
+    from .. import events
+
+    tx = db.session.info.get("use_case_tx")
+    if tx is not None:
+        tx.record(event)
+    else:  # a step called outside any use case: its caller's commit publishes it
+        events.record(db.session, event)
+
+
 def use_case(fn: F) -> F:
     """Run the service function in ``transaction()``."""
     @functools.wraps(fn)

@@ -222,3 +222,31 @@ def test_the_assign_form_is_offered_to_exactly_those_the_service_lets_assign(wor
     deal.status = "completed"
     db.session.commit()
     assert ds.assignable_centers(admin, deal) == []  # a completed deal stays with its center
+
+
+def test_a_completed_deal_is_published_after_its_commit_only(world, db, monkeypatch):
+    from app import events
+    from app.services.transaction import transaction
+
+    seen = []
+    monkeypatch.setattr(events, "HANDLERS", events.HANDLERS + ((seen.extend, (events.DealCompleted,)),))
+    deal = open_deal(world)
+    to_recorded(world, deal)
+    assert seen == []  # signing, funding and the recordal complete nothing
+    with pytest.raises(RuntimeError):
+        with transaction():
+            ds.complete(world["buyer"], deal.id, today=TODAY)
+            raise RuntimeError("a later step of the caller fails")
+    assert seen == [] and db.session.get(Deal, deal.id).status == "recorded"
+    with transaction():
+        ds.complete(world["buyer"], deal.id, today=TODAY)
+        assert seen == []  # not before the commit
+    assert seen == [events.DealCompleted(deal.id)]
+    # a deal closed elsewhere, recorded by the center's staff, completes too; a refused one publishes nothing
+    data = ds.OfflineDeal(seller=world["seller"].org.name, buyer="山西某公司", kind="transfer",
+                          application_numbers=["202010566088.9"], completed_on=date(2025, 5, 1), price_fen=0,
+                          recordal_number="ZLBG20250001", contract_filename="合同 2025-001")
+    with pytest.raises(Forbidden):
+        ds.record_offline(world["buyer"], world["center"], data)
+    offline = ds.record_offline(world["staff"], world["center"], data)
+    assert seen == [events.DealCompleted(deal.id), events.DealCompleted(offline.id)]

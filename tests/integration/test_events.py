@@ -64,3 +64,20 @@ def test_an_event_a_use_case_records_is_published_after_its_commit(db, monkeypat
         tx.record(events.PatentChanged(12345))
         assert seen == []  # not before the commit
     assert any(events.PatentChanged(12345) in batch for batch in seen)
+
+
+def test_a_failing_handler_never_breaks_the_request(client, db, monkeypatch, caplog):
+    from app.models import Patent
+    from tests.conftest import login, make_user
+    from tests.integration.test_patents_centers import patent_form
+
+    def broken(evs):
+        raise RuntimeError("index down")
+
+    monkeypatch.setattr(events, "HANDLERS", tuple((broken, kinds) for _h, kinds in events.HANDLERS))
+    user = make_user()
+    login(client, user)
+    with caplog.at_level(logging.ERROR, logger="app.events"):
+        response = client.post("/patents/new", data=patent_form(user.org.name))
+    assert response.status_code == 302  # saved and redirected, the handlers' failures only logged
+    assert db.session.query(Patent).count() == 1 and "index down" in caplog.text

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.models import (AllianceMembership, Notification, OutboxEmail, Patent, Pool, PoolAlert, PoolMember,
                         PoolPatent, Role)
-from app.services import expiry
+from app.services import expiry, pools
+from app.services.transaction import transaction
 from tests.conftest import make_center, make_org, make_patent, make_user
 
 
@@ -36,7 +37,8 @@ def test_expiry_rechecks_the_pool_and_warns(app, db):
     utility = make_patent(orgs[0], patent_type="utility_model", filing_date=date(2016, 12, 2), year=2016)
     design_old = make_patent(orgs[0], patent_type="design", filing_date=date(2016, 11, 30), year=2016)
     design_new = make_patent(orgs[0], patent_type="design", filing_date=date(2021, 6, 1), year=2021)
-    db.session.commit()
+    with transaction():  # built row by row above, so checked once here
+        pools.recheck(pool, (pools.REASON_CONTRIBUTION, {}))
     assert db.session.get(Pool, pool.id).compliant and not db.session.scalar(sa.select(PoolAlert.id))
 
     assert expiry.expire_patents(date(2026, 11, 30))["expired"] == 1  # the 2016-11-30 design (10 years)

@@ -76,6 +76,19 @@ def test_patent_edit_only_by_owner(client):
     assert client.get("/patents/999999").status_code == 404
 
 
+def test_the_owner_edits_a_patent_keeping_or_reordering_its_ipc_codes(client, db):
+    user = make_user()
+    login(client, user)
+    assert client.post("/patents/new", data=patent_form(user.org.name)).status_code == 302
+    patent_id = db.session.scalar(sa.select(Patent.id))
+    for ipc, title in (("H01L 21/02; C30B 29/36", "同样的分类号"), ("C30B 29/36; H01L 21/02", "调换顺序")):
+        response = client.post(f"/patents/{patent_id}/edit", data=patent_form(user.org.name, ipc=ipc, title=title))
+        assert response.status_code == 302, ipc
+        db.session.expire_all()
+        patent = db.session.get(Patent, patent_id)
+        assert patent.title == title and ", ".join(patent.ipc_list) == ipc.replace(";", ",")
+
+
 def test_patent_search_filters(client):
     org = make_org(name="太原理工大学")
     make_patent(org, title="一种针状焦的制备工艺")

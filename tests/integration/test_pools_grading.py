@@ -8,6 +8,7 @@ from app.domain.errors import DomainError
 from app.models import Patent, PatentGrade, PoolAlert, Role, RoyaltyShare
 from app.services import deals as ds
 from app.services import grading
+from app.services import patents as patent_service
 from app.services import pools as ps
 from app.services.permissions import Forbidden
 from tests.conftest import login, make_center, make_org, make_patent, make_user
@@ -35,6 +36,16 @@ def fill(world, inventions=(34, 33, 33), utility=(0, 0, 0)):
             ps.contribute(admin, world["pool"], ids)
 
 
+def edit_status(world, patent, status):
+    """The owner's edit of the patent with another legal status (patents.update_patent)."""
+    owner = next(a for a in world["admins"] if a.org_id == patent.owner_org_id)
+    patent_service.update_patent(owner, patent, patent_service.PatentData(
+        application_number=patent.application_number, title=patent.title, patent_type=str(patent.patent_type),
+        legal_status=status, abstract=patent.abstract, ipc="; ".join(patent.ipc_list),
+        applicants="\n".join(patent.applicant_names), filing_date=patent.filing_date, grant_date=patent.grant_date,
+        claims_count=patent.claims_count, industry=str(patent.industry)))
+
+
 def db_app_zh():
     from flask import current_app
 
@@ -49,10 +60,11 @@ def test_compliance_at_the_thresholds_and_alert_on_lapse(pool_world, db):
     ps.contribute(admin, pool_world["pool"], [make_patent(admin.org).id])
     db.session.refresh(pool_world["pool"])
     assert pool_world["pool"].compliant  # 101 patents, 50 inventions
-    # an invention lapses: the pool drops below 50 inventions and its managers get the reason
+    # an invention lapses (its owner edits it): the pool drops below 50 inventions and its managers
+    # get the reason, in the edit's own commit
     pp = next(p for p in pool_world["pool"].patents if p.patent.patent_type == "invention")
-    pp.patent.legal_status = "lapsed"
-    db.session.commit()
+    edit_status(pool_world, pp.patent, "lapsed")
+    db.session.rollback()  # nothing left to commit: the re-check was part of the edit
     db.session.refresh(pool_world["pool"])
     assert not pool_world["pool"].compliant
     alert = db.session.scalar(sa.select(PoolAlert))
@@ -62,8 +74,7 @@ def test_compliance_at_the_thresholds_and_alert_on_lapse(pool_world, db):
     with db_app_zh():
         assert alert_reason(alert) == f"专利 {pp.patent.application_number} 发生变化（法律状态、类型或权利人）"
     # it comes back: the alert is resolved
-    pp.patent.legal_status = "granted"
-    db.session.commit()
+    edit_status(pool_world, pp.patent, "granted")
     db.session.refresh(alert)
     assert alert.resolved_at is not None
 
@@ -83,6 +94,91 @@ def test_member_leaving_drops_its_patents(pool_world, db):
     assert not pool_world["pool"].compliant
     alert = db.session.scalar(sa.select(PoolAlert))
     assert "organisations" in alert.shortfalls and alert.figures["organisations"] == 2
+
+
+def _pool_notes(db):
+    from app.models import Notification
+
+    return {n.org_id for n in db.session.scalars(sa.select(Notification).where(Notification.kind == "pool"))}
+
+
+def test_withdrawing_a_patent_warns_in_the_same_commit(pool_world, db):
+    fill(pool_world)  # 100 inventions from three organisations: exactly the rule
+    pool = pool_world["pool"]
+    db.session.refresh(pool)
+    assert pool.compliant and not _pool_notes(db)
+    contributor = pool_world["admins"][0]
+    pp = next(p for p in pool.patents if p.contributor_org_id == contributor.org_id)
+    ps.withdraw(contributor, pool, pp)
+    db.session.rollback()  # nothing left to commit: the re-check was part of the withdrawal
+    db.session.refresh(pool)
+    assert not pool.compliant
+    alert = db.session.scalar(sa.select(PoolAlert))
+    assert alert.shortfalls == "patents" and alert.figures["reason"]["template"] == ps.REASON_CONTRIBUTION
+    assert _pool_notes(db) == {pool.lead_org_id, pool_world["center"].org_id}
+
+
+def test_a_member_rejoining_and_contributing_again_resolves_the_alert(pool_world, db):
+    fill(pool_world)
+    pool, leaver = pool_world["pool"], pool_world["admins"][1]
+    ps.leave(leaver, pool)
+    alert = db.session.scalar(sa.select(PoolAlert))
+    assert alert.resolved_at is None and alert.figures["reason"]["template"] == ps.REASON_MEMBERSHIP
+    ps.invite(pool_world["staff"], pool, leaver.org)
+    ps.respond(leaver, pool, accept=True)
+    db.session.refresh(alert)
+    assert alert.resolved_at is None  # its patents were withdrawn when it left
+    ps.contribute(leaver, pool, [make_patent(leaver.org).id for _ in range(33)])
+    db.session.rollback()
+    db.session.refresh(alert)
+    assert alert.resolved_at is not None and db.session.get(type(pool), pool.id).compliant
+
+
+def test_an_import_that_changes_a_pool_patents_status_rechecks_the_pool(pool_world, db):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.services import imports
+
+    fill(pool_world)
+    pool = pool_world["pool"]
+    patent = next(p.patent for p in pool.patents)
+    text = f"申请号,名称,法律状态/事件\n{patent.application_number},{patent.title},未缴年费\n"
+    job = imports.create_job(pool_world["staff"], "patents", FileStorage(io.BytesIO(text.encode()), filename="p.csv"),
+                             pool_world["center"])
+    job = imports.run_job(job.id)
+    assert (job.status.value, job.updated_rows) == ("done", 1), job.message
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Patent, patent.id).legal_status == "lapsed"
+    alert = db.session.scalar(sa.select(PoolAlert))
+    assert alert.shortfalls == "patents" and patent.application_number in alert.reason
+    assert _pool_notes(db) == {pool.lead_org_id, pool_world["center"].org_id}
+    # the same file again changes nothing and warns nobody twice
+    job = imports.run_job(imports.create_job(pool_world["staff"], "patents",
+                                             FileStorage(io.BytesIO(text.encode()), filename="p.csv"),
+                                             pool_world["center"]).id)
+    assert job.unchanged_rows == 1 and db.session.scalar(sa.select(sa.func.count(PoolAlert.id))) == 1
+
+
+def test_a_change_to_a_pools_facts_is_published_after_its_commit_only(pool_world, db, monkeypatch):
+    from app import events
+    from app.services.transaction import transaction
+
+    seen = []
+    monkeypatch.setattr(events, "HANDLERS", events.HANDLERS + ((seen.extend, (events.PoolChanged,)),))
+    admin, pool = pool_world["admins"][0], pool_world["pool"]
+    ids = [make_patent(admin.org).id]
+    with pytest.raises(RuntimeError):
+        with transaction():
+            ps.contribute(admin, pool, ids)
+            raise RuntimeError("a later step fails")
+    assert seen == []
+    with transaction():
+        ps.contribute(admin, pool, ids)
+        assert seen == []  # not before the commit
+    assert seen == [events.PoolChanged(pool.id)]
 
 
 def test_only_owners_contribute_and_only_managers_invite(pool_world):

@@ -61,3 +61,50 @@ def test_without_redis_a_queued_task_runs_in_the_process_instead(app, db, monkey
     while not done and time.monotonic() < deadline:
         time.sleep(0.05)
     assert done  # the refresh was not lost when the queue could not take it
+
+
+def test_a_failed_match_refresh_is_retried_by_the_queue(app, db, job_queue, monkeypatch):
+    from app.services import matching
+
+    monkeypatch.setitem(app.config, "MATCH_REFRESH", "thread")
+    listing, need = _listing_and_need()
+    queued = job_queue.jobs
+    assert queued and all(job.retries_left == 2 for job in queued)
+
+    def down(session, object_id):
+        raise RuntimeError("the matcher is down")
+
+    monkeypatch.setattr(matching, "refresh_need", down)
+    monkeypatch.setattr(matching, "refresh_listing", down)
+    jobs.work(burst=True)
+    # each task raised after trying its keys: RQ booked it again (after a pause) instead of dropping it
+    retried = job_queue.scheduled_job_registry.get_job_ids()
+    assert sorted(retried) == sorted(job.id for job in queued)
+    assert all(job_queue.fetch_job(job_id).retries_left == 1 for job_id in retried)
+    assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
+    for job_id in retried:
+        job_queue.fetch_job(job_id).delete()
+
+
+def test_a_failed_index_write_is_retried_by_the_queue(app, db, job_queue, monkeypatch):
+    monkeypatch.setitem(app.config, "MATCH_REFRESH", "off")
+    saved = app.config["SEARCH_WRITER"]
+    app.config.update(SEARCH_WRITER="queue")
+    state().reset_backend()
+    try:
+        _listing_and_need()
+        queued = job_queue.jobs
+        assert queued and all(job.retries_left == 4 for job in queued)
+
+        def down(docs, deleted):
+            raise RuntimeError("the index is locked")
+
+        monkeypatch.setattr(state().backend, "apply", down)
+        jobs.work(burst=True)
+        retried = job_queue.scheduled_job_registry.get_job_ids()
+        assert sorted(retried) == sorted(job.id for job in queued)
+        for job_id in retried:
+            job_queue.fetch_job(job_id).delete()
+    finally:
+        app.config.update(SEARCH_WRITER=saved)
+        state().reset_backend()
