@@ -298,7 +298,11 @@ class PostgresBackend(SearchBackend):
                 else:
                     result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:
-                result.total = conn.scalar(sa.select(sa.func.count()).select_from(D).where(where)) or 0
+                estimate = self._sampled_count(conn, where, request)
+                if estimate is not None:
+                    result.total, result.total_estimated = estimate, True
+                else:
+                    result.total = conn.scalar(sa.select(sa.func.count()).select_from(D).where(where)) or 0
             if not result.total:
                 return result
             rum = bool(rank_q) and request.sort != "date" and not boosted and self.uses_rum(conn)
@@ -352,6 +356,21 @@ class PostgresBackend(SearchBackend):
             rows, sample_total = cls._facet_rows(conn, sa.and_(where, _has_value("s", [str(i) for i in range(buckets)])))
         scale = SAMPLE_BUCKETS / buckets
         return group_facets(rows, request.facet_limit, scale), round(sample_total * scale)
+
+    @staticmethod
+    def _sampled_count(conn, where, request: SearchRequest) -> int | None:
+        """The total estimated from the sample buckets as :meth:`_sampled_facets` does (same rule, same
+        threshold), for a search without facets; None when the matches are few enough to count."""
+        def count(buckets: int) -> int:
+            return conn.scalar(sa.select(sa.func.count()).select_from(D).where(
+                sa.and_(where, _has_value("s", [str(i) for i in range(buckets)])))) or 0
+
+        first = count(1)
+        if first * SAMPLE_BUCKETS <= request.facet_exact_max:
+            return None
+        buckets = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // (first * SAMPLE_BUCKETS)))
+        sampled = count(buckets) if buckets > 1 else first
+        return round(sampled * SAMPLE_BUCKETS / buckets)
 
     def generation(self):
         """Every write deletes and inserts rows, so the highest row id moves with each (an index-only

@@ -49,6 +49,9 @@ def test_facets_are_exact_below_the_threshold_and_estimated_above(search_backend
         assert estimated.total == N and not estimated.total_estimated  # Whoosh has the exact total cheaply
     again = _run(facet_exact_max=500, facet_sample=300)
     assert again.facets == estimated.facets and again.total == estimated.total  # deterministic
+    bare = _run(facets=False, facet_exact_max=500, facet_sample=300)  # the same rule without facets
+    assert bare.total == estimated.total and bare.total_estimated == estimated.total_estimated
+    assert _run(facets=False).total == N and not _run(facets=False).total_estimated
     assert len(estimated.hits) == 20  # the page itself is not sampled
 
 
