@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 
 from .domain import credit_code, ipc, patent_numbers
 from .domain.errors import DomainError, Message
+from .services import clock
 
 
 class EmptyForm(FlaskForm):
@@ -61,7 +62,11 @@ def domain_validator(fn, **kwargs):
     return check
 
 
-patent_number_validator = domain_validator(patent_numbers.parse)
+def _patent_number(text: str):
+    return patent_numbers.parse(text, today=clock.today())  # no filing year after this Beijing year
+
+
+patent_number_validator = domain_validator(_patent_number)
 credit_code_validator = domain_validator(credit_code.normalize)
 ipc_list_validator = domain_validator(ipc.parse_list)
 ipc_hint_validator = domain_validator(ipc.parse_list, allow_subclass=True)

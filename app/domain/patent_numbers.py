@@ -77,7 +77,7 @@ def check_character(digits: str) -> str:
     return "X" if rest == 10 else str(rest)
 
 
-def parse(text: str, *, today: date | None = None) -> ApplicationNumber:
+def parse(text: str, *, today: date) -> ApplicationNumber:
     """Parse ``202010566088.9``, ``2020105660889``, ``CN…``, ``ZL 2015 1 0958772.0``.
 
     Raises :class:`PatentNumberError` with a readable reason.
@@ -105,7 +105,7 @@ def parse(text: str, *, today: date | None = None) -> ApplicationNumber:
             N_("unknown patent type code {code} (1 invention, 2 utility model, 3 design, 8/9 PCT national phase)"),
             code=number.type_code,
         )
-    this_year = (today or date.today()).year
+    this_year = today.year  # the caller's Beijing date (services.clock.today): no filing in a later year
     if not number.legacy:
         if not 2003 <= number.year <= this_year:
             raise PatentNumberError(N_("filing year {year} is not between 2003 and {this_year}"), year=number.year, this_year=this_year)
@@ -117,9 +117,9 @@ def parse(text: str, *, today: date | None = None) -> ApplicationNumber:
     return number
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, today: date) -> str:
     """The canonical written form ``YYYYTNNNNNNN.C``; raises on invalid input."""
-    return str(parse(text))
+    return str(parse(text, today=today))
 
 
 def make(year: int, type_code: str, serial: int) -> str:

@@ -18,11 +18,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..domain import ipc as ipc_rules
 from ..domain import patent_numbers
 from ..domain.errors import N_
 from . import analysis
+
+# A number typed into the search box is checked for its shape and check character, not against today's
+# year: a search for a number that cannot exist yet simply finds nothing.
+ANY_DAY = date.max
 
 TEXT_FIELDS = {"title": "title", "abstract": "content", "content": "content", "applicant": "applicant"}
 KEYWORD_FIELDS = {"ipc", "type", "status", "industry", "kind", "year", "number"}
@@ -271,7 +276,7 @@ def _clause(fname: str | None, value: str, is_phrase: bool, result: ParsedQuery)
         return Clause(field="ipc", value=ipc_key(code))
     if fname == "number":
         try:
-            return Clause(field="number", value=str(patent_numbers.parse(value)).lower())
+            return Clause(field="number", value=str(patent_numbers.parse(value, today=ANY_DAY)).lower())
         except patent_numbers.PatentNumberError:
             return Clause(field="number", value=re.sub(r"\s+", "", value).lower())
     if fname == "year":
@@ -295,7 +300,7 @@ def _looks_like_number(value: str) -> bool:
     if not re.fullmatch(r"(?:CN|ZL)?\d{8,12}\.?[\dX]", value, re.I):
         return False
     try:
-        patent_numbers.parse(value)
+        patent_numbers.parse(value, today=ANY_DAY)
     except patent_numbers.PatentNumberError:
         return False
     return True

@@ -673,7 +673,7 @@ def record_offline(by: User, center: Center, data: OfflineDeal, *, key: str | No
             numbers: list[str] = []
             for text in data.application_numbers:
                 try:
-                    number = patent_numbers.normalize(text)
+                    number = patent_numbers.normalize(text, today=clock.today())
                 except patent_numbers.PatentNumberError as err:
                     raise DomainError(N_("patent {text}: {reason}"), field="patents", text=text, reason=err) from err
                 if number not in numbers:

@@ -12,7 +12,7 @@ from ..domain.errors import DomainError, N_
 from ..domain.patent_terms import LegalStatus, PatentType
 from ..extensions import db
 from ..models import Organisation, Patent, PatentApplicant, PatentIPC, Role, User
-from . import pools
+from . import clock, pools
 from .permissions import Forbidden, require_edit
 from .transaction import use_case
 
@@ -48,7 +48,7 @@ def _split_names(text: str) -> list[str]:
 def validate(data: PatentData, *, existing_id: int | None = None) -> tuple[str, list[str], list[str]]:
     """Check a patent's fields against each other; returns (number, ipc codes, applicant names)."""
     try:
-        number = patent_numbers.parse(data.application_number)
+        number = patent_numbers.parse(data.application_number, today=clock.today())
     except patent_numbers.PatentNumberError as err:
         raise DomainError(err.template, field="application_number", **err.params) from err
     kind = PatentType(data.patent_type)

@@ -36,7 +36,7 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
-from . import audit
+from . import audit, clock
 from .centers import is_center_staff
 from .permissions import Forbidden
 from .transaction import record as record_event
@@ -402,7 +402,7 @@ def record_cross_licence(by: User, org_b_id: int, patents_a: str, patents_b: str
         raise Forbidden(N_("only members of an organisation record its cross-licences"))
 
     def numbers(text: str) -> str:
-        return "; ".join(patent_numbers.normalize(x) for x in re.split(r"[;；,，\s]+", text or "") if x)
+        return "; ".join(patent_numbers.normalize(x, today=clock.today()) for x in re.split(r"[;；,，\s]+", text or "") if x)
 
     row = CrossLicence(org_a_id=by.org_id, org_b_id=org_b_id, patents_a=numbers(patents_a),
                        patents_b=numbers(patents_b), signed_on=signed_on, term_months=term_months,

@@ -91,7 +91,7 @@ def patents_by_numbers(text: str, field: str = "patents") -> list[Patent]:
     numbers: list[str] = []
     for part in split_numbers(text):
         try:
-            number = patent_numbers.normalize(part)
+            number = patent_numbers.normalize(part, today=clock.today())
         except patent_numbers.PatentNumberError as err:
             raise DomainError(N_("patent {text}: {reason}"), field=field, text=part, reason=err) from err
         if number not in numbers:
