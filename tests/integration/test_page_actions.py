@@ -1,9 +1,10 @@
 """A page offers exactly the actions its service allows: the rule lives in one helper that both use."""
 
 import pytest
+import sqlalchemy as sa
 
 from app.domain.errors import DomainError
-from app.models import Organisation, Patent, Pool, PoolPatent, Role, User
+from app.models import Deal, Organisation, Patent, Pool, PoolPatent, Role, Thread, User
 from app.services import accounts
 from app.services import pools as ps
 from app.services.permissions import AccessDenied
@@ -81,3 +82,110 @@ def test_the_pool_page_offers_withdraw_and_contribute_as_the_pool_service_allows
     assert offered_withdraw == may_withdraw == (role != "expert")
     assert offered_contribute == may_contribute == (role != "expert")
     assert db.session.get(Patent, db.session.get(PoolPatent, pp_id).patent_id) is not None
+
+
+# ---- listings and needs: the page's buttons == listing_actions/need_actions == what the POSTs accept ----------
+
+LISTING_LINKS = {
+    "matches": "/matching/listings/{id}", "edit": "/listings/{id}/edit",
+    "confidential": "/threads/listings/{id}/confidential",
+    "publish": "/listings/{id}/status/published", "close": "/listings/{id}/status/closed",
+    "withdraw": "/listings/{id}/status/withdrawn", "redraft": "/listings/{id}/status/draft",
+    "approve": "/listings/{id}/approval/approve", "return": "/listings/{id}/approval/return",
+    "express_interest": "/threads/start?listing={id}", "start_deal": "/deals/new?listing={id}",
+}
+NEED_LINKS = {
+    "matches": "/matching/needs/{id}", "edit": "/needs/{id}/edit",
+    "publish": "/needs/{id}/status/published", "close": "/needs/{id}/status/closed",
+    "withdraw": "/needs/{id}/status/withdrawn", "redraft": "/needs/{id}/status/draft",
+    "offer_patent": "/listings/new",
+}
+ROLES = [("org_admin", True), ("member", True), ("expert", True), ("member", False), ("expert", False),
+         ("center_staff", False), ("bureau_staff", False), ("platform_admin", False)]
+
+
+def _shown(html: str, links: dict, obj_id: int) -> set[str]:
+    return {name for name, url in links.items() if url.format(id=obj_id).replace("&", "&amp;") in html}
+
+
+def _visitor(org, role, own):
+    kind = {"center_staff": "center", "bureau_staff": "bureau"}.get(role, "sme")
+    return make_user(org=org if own else make_org(kind), role=role)
+
+
+@pytest.mark.parametrize("status, submitted", [("draft", False), ("draft", True), ("published", False),
+                                               ("withdrawn", False), ("closed", False)])
+@pytest.mark.parametrize("role, own", ROLES)
+def test_the_listing_page_offers_what_listing_actions_allows(app, db, role, own, status, submitted):
+    from app.models import Listing
+    from app.services.listings import listing_actions
+    from tests.conftest import make_listing
+    from app.models._types import utcnow
+
+    org = make_org("university")
+    listing = make_listing(org, patents=[make_patent(org)], status=status,
+                           submitted_at=utcnow() if submitted else None)
+    user = _visitor(org, role, own)
+    listing_id, user_id = listing.id, user.id
+    client = app.test_client()
+    login(client, user)
+    response = client.get(f"/listings/{listing_id}")
+    if response.status_code == 404:  # a draft or withdrawn listing is hidden from other organisations
+        assert not own and status in ("draft", "withdrawn") and role != "platform_admin"
+        return
+    allowed = listing_actions(db.session.get(User, user_id), db.session.get(Listing, listing_id))
+    assert _shown(response.get_data(as_text=True), LISTING_LINKS, listing_id) == allowed
+    editor = own and role in ("org_admin", "member")
+    # a refused right is a 403; a refused state change (the editor's, the administrator's) a notice
+    for name in ("publish", "close", "withdraw", "redraft"):
+        if not editor:
+            assert client.post(LISTING_LINKS[name].format(id=listing_id)).status_code == 403, name
+    for name in ("approve", "return"):
+        if not (own and role == "org_admin"):
+            assert client.post(LISTING_LINKS[name].format(id=listing_id)).status_code == 403, name
+    for name in ("edit", "confidential"):
+        code = client.get(LISTING_LINKS[name].format(id=listing_id)).status_code
+        assert code == (200 if editor else 403), name
+        assert name not in allowed or editor
+    if "start_deal" not in allowed and status == "published":
+        client.post(f"/deals/new?listing={listing_id}", data={"kind": "transfer", "price": "1"})
+        client.post("/threads/start", data={"listing_id": listing_id, "message": "有意"})
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Thread)) == 0
+    if "express_interest" in allowed:
+        client.post("/threads/start", data={"listing_id": listing_id, "message": "有意"})
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Thread)) == 1
+    if editor:  # each status button offered is a change the service makes
+        for name in sorted(allowed & {"publish", "close", "withdraw", "redraft"}):
+            assert client.post(LISTING_LINKS[name].format(id=listing_id)).status_code == 302, name
+            break
+    else:
+        assert db.session.get(Listing, listing_id).status == status
+
+
+@pytest.mark.parametrize("status", ["draft", "published", "withdrawn", "closed"])
+@pytest.mark.parametrize("role, own", ROLES)
+def test_the_need_page_offers_what_need_actions_allows(app, db, role, own, status):
+    from app.models import Need
+    from app.services.listings import need_actions
+    from tests.conftest import make_need
+
+    org = make_org("sme")
+    need = make_need(org, status=status)
+    user = _visitor(org, role, own)
+    need_id, user_id = need.id, user.id
+    client = app.test_client()
+    login(client, user)
+    response = client.get(f"/needs/{need_id}")
+    if response.status_code == 404:
+        assert not own and status in ("draft", "withdrawn") and role != "platform_admin"
+        return
+    allowed = need_actions(db.session.get(User, user_id), db.session.get(Need, need_id))
+    assert _shown(response.get_data(as_text=True), NEED_LINKS, need_id) == allowed
+    editor = own and role in ("org_admin", "member")
+    if not editor:
+        for name in ("publish", "close", "withdraw", "redraft"):
+            assert client.post(NEED_LINKS[name].format(id=need_id)).status_code == 403, name
+        assert db.session.get(Need, need_id).status == status
+    assert client.get(f"/needs/{need_id}/edit").status_code == (200 if editor else 403)
+    assert "edit" not in allowed or editor
