@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.domain.errors import DomainError
-from app.models import Deal, Organisation, Patent, Pool, PoolPatent, Role, Thread, User
+from app.models import AllianceMembership, Deal, Organisation, Patent, Pool, PoolPatent, Role, Thread, User
 from app.services import accounts
 from app.services import pools as ps
 from app.services.permissions import AccessDenied
@@ -189,3 +189,65 @@ def test_the_need_page_offers_what_need_actions_allows(app, db, role, own, statu
         assert db.session.get(Need, need_id).status == status
     assert client.get(f"/needs/{need_id}/edit").status_code == (200 if editor else 403)
     assert "edit" not in allowed or editor
+
+
+# ---- a negotiation thread: the page's forms and buttons == negotiation.thread_actions ---------------------------
+
+THREAD_LINKS = {
+    "take_part": 'action="/threads/{id}/messages"', "close": "/threads/{id}/close",
+    "offer": 'action="/threads/{id}/offers"', "answer_offer": "/threads/{id}/offers/{offer}/accept",
+    "request_nda": 'action="/threads/{id}/nda"', "decide_nda": "/threads/{id}/nda/accept",
+    "edit_confidential": "/threads/listings/{listing}/confidential",
+    "reveal_confidential": "/threads/{id}/confidential",
+}
+
+
+@pytest.mark.parametrize("state", ["seller_offered", "nda_requested", "nda_accepted", "closed"])
+@pytest.mark.parametrize("who, role", [("seller", "member"), ("seller", "expert"), ("buyer", "member"),
+                                       ("buyer", "org_admin"), ("buyer", "expert"), ("center", "center_staff"),
+                                       ("platform", "platform_admin")])
+def test_the_thread_page_offers_what_thread_actions_allows(app, db, who, role, state):
+    from app.models import Listing, Thread
+    from app.services import centers as cs
+    from app.services import negotiation as ns
+    from tests.conftest import make_listing
+
+    seller = make_user(make_org("university"), Role.MEMBER)
+    buyer = make_user(make_org("enterprise"), Role.MEMBER)
+    listing = make_listing(seller.org, [make_patent(seller.org)], offers_ordinary=True)
+    center = make_center()
+    cs.request_membership(make_user(org=buyer.org, role=Role.ORG_ADMIN), center)
+    membership = db.session.scalar(sa.select(AllianceMembership))
+    cs.decide_membership(make_user(org=center.org, role=Role.CENTER_STAFF), membership, approve=True)
+    thread = ns.start_thread(buyer, listing, message="想了解许可条件")
+    offer = ns.make_offer(seller, thread, ns.OfferTerms(kind="ordinary", price_fen=15_000_000, payment="lump_sum",
+                                                        territory="中国大陆", term_months=36))
+    if state != "seller_offered":
+        ns.request_nda(buyer, thread, "保密协议 v1")
+    if state == "nda_accepted":
+        ns.decide_nda(seller, thread, True)
+    if state == "closed":
+        ns.close_thread(buyer, thread)
+    org = {"seller": seller.org, "buyer": buyer.org, "center": center.org}.get(who)
+    user = make_user(org=org or make_org("enterprise"), role=role)
+    ids = {"id": thread.id, "offer": offer.id, "listing": listing.id}
+    thread_id, user_id, listing_id = thread.id, user.id, listing.id
+    client = app.test_client()
+    login(client, user)
+    html = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    thread, user = db.session.get(Thread, thread_id), db.session.get(User, user_id)
+    allowed = ns.thread_actions(user, thread)
+    assert {name for name, link in THREAD_LINKS.items() if link.format(**ids) in html} == allowed
+    party = who in ("seller", "buyer") and role != "expert"
+    assert ("take_part" in allowed) == party
+    if not party:  # readers: every action is refused, and nothing changes
+        for url in ("messages", "close", "offers", "nda", "nda/accept", f"offers/{offer.id}/accept"):
+            assert client.post(f"/threads/{thread_id}/{url}", data={"msg-body": "x", "nda-text": "x"}).status_code == 403, url
+        assert db.session.get(Thread, thread_id).status.value == ("closed" if state == "closed" else "open")
+    elif who == "seller":
+        assert client.post(f"/threads/{thread_id}/nda", data={"nda-text": "x"}).status_code == 403
+    else:
+        assert client.post(f"/threads/{thread_id}/nda/accept").status_code == 403
+    assert (client.get(f"/threads/listings/{listing_id}/confidential").status_code == 200) == (
+        who == "seller" and role != "expert")
+    assert db.session.get(Listing, listing_id) is not None
