@@ -251,3 +251,89 @@ def test_the_thread_page_offers_what_thread_actions_allows(app, db, who, role, s
     assert (client.get(f"/threads/listings/{listing_id}/confidential").status_code == 200) == (
         who == "seller" and role != "expert")
     assert db.session.get(Listing, listing_id) is not None
+
+
+# ---- a center's page, its counts, a deal's contract and reassignment --------------------------------------------
+
+
+@pytest.mark.parametrize("membership", [None, "pending", "approved", "rejected", "left"])
+@pytest.mark.parametrize("role, kind", [("org_admin", "sme"), ("member", "sme"), ("org_admin", "center"),
+                                        ("org_admin", "bureau"), ("expert", "university")])
+def test_the_center_page_offers_join_and_leave_as_the_centers_service_allows(app, db, role, kind, membership):
+    from app.models import Center, MembershipStatus
+    from app.services import centers as cs
+
+    center = make_center()
+    user = make_user(org=make_org(kind), role=role)
+    if membership:
+        db.session.add(AllianceMembership(center_id=center.id, org_id=user.org_id, status=MembershipStatus(membership)))
+        db.session.commit()
+    center_id, user_id = center.id, user.id
+    html = _page(app, user, f"/centers/{center_id}")
+    offered = {"join": f'action="/centers/{center_id}/join"' in html, "leave": "/leave" in html}
+    user, center = db.session.get(User, user_id), db.session.get(Center, center_id)
+    own = db.session.scalar(sa.select(AllianceMembership).where(AllianceMembership.org_id == user.org_id))
+    allowed = cs.membership_actions(user, own)
+    assert {name for name, shown in offered.items() if shown} == allowed
+    joined = _allowed(lambda: cs.request_membership(user, center, ""))
+    db.session.rollback()
+    assert ("join" in allowed) == joined
+    if own is not None:
+        own = db.session.get(AllianceMembership, own.id)
+        assert ("leave" in allowed) == _allowed(lambda: cs.leave_alliance(db.session.get(User, user_id), own))
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("role, where", [("center_staff", "center"), ("org_admin", "center"), ("bureau_staff", "bureau"),
+                                         ("platform_admin", "other"), ("center_staff", "other_center"),
+                                         ("org_admin", "other"), ("member", "other")])
+def test_a_centers_counts_are_read_by_its_staff_and_the_bureau_only(app, db, role, where):
+    from app.services.permissions import is_bureau, may_read_center
+
+    center = make_center()
+    from app.models import Industry
+
+    org = {"center": lambda: center.org, "bureau": lambda: make_org("bureau"),
+           "other_center": lambda: make_center(Industry.NEW_ENERGY_VEHICLES).org}.get(where, lambda: None)()
+    user = make_user(org=org or make_org("sme"), role=role)
+    client = app.test_client()
+    login(client, user)
+    reads = may_read_center(user, center)
+    assert reads == (where in ("center", "bureau") or role == "platform_admin")
+    for url in (f"/targets/centers/{center.id}", f"/targets/centers/{center.id}/years/1",
+                f"/targets/centers/{center.id}/export.xlsx"):
+        assert client.get(url).status_code == (200 if reads else 403), url
+    for url in ("/targets/bureau", "/targets/bureau/export.xlsx"):
+        assert client.get(url).status_code == (200 if is_bureau(user) else 403), url
+
+
+@pytest.mark.parametrize("who, role", [("seller", "org_admin"), ("seller", "expert"), ("buyer", "member"),
+                                       ("bureau", "bureau_staff"), ("platform", "platform_admin")])
+def test_the_deal_page_offers_the_contract_upload_and_the_reassignment_as_the_deals_service_allows(app, db, who, role):
+    from app.models import Deal
+    from app.services import deals as ds
+    from tests.conftest import make_listing
+
+    seller = make_user(make_org("university"), Role.MEMBER)
+    buyer = make_user(make_org("enterprise"), Role.MEMBER)
+    listing = make_listing(seller.org, [make_patent(seller.org)])
+    deal = ds.start_from_listing(buyer, listing, kind="transfer", price_fen=10_000_000)
+    db.session.execute(sa.update(Deal).where(Deal.id == deal.id).values(status="completed"))
+    db.session.commit()
+    org = {"seller": seller.org, "buyer": buyer.org, "bureau": make_org("bureau")}.get(who)
+    user = make_user(org=org or make_org("sme"), role=role)
+    deal_id, user_id = deal.id, user.id
+    client = app.test_client()
+    login(client, user)
+    html = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    user, deal = db.session.get(User, user_id), db.session.get(Deal, deal_id)
+    assert (f'action="/deals/{deal_id}/contract"' in html) == ds.may_attach_contract(user, deal) == (who in ("seller", "buyer"))
+    assert ('action="/deals/{}/reassign"'.format(deal_id) in html) == ds.may_reassign(user) == (who in ("bureau", "platform"))
+    if not ds.may_attach_contract(user, deal):
+        assert client.post(f"/deals/{deal_id}/contract").status_code == 403
+    if not ds.may_reassign(user):
+        from app.models import Industry
+
+        center = make_center(Industry.NEW_ENERGY_VEHICLES)
+        client.post(f"/deals/{deal_id}/reassign", data={"reassign-center_id": center.id, "reassign-note": "误记"})
+        assert db.session.get(Deal, deal_id).center_id != center.id
