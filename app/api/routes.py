@@ -19,7 +19,7 @@ from ..services import listings as listing_service
 from ..services import targets as target_service
 from ..services import tokens
 from ..services.centers import is_center_staff
-from ..services.permissions import AccessDenied, Forbidden, NotFound, can_view_published_item
+from ..services.permissions import AccessDenied, Forbidden, NotFound, can_view_published_item, may_read_center
 from . import bp, schemas
 from .openapi import document
 
@@ -317,7 +317,7 @@ def center_targets(center_id: int):
     center = db.session.get(Center, center_id)
     if center is None:
         raise ApiError(404, "not found")
-    if not (user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(user, center)):
+    if not may_read_center(user, center):
         raise Forbidden("forbidden")
     t5 = target_service.task5(center)
     p, v = t5.progress, t5.verdict

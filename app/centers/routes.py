@@ -54,14 +54,10 @@ def detail(center_id: int):
             start, end = target_rules.project_year_span(center.approval_date, n)
             years.append({"year": n, "start": start, "end": end, "target": center.target_for(n),
                           "last": target_rules.project_year_last_day(center.approval_date, n)})
-    can_join = (
-        current_user.is_authenticated and current_user.can_manage_org
-        and current_user.org.kind not in (OrgKind.CENTER, OrgKind.BUREAU)
-        and (own_membership is None or own_membership.status in (MembershipStatus.REJECTED, MembershipStatus.LEFT))
-    )
     return render_template(
         "centers/detail.html", center=center, members=members, by_kind=by_kind, pending=pending, staff=staff,
-        years=years, current_year=center.project_year(today), own_membership=own_membership, can_join=can_join,
+        years=years, current_year=center.project_year(today), own_membership=own_membership,
+        actions=center_service.membership_actions(current_user, own_membership),
         join_form=JoinForm(), button=EmptyForm(),
     )
 

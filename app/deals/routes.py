@@ -151,7 +151,7 @@ def detail(deal_id: int):
         assign_form = AssignCenterForm()
         assign_form.center_id.choices = [(c.id, c.name) for c in centers]
     reassign_form = None
-    if current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+    if deal_service.may_reassign(current_user):
         reassign_form = ReassignCenterForm(prefix="reassign")
         reassign_form.center_id.choices = [(c.id, c.name) for c in db.session.scalars(sa.select(Center).order_by(Center.id))
                                            if c.id != deal.center_id]
@@ -159,7 +159,7 @@ def detail(deal_id: int):
     return render_template(
         "deals/detail.html", deal=deal, forms=forms, ledger=ledger, history=history, steps=steps, listing=listing, pool=pool,
         reassign_form=reassign_form, reassigned=reassigned[-1] if reassigned else None,
-        contract_form=ContractForm() if deal.is_party(current_user.org_id) and deal.origin.value == "platform" else None,
+        contract_form=ContractForm() if deal_service.may_attach_contract(current_user, deal) else None,
         assign_form=assign_form, agreed=negotiation.agreed_offer(deal),
     )
 
@@ -209,8 +209,8 @@ def act(deal_id: int, action: str):
 @login_required
 def upload_contract(deal_id: int):
     deal = _load(deal_id)
-    if not deal.is_party(current_user.org_id):
-        abort(403)
+    if not deal_service.may_attach_contract(current_user, deal):
+        abort(403)  # before the upload is stored
     form = ContractForm()
     if form.validate_on_submit():
         try:

@@ -70,8 +70,9 @@ def detail(listing_id: int):
     listing = get_or_404(Listing, listing_id)
     with permission_errors():
         require_view(current_user, listing)
-    own = current_user.is_authenticated and current_user.org_id == listing.org_id
-    return render_template("listings/detail.html", listing=listing, own=own, button=EmptyForm())
+    own = current_user.is_authenticated and current_user.org_id == listing.org_id  # the notices' wording only
+    return render_template("listings/detail.html", listing=listing, own=own, button=EmptyForm(),
+                           actions=listing_service.listing_actions(current_user, listing))
 
 
 def _own_patents() -> list[Patent]:

@@ -45,8 +45,9 @@ def detail(need_id: int):
     need = get_or_404(Need, need_id)
     with permission_errors():
         require_view(current_user, need)
-    own = current_user.is_authenticated and current_user.org_id == need.org_id
-    return render_template("needs/detail.html", need=need, own=own, button=EmptyForm())
+    own = current_user.is_authenticated and current_user.org_id == need.org_id  # the notices' wording only
+    return render_template("needs/detail.html", need=need, own=own, button=EmptyForm(),
+                           actions=need_service.need_actions(current_user, need))
 
 
 def _data(form: NeedForm) -> need_service.NeedData:

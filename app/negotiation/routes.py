@@ -47,9 +47,8 @@ def _render(thread: Thread, **forms):
     forms.setdefault("nda_form", NdaForm(prefix="nda"))
     return render_template(
         "negotiation/thread.html", thread=thread, button=EmptyForm(),
-        can_act=service.can_act(current_user, thread), side=thread.side_of(current_user.org_id),
+        actions=service.thread_actions(current_user, thread), side=thread.side_of(current_user.org_id),
         open_offer=service.open_offer(thread),
-        may_reveal=service.may_read_confidential(current_user, thread),
         **forms,
     )
 
@@ -105,7 +104,7 @@ def post_message(thread_id: int):
             else:
                 return redirect(url_for("negotiation.detail", thread_id=thread.id) + "#messages")
     with permission_errors():
-        service._require_act(current_user, thread)
+        service.require_act(current_user, thread)
     return _render(thread, message_form=form), 422
 
 
@@ -134,7 +133,7 @@ def download(thread_id: int, message_id: int):
 def make_offer(thread_id: int):
     thread = _load(thread_id)
     with permission_errors():
-        service._require_act(current_user, thread)
+        service.require_act(current_user, thread)
     form = _offer_form(thread)
     if form.validate_on_submit():
         royalty = form.royalty_percent.data
@@ -195,7 +194,7 @@ def request_nda(thread_id: int):
     thread = _load(thread_id)
     form = NdaForm(prefix="nda")
     with permission_errors():
-        service._require_act(current_user, thread)
+        service.require_act(current_user, thread)
         if form.validate_on_submit():
             try:
                 service.request_nda(current_user, thread, form.text.data)

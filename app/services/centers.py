@@ -59,6 +59,30 @@ def set_targets(by: User, center: Center, targets: list[int]) -> None:
     audit.record(by, "center.targets_set", "center", center.id, targets=list(targets))
 
 
+def may_apply(user: User | None, membership: AllianceMembership | None) -> bool:
+    """``request_membership``'s rule: an administrator of an organisation that is neither a center nor the
+    bureau, whose organisation has no pending or approved membership (``membership``: its current one)."""
+    return bool(user and user.is_authenticated and user.can_manage_org
+                and user.org.kind not in (OrgKind.CENTER, OrgKind.BUREAU)
+                and (membership is None or membership.status in (MembershipStatus.REJECTED, MembershipStatus.LEFT)))
+
+
+def may_leave(user: User | None, membership: AllianceMembership) -> bool:
+    """``leave_alliance``'s rule: the member's administrators or the center's staff, for an approved membership."""
+    return bool(user and user.is_authenticated and membership.status == MembershipStatus.APPROVED
+                and ((user.can_manage_org and user.org_id == membership.org_id) or is_center_staff(user, membership.center)))
+
+
+def membership_actions(user: User | None, own_membership: AllianceMembership | None) -> frozenset[str]:
+    """What the center's page offers ``user`` about its own organisation's membership: "join", "leave"."""
+    actions = set()
+    if may_apply(user, own_membership):
+        actions.add("join")
+    if own_membership is not None and may_leave(user, own_membership):
+        actions.add("leave")
+    return frozenset(actions)
+
+
 @use_case
 def request_membership(by: User, center: Center, message: str = "") -> AllianceMembership:
     if not by.can_manage_org:

@@ -48,7 +48,7 @@ from ..models._types import utcnow
 from . import audit, clock
 from . import targets as target_service
 from .centers import is_center_staff
-from .permissions import Forbidden, NotFound
+from .permissions import Forbidden, NotFound, is_bureau
 from .transaction import IdempotencyConflict  # noqa: F401  (callers catch it from here)
 from .transaction import record as record_event
 from .transaction import remember, replay, request_hash, transaction, use_case
@@ -112,6 +112,16 @@ def may(user: User, deal: Deal, action: DealAction | str) -> bool:
     if action is DealAction.REFUND:
         return side == "seller" or _staff(user, deal)
     return _staff(user, deal)  # resolve, reverse
+
+
+def may_attach_contract(user: User | None, deal: Deal) -> bool:
+    """File the signed contract with the deal: the two organisations."""
+    return bool(user and user.is_authenticated and deal.is_party(user.org_id))
+
+
+def may_reassign(user: User | None) -> bool:
+    """Move a deal to another center's count: the bureau (and the platform admin)."""
+    return is_bureau(user)
 
 
 def _require(user: User, deal: Deal, action: DealAction) -> None:
@@ -244,7 +254,7 @@ def assign_center(by: User, deal: Deal, center: Center) -> None:
 @use_case
 def attach_contract(by: User, deal: Deal, stored: str, original: str) -> None:
     """A party files the signed contract with the deal (a new file replaces the old)."""
-    if not deal.is_party(by.org_id):
+    if not may_attach_contract(by, deal):
         raise Forbidden(N_("you may not do this on this deal"))
     deal.contract_file, deal.contract_filename = stored, original
     audit.record(by, "deal.contract_uploaded", "deal", deal.id, filename=original)
@@ -255,7 +265,7 @@ def reassign_center(by: User, deal: Deal, center: Center, *, note: str) -> int:
     """The bureau moves a deal to another center, completed or not: its count moves with it, in
     the new center's project year of the completion date. Audited with the reason."""
     require_view(by, deal)
-    if by.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
+    if not may_reassign(by):
         raise Forbidden(N_("only the bureau reassigns a deal's center"))
     if not note.strip():
         raise DomainError(N_("say why the deal counts for another center"), field="note")

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from ..domain import ipc, patent_numbers
 from ..domain.errors import DomainError, N_
-from ..domain.lifecycle import EDITABLE, PublicationStatus, TransitionError, check_transition
+from ..domain.lifecycle import EDITABLE, TRANSITIONS, PublicationStatus, TransitionError, check_transition
 from ..extensions import db
 from ..models import Industry, Listing, Need, Notification, Patent, Role, User
 from ..models._types import utcnow
 from . import audit, clock
-from .permissions import Forbidden, require_edit
+from .matching import can_see_listing_matches, can_see_need_matches
+from .permissions import Forbidden, can_edit, require_edit, same_org
 from .transaction import use_case
 
 DEAL_KINDS = ("transfer", "exclusive", "sole", "ordinary")
@@ -48,9 +49,67 @@ class NeedData:
     min_trl: int | None = None
 
 
+PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
+# the status change a button asks for -> the target state of ``change_status``
+STATUS_ACTIONS = {PublicationStatus.PUBLISHED: "publish", PublicationStatus.CLOSED: "close",
+                  PublicationStatus.WITHDRAWN: "withdraw", PublicationStatus.DRAFT: "redraft"}
+
+
 def _require_member(by: User) -> None:
-    if by.role not in (Role.MEMBER, Role.ORG_ADMIN):
+    if not is_member(by):
         raise Forbidden(N_("only members of an organisation publish offers and needs"))
+
+
+def is_member(user: User | None) -> bool:
+    """Members and administrators of an organisation write listings and needs, express interest and buy."""
+    return bool(user and user.is_authenticated and user.role in PARTY_ROLES)
+
+
+# ---- what a detail page offers -----------------------------------------------------------------
+
+
+def _owner_actions(user: User | None, item: Listing | Need, may_see_matches: bool) -> set[str]:
+    actions = set()
+    if may_see_matches and item.status == PublicationStatus.PUBLISHED:
+        actions.add("matches")
+    if can_edit(user, item):  # change_status's and update_*'s rule
+        if item.status in EDITABLE:
+            actions.add("edit")
+        actions |= {STATUS_ACTIONS[target] for target in TRANSITIONS[PublicationStatus(item.status)]}
+    return actions
+
+
+def may_approve(user: User | None, listing: Listing) -> bool:
+    """``decide_approval``'s rule: an administrator of the listing's organisation, for a listing waiting for it."""
+    return bool(same_org(user, listing.org_id) and user.role == Role.ORG_ADMIN and listing.submitted_at is not None
+                and listing.status == PublicationStatus.DRAFT)
+
+
+def may_take_up(user: User | None, listing: Listing) -> bool:
+    """Express interest in or start a deal on a listing (negotiation.start_thread, deals.start_from_listing):
+    members of another organisation, while it is published."""
+    return (is_member(user) and user.org_id != listing.org_id
+            and listing.status == PublicationStatus.PUBLISHED)
+
+
+def listing_actions(user: User | None, listing: Listing) -> frozenset[str]:
+    """What the listing's page offers ``user``: the rules this service and its neighbours apply."""
+    actions = _owner_actions(user, listing, can_see_listing_matches(user, listing))
+    if "edit" in actions:
+        actions.add("confidential")  # negotiation.set_confidential: require_edit
+    if may_approve(user, listing):
+        actions |= {"approve", "return"}
+    if may_take_up(user, listing):
+        actions |= {"express_interest", "start_deal"}
+    return frozenset(actions)
+
+
+def need_actions(user: User | None, need: Need) -> frozenset[str]:
+    """What the need's page offers ``user``."""
+    actions = _owner_actions(user, need, can_see_need_matches(user, need))
+    if is_member(user) and user.org_id != need.org_id and need.status == PublicationStatus.PUBLISHED:
+        actions.add("offer_patent")  # create_listing's rule
+    return frozenset(actions)
 
 
 def _check_listing(by: User, data: ListingData) -> list[Patent]:
@@ -139,7 +198,7 @@ def decide_approval(by: User, listing: Listing, *, approve: bool) -> None:
     """The organisation administrator publishes a member's listing, or sends it back as a draft."""
     if not (by.role == Role.ORG_ADMIN and by.org_id == listing.org_id):
         raise Forbidden(N_("only an administrator of the organisation approves its listings"))
-    if listing.submitted_at is None or listing.status != PublicationStatus.DRAFT:
+    if not may_approve(by, listing):
         raise TransitionError(N_("this listing is not waiting for approval"))
     if approve:
         check_transition(listing.status, PublicationStatus.PUBLISHED)

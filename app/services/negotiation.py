@@ -40,7 +40,7 @@ from ..models import (
 from ..models._types import utcnow
 from . import audit, deals, uploads
 from .centers import is_center_staff
-from .permissions import Forbidden, NotFound, require_edit, require_view as require_item_view
+from .permissions import Forbidden, NotFound, can_edit, require_edit, require_view as require_item_view
 from .transaction import transaction, use_case
 
 PARTY_ROLES = (Role.MEMBER, Role.ORG_ADMIN)
@@ -76,11 +76,35 @@ def require_view(user: User | None, thread: Thread) -> None:
         raise NotFound(N_("not found"))
 
 
-def _require_act(user: User, thread: Thread) -> str:
+def require_act(user: User, thread: Thread) -> str:
     require_view(user, thread)
     if not can_act(user, thread):
         raise Forbidden(N_("only the two organisations take part; you can read this thread"))
     return thread.side_of(user.org_id)
+
+
+def thread_actions(user: User | None, thread: Thread) -> frozenset[str]:
+    """What the thread's page offers ``user``, by the rules the use cases below apply: "take_part" (write
+    messages), "close" and "offer" while open, "answer_offer" (accept or decline the other side's open
+    offer), "request_nda" (the interested side), "decide_nda" (the owner), "reveal_confidential"."""
+    if not can_act(user, thread):
+        return frozenset()
+    side = thread.side_of(user.org_id)
+    actions = {"take_part"}
+    if thread.status == ThreadStatus.OPEN:
+        actions |= {"close", "offer"}
+        offer = open_offer(thread)
+        if offer is not None and offer.from_org_id != user.org_id:
+            actions.add("answer_offer")
+    if side == "buyer" and thread.nda_status not in (NdaStatus.REQUESTED, NdaStatus.ACCEPTED):
+        actions.add("request_nda")
+    if side == "seller" and thread.nda_status == NdaStatus.REQUESTED:
+        actions.add("decide_nda")
+    if side == "seller" and can_edit(user, thread.listing):
+        actions.add("edit_confidential")
+    if side == "buyer" and may_read_confidential(user, thread):  # the owner reads them on the page
+        actions.add("reveal_confidential")
+    return frozenset(actions)
 
 
 def _lock(thread: Thread) -> Thread:
@@ -173,7 +197,7 @@ def start_thread(by: User, listing: Listing, *, need: Need | None = None, messag
 @use_case
 def post_message(by: User, thread: Thread, body: str, upload: FileStorage | None = None) -> ThreadMessage:
     """A message, with at most one attachment (PDF/PNG/JPEG judged by content, size-limited)."""
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     body = (body or "").strip()
     has_file = upload is not None and bool(upload.filename)
     if not body and not has_file:
@@ -214,7 +238,7 @@ def open_offer(thread: Thread) -> ThreadOffer | None:
 @use_case
 def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
     """A new version of the terms. It counters the other side's open offer, or replaces one's own."""
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     thread = _lock(thread)
     _require_open(thread)
     rules.check_terms(terms, thread.listing.deal_kinds)
@@ -245,7 +269,7 @@ def make_offer(by: User, thread: Thread, terms: OfferTerms) -> ThreadOffer:
 
 
 def _decidable(by: User, thread: Thread, offer_id: int) -> tuple[str, ThreadOffer]:
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     thread = _lock(thread)
     offer = db.session.get(ThreadOffer, offer_id, populate_existing=True)
     if offer is None or offer.thread_id != thread.id:
@@ -296,7 +320,7 @@ def decline_offer(by: User, thread: Thread, offer_id: int) -> ThreadOffer:
 @use_case
 def close_thread(by: User, thread: Thread) -> None:
     """Either side ends an open negotiation without a deal; an open offer lapses with it."""
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     thread = _lock(thread)
     _require_open(thread)
     previous = open_offer(thread)
@@ -314,7 +338,7 @@ def close_thread(by: User, thread: Thread) -> None:
 @use_case
 def request_nda(by: User, thread: Thread, text: str) -> None:
     """The buyer signs an NDA (its text, as agreed wording) and asks the owner to accept it."""
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     if side != "buyer":
         raise Forbidden(N_("the interested organisation asks for the NDA"))
     if thread.nda_status in (NdaStatus.REQUESTED, NdaStatus.ACCEPTED):
@@ -331,7 +355,7 @@ def request_nda(by: User, thread: Thread, text: str) -> None:
 
 @use_case
 def decide_nda(by: User, thread: Thread, accept: bool) -> None:
-    side = _require_act(by, thread)
+    side = require_act(by, thread)
     if side != "seller":
         raise Forbidden(N_("the listing's owner accepts or declines the NDA"))
     if thread.nda_status != NdaStatus.REQUESTED:

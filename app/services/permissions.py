@@ -112,8 +112,22 @@ def require_center_staff(user: User | None, center) -> None:
         raise Forbidden(N_("only this center's staff may do this"))
 
 
+def is_bureau(user: User | None) -> bool:
+    """The bureau that oversees every center (and the platform admin)."""
+    return bool(user and user.is_authenticated and user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN))
+
+
+def require_bureau(user: User | None) -> None:
+    if not is_bureau(user):
+        raise Forbidden(N_("only the bureau may do this"))
+
+
+def may_read_center(user: User | None, center) -> bool:
+    """A center's working lists, counts and exports: its staff, or the bureau."""
+    return is_center_staff(user, center) or is_bureau(user)
+
+
 def require_center_or_bureau(user: User | None, center) -> None:
     """Read a center's working lists: its staff, or the bureau that oversees every center."""
-    if not (is_center_staff(user, center) or (user is not None and user.is_authenticated
-                                              and user.role == Role.BUREAU_STAFF)):
+    if not may_read_center(user, center):
         raise Forbidden(N_("only this center's staff may do this"))

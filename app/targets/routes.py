@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
@@ -12,28 +12,24 @@ from ..domain.errors import DomainError
 from ..extensions import db
 from ..formkit import apply_error, translate_domain
 from ..labels import label, reason_text
-from ..models import Center, Deal, Role
+from ..models import Center, Deal
 from ..services import clock
 from ..services import deals as deal_service
 from ..services import targets as target_service
 from ..services import uploads
-from ..services.permissions import is_center_staff, require_center_staff
+from ..services.permissions import is_center_staff, require_bureau, require_center_or_bureau, require_center_staff
 from ..services.offline_import import import_offline_deals
 from ..route_helpers import get_or_404, permission_errors, spreadsheet_text, xlsx_response
 from . import bp
 from .forms import OfflineDealForm, OfflineImportForm
 
 
-def _may_see(center: Center) -> bool:
-    return current_user.role in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN) or is_center_staff(current_user, center)
-
-
 @bp.route("/centers/<int:center_id>")
 @login_required
 def dashboard(center_id: int):
     center = get_or_404(Center, center_id)
-    if not _may_see(center):
-        abort(403)
+    with permission_errors():
+        require_center_or_bureau(current_user, center)
     t5 = target_service.task5(center)
     progress = t5.progress
     chart_max = max([max(y["target"], y["count"]) for y in progress["years"]] + [1]) if progress else 1
@@ -45,8 +41,8 @@ def dashboard(center_id: int):
 @login_required
 def year_deals(center_id: int, year: int):
     center = get_or_404(Center, center_id)
-    if not _may_see(center):
-        abort(403)
+    with permission_errors():
+        require_center_or_bureau(current_user, center)
     return render_template("targets/year.html", center=center, year=year,
                            rows=target_service.deals_in_year(center, year))
 
@@ -54,8 +50,8 @@ def year_deals(center_id: int, year: int):
 @bp.route("/bureau")
 @login_required
 def bureau():
-    if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
-        abort(403)
+    with permission_errors():
+        require_bureau(current_user)
     today = clock.today()
     centers = db.session.scalars(sa.select(Center).order_by(Center.id)).all()
     return render_template("targets/bureau.html", rows=[target_service.task5(c, today) for c in centers], today=today)
@@ -65,8 +61,8 @@ def bureau():
 @login_required
 def export_center(center_id: int):
     center = get_or_404(Center, center_id)
-    if not _may_see(center):
-        abort(403)
+    with permission_errors():
+        require_center_or_bureau(current_user, center)
     wb = Workbook()
     ws = wb.active
     ws.title = "counts"
@@ -93,8 +89,8 @@ def export_center(center_id: int):
 @bp.route("/bureau/export.xlsx")
 @login_required
 def export_bureau():
-    if current_user.role not in (Role.BUREAU_STAFF, Role.PLATFORM_ADMIN):
-        abort(403)
+    with permission_errors():
+        require_bureau(current_user)
     wb = Workbook()
     ws = wb.active
     ws.title = "centers"
