@@ -386,7 +386,14 @@ class PostgresBackend(SearchBackend):
     def _has_key(conn, key: str) -> bool:
         wanted = sa.cast(sa.literal([f"{applicant_queries.KEY_FIELD}={key}"], postgresql.ARRAY(sa.Text())),
                          postgresql.ARRAY(sa.Text()))
-        return conn.scalar(sa.select(sa.literal(1)).select_from(D).where(D.c["keys"].op("@>")(wanted)).limit(1)) is not None
+        # The planner guesses 0.5 % of the rows hold any array value, so with LIMIT 1 it reads the table
+        # in order hoping to meet one early: for a key nobody has (most one-word searches) that read every
+        # row (1.7 s at 1M documents, 170 ms at 100k). The GIN index answers in a few ms.
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        try:
+            return conn.scalar(sa.select(sa.literal(1)).select_from(D).where(D.c["keys"].op("@>")(wanted)).limit(1)) is not None
+        finally:
+            conn.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
 
     def count(self) -> int:
         with self._engine().connect() as conn:
