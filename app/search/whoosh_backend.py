@@ -72,28 +72,26 @@ PHRASE_FIELD = {"content": "content_pos"}
 # in every document holding all its parts: at 100k documents "有限公司" -> "有限 公司" alone took
 # seconds. Only try it when the word itself is absent from the index or the phrase is cheap.
 ALT_PHRASE_MAX_DF = 200
-# Up to about this many matches, one scored pass that also keeps every match is cheaper than a
-# pass with Whoosh's block skipping for the top hits plus an unscored pass for count and facets.
-ONE_PASS_MAX_MATCHES = 10_000
+
+
+def _token_positions(value) -> dict[str, list[int]]:
+    """Each token of analysis.segment's output (``a b|c d``) with its positions, in order."""
+    if isinstance(value, (list, tuple)):
+        value = " ".join(value)
+    poses: dict[str, list[int]] = defaultdict(list)
+    for pos, token in analysis.iter_positions(value):
+        if token:
+            poses[token].append(pos)
+    return poses
 
 
 class SegmentedPositions(formats.Positions):
     """Positions read straight from analysis.segment's output (``a b|c d``), without an analyzer."""
 
     def word_values(self, value, analyzer, **kwargs):
-        if isinstance(value, (list, tuple)):
-            value = " ".join(value)
-        poses: dict[str, list[int]] = defaultdict(list)
-        for pos, group in enumerate(value.split()):
-            if "|" in group:
-                for token in group.split("|"):
-                    if token:
-                        poses[token].append(pos)
-            else:
-                poses[group].append(pos)
         fb = self.field_boost
         encode = self.encode
-        for word, poslist in poses.items():
+        for word, poslist in _token_positions(value).items():
             if len(poslist) > 1 and poslist[-1] == poslist[-2]:
                 poslist = sorted(set(poslist))
             yield word, len(poslist), len(poslist) * fb, encode(poslist)
@@ -105,19 +103,9 @@ class SegmentedFrequency(formats.Frequency):
     blocks carrying every position."""
 
     def word_values(self, value, analyzer, **kwargs):
-        if isinstance(value, (list, tuple)):
-            value = " ".join(value)
-        poses: dict[str, set[int]] = defaultdict(set)
-        for pos, group in enumerate(value.split()):
-            if "|" in group:
-                for token in group.split("|"):
-                    if token:
-                        poses[token].add(pos)
-            else:
-                poses[group].add(pos)
         fb = self.field_boost
-        for word, positions in poses.items():
-            freq = len(positions)
+        for word, poslist in _token_positions(value).items():
+            freq = len(set(poslist))
             yield word, freq, freq * fb, pack_uint(freq)
 
 
@@ -446,9 +434,9 @@ class WhooshBackend(SearchBackend):
             kwargs = {}
             if request.sort == "date":
                 kwargs["sortedby"] = FieldFacet("date", reverse=True)
-            # Few matches: one scored pass keeps them all. Many: the top hits with Whoosh's block
-            # skipping, then one unscored pass for the count and the facets (left to itself,
-            # Results.__len__ would make a pass of its own and the facets a third).
+            # By relevance: every match scored from the posting blocks (whoosh_fast), which gives the
+            # exact top hits, the count and the documents to count facets on in one go. By date:
+            # Whoosh's sort, then one unscored pass for the count and the facets.
             first = (request.page - 1) * request.per_page
             limit = first + request.per_page
             docnums: list[int] | None = None
@@ -467,22 +455,14 @@ class WhooshBackend(SearchBackend):
                     kind, object_id = parse_key(s.stored_fields(docnum)["key"])
                     result.hits.append(Hit(kind, object_id, float(score)))
                 docnums = list(scored)
-            elif not kwargs and matches.estimate_min_size(reader) <= ONE_PASS_MAX_MATCHES:
+            elif kwargs:
+                results = s.search(q, limit=limit, mask=hidden or None, **kwargs)
+            else:  # a reader whoosh_fast cannot read: one scored pass that keeps every match (exact)
                 keeping = _KeepingCollector(limit=limit)
                 collector = collectors.FilterCollector(keeping, restrict=hidden) if hidden else keeping
                 s.search_with_collector(q, collector)
                 results = collector.results()
                 docnums = keeping.docnums
-            elif kwargs:
-                results = s.search(q, limit=limit, mask=hidden or None, **kwargs)
-            else:
-                # Block skipping stays; the collector's matcher replacement goes: Whoosh 2.7 turns an
-                # OR whose parts' estimated best scores are under the heap's minimum into an AND-maybe
-                # and then drops matches that belong in the top 10 (the exhaustive-ranking test).
-                top = collectors.TopCollector(limit=limit, usequality=True, replace=0)
-                collector = collectors.FilterCollector(top, restrict=hidden) if hidden else top
-                s.search_with_collector(q, collector)
-                results = collector.results()
             if scored is None:
                 for hit in results[first:]:
                     kind, object_id = parse_key(hit["key"])

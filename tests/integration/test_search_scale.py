@@ -130,11 +130,8 @@ def test_a_query_of_only_generic_company_words_says_so(search_backend, client):
 # ---- exact top-k ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("one_pass_max", [10, 10_000])
-def test_whoosh_top_10_of_a_big_result_set_is_the_exhaustive_top_10(app, tmp_path, monkeypatch, one_pass_max):
-    """Both paths (many matches: block skipping, no kept docnums; few: one pass keeping them all)
-    against scoring every match."""
-    from app.search import whoosh_backend
+def test_whoosh_top_10_of_a_big_result_set_is_the_exhaustive_top_10(app, tmp_path):
+    """The search's top ten (read from the posting blocks) against Whoosh scoring every match."""
     from app.search.whoosh_backend import WhooshBackend, compile_query
 
     backend = WhooshBackend(tmp_path / "ix")
@@ -147,7 +144,6 @@ def test_whoosh_top_10_of_a_big_result_set_is_the_exhaustive_top_10(app, tmp_pat
         docs.append(SearchDoc(kind="patent", object_id=i, public=True, org_id=None, title=title, title_seg=title,
                               body_seg=body, applicant_seg=""))
     backend.rebuild(docs)
-    monkeypatch.setattr(whoosh_backend, "ONE_PASS_MAX_MATCHES", one_pass_max)
     for text in ("石墨烯", "石墨烯 OR 电池", "薄膜 OR 导热 OR 涂层", "石墨烯 OR 导热 OR 复合", "复合 OR 制备 OR 碳纤维 OR 电池",
                  "title:薄膜 OR 涂层"):
         fast = backend.search(SearchRequest(query=parse(text), per_page=10, facets=False))
