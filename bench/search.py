@@ -263,6 +263,28 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _status_mb() -> dict[str, float]:
+    """VmRSS, RssAnon and RssFile (mapped index files) from Linux /proc, in MB; {} elsewhere."""
+    out = {}
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "RssAnon", "RssFile"):
+                    out[name] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
+def mark_phase(result: dict, phase: str) -> None:
+    """The peak so far and the resident memory after a phase (all of it, and the part that is mapped
+    files, such as the index's posting files): which phase set the peak, and with what."""
+    now = _status_mb()
+    result.setdefault("rss_by_phase", {})[phase] = {"peak_mb": rss_mb(), "now_mb": now.get("VmRSS", rss_mb()),
+                                                    "file_mb": now.get("RssFile", 0.0)}
+
+
 # ---- the plain baseline ----------------------------------------------------------------------
 
 
@@ -355,7 +377,7 @@ class BaselineSearch:
 
 
 def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: bool = True,
-        say=print, backend_name: str = "whoosh") -> dict:
+        say=print, backend_name: str = "whoosh", keep_database: bool = False) -> dict:
     from app import create_app
     from app.extensions import db
 
@@ -363,6 +385,7 @@ def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: 
     csv_path = workdir / "patents.csv"
     t = time.perf_counter()
     meta = generate_csv(csv_path, n, seed)
+    mark_phase(result, "corpus")
     say(f"corpus: {n} rows ({meta['bad_rows']} bad on purpose), {csv_path.stat().st_size / 1e6:.1f} MB CSV "
         f"in {time.perf_counter() - t:.1f} s")
 
@@ -384,7 +407,10 @@ def run(n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: 
         if pg_url:
             with app.app_context():
                 db.engine.dispose()
-            pg.drop(pg_url)
+            if keep_database:
+                say(f"database kept: {pg_url}")
+            else:
+                pg.drop(pg_url)
 
 
 def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workdir: Path, baseline: bool, say,
@@ -421,6 +447,7 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         say(f"import: {job.processed_rows} rows, {imported} new, {job.error_rows} with errors, status {job.status.value}, "
             f"{import_s:.1f} s = {result['import_docs_per_s']:.0f} rows/s")
         assert job.error_rows == meta["bad_rows"], (job.error_rows, meta["bad_rows"])
+        mark_phase(result, "import")
 
         # an organisation with a patent of its own, to publish listings of later
         pw = generate_password_hash("x", method="pbkdf2:sha256:1")
@@ -457,6 +484,8 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         say(f"index ({backend.name}, procs={procs}): {docs} documents in {index_s:.1f} s = "
             f"{result['index_docs_per_s']:.0f} docs/s (caught up {outcome['caught_up']}); index {size_mb:.0f} MB")
 
+        mark_phase(result, "index")
+
         # -- queries
         queries = make_queries(meta, queries_n, seed)
 
@@ -470,6 +499,7 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         say(f"queries (tuned backend, facets on): {len(queries)}, {empty} without hits; "
             f"p50 {pct['p50']} / p95 {pct['p95']} / p99 {pct['p99']} ms")
         say("  by shape p95 ms: " + ", ".join(f"{k} {v}" for k, v in _by_shape(queries, samples).items()))
+        mark_phase(result, "queries")
 
         # the Zipf mix: the engine alone (cold: every query computed), then through the per-process
         # result cache from empty (warm: repeats are answered from it)
@@ -504,6 +534,7 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         st.results.size = cache_size
         db.session.remove()
         result["page_query_p95_ms"] = ppct["p95"]
+        mark_phase(result, "cache and page")
         say(f"search page service (hits loaded + highlighted): p50 {ppct['p50']} / p95 {ppct['p95']} / p99 {ppct['p99']} ms")
 
         # -- a published listing becomes findable (background indexer, as in production)
@@ -530,9 +561,12 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         result["add_visible_max_ms"] = max(trials)
         result["add_visible_trials_ms"] = trials
         say(f"publish → findable (background indexer): median {result['add_visible_ms']} ms, trials {trials}")
+        mark_phase(result, "publish")
         result["peak_rss_mb"] = rss_mb()
         result["children_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
-        say(f"peak RSS: {result['peak_rss_mb']} MB (largest writer child {result['children_peak_rss_mb']} MB)")
+        say(f"peak RSS: {result['peak_rss_mb']} MB (largest writer child {result['children_peak_rss_mb']} MB); by phase "
+            + ", ".join(f"{k} {v['peak_mb']:.0f}/{v['now_mb']:.0f}/{v['file_mb']:.0f}" for k, v in result["rss_by_phase"].items())
+            + " (peak so far / resident after / of which mapped files, MB)")
         backend.close()
 
         # -- the plain baseline, from the same rows
@@ -609,6 +643,7 @@ def main(argv: list[str] | None = None, say=print) -> dict:
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"),
                         help="the tuned backend measured (postgres: on a throwaway PostgreSQL database, no baseline)")
     parser.add_argument("--workdir", default=None, help="keep the CSV, database and indexes here (default: a temp dir)")
+    parser.add_argument("--keep-database", action="store_true", help="postgres: keep the database (its URL is printed)")
     args = parser.parse_args(argv)
 
     from app.demo import vocab as V
@@ -620,11 +655,11 @@ def main(argv: list[str] | None = None, say=print) -> dict:
             shutil.rmtree(workdir)
         workdir.mkdir(parents=True)
         result = run(args.patents, args.queries, args.procs, args.seed, workdir, not args.no_baseline, say,
-                     args.backend)
+                     args.backend, args.keep_database)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
             result = run(args.patents, args.queries, args.procs, args.seed, Path(tmp), not args.no_baseline, say,
-                         args.backend)
+                         args.backend, args.keep_database)
     say(json.dumps(result, ensure_ascii=False))
     return result
 
