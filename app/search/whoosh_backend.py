@@ -50,6 +50,7 @@ from .backend import (
     sample_of,
 )
 from .query import AnyOf, AtLeast, Clause, ParsedQuery
+from .whoosh_build import TermPoolWriter
 
 log = logging.getLogger(__name__)
 
@@ -580,7 +581,7 @@ class WhooshBackend(SearchBackend):
             writer = _BuildingWriter(ix, caches, procs=self.procs, limitmb=self.limitmb, multisegment=True,
                                      **WRITER_OPTIONS)
         else:
-            writer = ix.writer(limitmb=self.limitmb, **WRITER_OPTIONS)
+            writer = TermPoolWriter(ix, limitmb=self.limitmb, **WRITER_OPTIONS)
         cache = segment_cache.SegmentCache(*caches)  # this process's share: listings, needs; every patent with one writer
         n = reported = 0
         try:
@@ -649,9 +650,23 @@ class _BuildTask(SubWriterTask):
         self.failed = False  # after a failure the task only empties its job files: the parent never blocks
 
     def run(self):
+        """Whoosh's SubWriterTask.run for ``multisegment`` (the only way a rebuild runs it), with a
+        :class:`~.whoosh_build.TermPoolWriter` and this task's segment cache."""
         self.cache = segment_cache.SegmentCache(*self.caches)
         try:
-            super().run()
+            ix = self.storage.open_index(self.indexname)
+            writer = self.writer = TermPoolWriter(ix, _lk=False, **self.kwargs)
+            while self.running:
+                job = self.jobqueue.get()
+                if job is None:
+                    break
+                self._process_file(*job)
+            if not self.running:
+                writer.cancel()
+            else:
+                fieldnames = writer.pool.fieldnames
+                segment = writer._finalize_segment()
+                self.resultqueue.put((None, fieldnames, segment), timeout=5)
         finally:
             self.cache.close()
 
@@ -687,6 +702,8 @@ class _BuildingWriter(MpWriter):
         self.caches = caches
 
     def _new_task(self):
+        if not self.multisegment:
+            raise ValueError("a rebuild's writer processes each write a segment of their own (multisegment=True)")
         task = _BuildTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                           self.multisegment, caches=self.caches)
         self.tasks.append(task)

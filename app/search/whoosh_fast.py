@@ -45,19 +45,22 @@ class SegmentData:
     def lengths(self, fieldname: str) -> bytes:
         found = self._lengths.get(fieldname)
         if found is None:
-            perdoc = self.reader._perdoc
             n = self.reader.doc_count_all()
-            creader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
-            if creader is None:
-                found = bytes(n)
-            elif getattr(creader, "_fixedlen", None) == 1 and hasattr(creader, "_basepos"):
-                # one byte a document, stored in a row: read it at once (padded: unwritten tail = 0)
-                count = min(creader._count, n)
-                found = bytes(creader._dbfile.get(creader._basepos, count)) + bytes(n - count)
-            else:
-                found = bytes(_byte(creader[i]) for i in range(n))
-            self._lengths[fieldname] = found
+            found = self._lengths[fieldname] = length_bytes(self.reader._perdoc, n, fieldname) or bytes(n)
         return found
+
+
+def length_bytes(perdoc, n: int, fieldname: str) -> bytes | None:
+    """A field's stored length bytes for the ``n`` documents of a segment (Whoosh's per-document
+    reader), read at once; None when the segment has no length column for the field."""
+    creader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if hasattr(perdoc, "_cached_reader") else None
+    if creader is None:
+        return None
+    if getattr(creader, "_fixedlen", None) == 1 and hasattr(creader, "_basepos"):
+        # one byte a document, stored in a row: read it at once (padded: unwritten tail = 0)
+        count = min(creader._count, n)
+        return bytes(creader._dbfile.get(creader._basepos, count)) + bytes(n - count)
+    return bytes(_byte(creader[i]) for i in range(n))
 
 
 def supported(q: wq.Query) -> bool:

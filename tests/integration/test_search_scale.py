@@ -306,3 +306,43 @@ def test_whoosh_segments_are_separate_files_read_without_copying_them(app, tmp_p
         assert not any(isinstance(f, BufferFile) for f in files), procs
         assert not list((tmp_path / f"ix{procs}").rglob("*.seg")), procs
         backend.close()
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.004])  # 0.004: the terms go to many run files and are merged back
+def test_whoosh_term_pool_writes_the_segment_files_whoosh_writes(tmp_path, limitmb):
+    """The rebuild's writer (postings grouped by term, runs merged term by term) against Whoosh's
+    own writer on the same documents: every segment file is the same, byte for byte."""
+    from whoosh import index
+
+    from app.search.whoosh_backend import WRITER_OPTIONS, doc_fields, make_schema
+    from app.search.whoosh_build import TermPoolWriter
+
+    words = ["石墨烯", "薄膜", "导热", "电池", "涂层", "碳纤维", "复合", "制备", "graphene", "系统"]
+    docs = []
+    for i in range(1, 251):
+        picked = [words[(i * k) % len(words)] for k in (1, 3, 7, 9)][: 1 + i % 4]
+        docs.append(SearchDoc(kind="patent", object_id=i, public=i % 5 != 0, org_id=i % 3 or None, title=" ".join(picked[:2]),
+                              title_seg=" ".join(picked[:2]), body_seg=" ".join(picked * (1 + i % 3)) + " 方法|方 法",
+                              applicant_seg="太原 理工 大学" if i % 2 else "", applicants=["太原理工大学"] if i % 2 else [],
+                              numbers=[f"2020{i:08d}.x"], ipc=["h01m", "h01m4"] if i % 4 else [], patent_type="invention",
+                              legal_status="granted", industry="carbon_materials", year=2000 + i % 20))
+    files = {}
+    for name, make in (("whoosh", lambda ix: ix.writer(**WRITER_OPTIONS)),
+                       ("pool", lambda ix: TermPoolWriter(ix, limitmb=limitmb, **WRITER_OPTIONS))):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), make_schema())
+        writer = make(ix)
+        if name == "pool" and limitmb < 1:
+            pool = writer.pool
+        for doc in docs:
+            writer.add_document(**doc_fields(doc))
+        writer.commit()
+        (segment,) = ix._segments()
+        prefix = segment.segment_id()
+        files[name] = {p.name.removeprefix(prefix): p.read_bytes() for p in folder.iterdir() if p.name.startswith(prefix)}
+    assert files["pool"].keys() == files["whoosh"].keys() and ".pst" in files["pool"]
+    for ext in files["whoosh"]:
+        assert files["pool"][ext] == files["whoosh"][ext], ext
+    if limitmb < 1:
+        assert pool.runs_written > 5 and not pool.runs  # merged and removed
