@@ -23,6 +23,10 @@ class SearchDocument(db.Model):
         sa.UniqueConstraint("kind", "object_id", name="uq_search_documents_kind_object"),
         sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
         sa.Index("ix_search_documents_keys", "keys", postgresql_using="gin"),
+        # a filter-only search's first page, newest first, without sorting every match (the PostgreSQL
+        # backend's; SQLite cannot write NULLS LAST in an index)
+        sa.Index("ix_search_documents_recent", sa.text("sort_date DESC NULLS LAST"), sa.text("id DESC")).ddl_if(
+            dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,8 +16,10 @@ FACET_FIELDS = ("kind", "office", "type", "status", "industry", "year", "ipc_sec
 SORTS = ("relevance", "date")
 # Facets are counted exactly up to this many matches; above it, from a bounded deterministic sample of
 # the matches scaled to the total, and shown as estimates ("约 …"). Same rule on every backend.
+# 1,000 sampled matches put any value's share within about ±3 percentage points (95 %); a sample of
+# 2,000 cost PostgreSQL twice the heap reads for ±2.
 FACET_EXACT_MAX = 5000
-FACET_SAMPLE = 2000
+FACET_SAMPLE = 1000
 
 
 @dataclass

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -121,6 +122,21 @@ class ParsedQuery:
                 if clause.field is None or clause.field in TEXT_FIELDS:
                     terms.update(clause.tokens)
         return sorted(terms, key=lambda t: (-len(t), t))
+
+
+# A word's alternative reading (太原理工 -> "太原 理工") is a phrase, checked position by position in
+# every document holding all its parts: at 100k documents "有限公司" -> "有限 公司" alone took seconds on
+# Whoosh, and on PostgreSQL each phrase re-read the matches' tsvectors. Both backends try it only when
+# the word itself is absent from the index or the phrase is cheap (a part in at most this many documents).
+ALT_PHRASE_MAX_DF = 200
+
+
+def alternative_worth_it(token: str, alt: list[str], df: Callable[[str], int] | None) -> bool:
+    """Whether a word's alternative reading ``alt`` joins its query; ``df``: a word's document count
+    in the field searched (None: always)."""
+    if df is None:
+        return True
+    return df(token) == 0 or min(df(part) for part in alt) <= ALT_PHRASE_MAX_DF
 
 
 # Best match: a document must hold words carrying at least this share of the loose words' weight (idf).

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from sys import intern
@@ -49,7 +50,7 @@ from .backend import (
     parse_key,
     sample_of,
 )
-from .query import AnyOf, AtLeast, Clause, ParsedQuery
+from .query import AnyOf, AtLeast, Clause, ParsedQuery, alternative_worth_it
 from .whoosh_build import TermPoolWriter
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,6 @@ TEXT_FIELD_SETS = {
 }
 # Where a field's phrases are matched (a field scored without positions has a positional twin).
 PHRASE_FIELD = {"content": "content_pos"}
-# A word's alternative reading (太原理工 -> "太原 理工") is a phrase, checked position by position
-# in every document holding all its parts: at 100k documents "有限公司" -> "有限 公司" alone took
-# seconds. Only try it when the word itself is absent from the index or the phrase is cheap.
-ALT_PHRASE_MAX_DF = 200
 # Segments stay as separate files. Whoosh reads a compound segment file through a memory map but
 # copies each part it opens into a BytesIO: at 100k patents every searcher (and every writer that
 # looks up the keys it updates) held another ~210 MB of postings, term index and columns, and the
@@ -192,12 +189,6 @@ def doc_fields(doc: SearchDoc) -> dict:
 DocFrequency = Callable[[str, str], int]
 
 
-def _alternative_worth_it(field: str, token: str, alt: list[str], df: DocFrequency | None) -> bool:
-    if df is None:
-        return True
-    return df(field, token) == 0 or min(df(field, part) for part in alt) <= ALT_PHRASE_MAX_DF
-
-
 def _text_query(clause: Clause, df: DocFrequency | None = None, scoring: bool = True) -> wq.Query:
     """For ranking, a word may match in any field of the set (the title boosted). For counting,
     ``scoring=False`` matches on the widest field only (content holds the title too): the same
@@ -212,7 +203,7 @@ def _text_query(clause: Clause, df: DocFrequency | None = None, scoring: bool = 
     for token in clause.tokens:
         options: list[wq.Query] = [wq.Term(f, token, boost=b) for f, b in field_set]
         alt = clause.alternatives.get(token)
-        if alt and _alternative_worth_it(widest, token, alt, df):
+        if alt and alternative_worth_it(token, alt, None if df is None else partial(df, widest)):
             options += [wq.Phrase(PHRASE_FIELD.get(f, f), alt, boost=b) for f, b in field_set]
         parts.append(_or(options))
     return _and(parts)

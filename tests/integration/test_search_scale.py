@@ -346,3 +346,25 @@ def test_whoosh_term_pool_writes_the_segment_files_whoosh_writes(tmp_path, limit
         assert files["pool"][ext] == files["whoosh"][ext], ext
     if limitmb < 1:
         assert pool.runs_written > 5 and not pool.runs  # merged and removed
+
+
+@pytest.mark.parametrize("separate", [150, 230])
+def test_a_words_alternative_reading_joins_only_when_absent_or_cheap(search_backend, separate):
+    """锂离子电池 may be written 锂离子 电池: that reading is a phrase, checked only when the word is not
+    in the index or its parts are rare (≤ ALT_PHRASE_MAX_DF documents): the same rule on both backends."""
+    from app.search.query import ALT_PHRASE_MAX_DF
+
+    assert parse("锂离子电池").groups[0].alternatives == {"锂离子电池": ["锂离子", "电池"]}
+
+    def doc(i, body):
+        return SearchDoc(kind="patent", object_id=i, public=True, org_id=None, title=f"专利{i}", title_seg=f"专利 {i}",
+                         body_seg=body, applicant_seg="")
+
+    docs = [doc(i, "锂离子 电池 隔膜") for i in range(1, separate + 1)]
+    search_backend.apply(docs, [])
+    only_parts = search_backend.search(SearchRequest(query=parse("锂离子电池"), facets=True))
+    assert only_parts.total == separate  # the word is nowhere: its reading is the query
+    search_backend.apply([doc(1000, "锂离子电池 隔膜")], [])
+    both = search_backend.search(SearchRequest(query=parse("锂离子电池"), facets=True))
+    assert both.total == (separate + 1 if separate <= ALT_PHRASE_MAX_DF else 1)
+    assert both.hits[0].object_id == 1000 or separate <= ALT_PHRASE_MAX_DF
