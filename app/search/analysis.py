@@ -38,7 +38,7 @@ USER_DICTS = ("industry.txt", "vocab.txt", "mined.txt")  # jieba user-dictionary
 IPC_TERMS = DICT_DIR / "ipc.txt"
 GLOSSARY = DICT_DIR / "glossary.txt"
 CHATTY = DICT_DIR / "stopwords.txt"
-REVISION = "4"  # bump when the code below, or the fields a document is indexed with, change what an index holds
+REVISION = "5"  # bump when the code below, or the fields a document is indexed with, change what an index holds
 MAX_SUBWORD_SOURCE = 12  # sub-words are looked for inside words up to this long
 
 # Words too common in patent text to help a search; dropped at index and at query time alike.
