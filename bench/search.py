@@ -25,8 +25,9 @@
 With ``--backend postgres`` steps 2–5 run on a fresh PostgreSQL database (tests/pg.py; dropped at the
 end) with the PostgreSQL backend (tsvector over jieba-segmented text, GIN); the baseline is skipped.
 
-Prints readable lines, then one JSON line last (peak RSS from getrusage). Targets at 100k:
-query p95 ≤ 30 ms, index ≥ 2,000 docs/s, add_visible ≤ 1 s, RSS ≤ 1 GB.
+Prints readable lines, then one JSON line last (peak RSS from getrusage, and resident memory by
+phase). Targets at 100k: query p95 ≤ 30 ms, index ≥ 1,000 docs/s on Whoosh (2 writer processes) and
+≥ 2,000 on PostgreSQL, add_visible ≤ 1 s, RSS ≤ 1 GB.
 """
 
 from __future__ import annotations
@@ -599,7 +600,8 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
             result["ratio_index"] = round(result["index_docs_per_s"] / max(b["index_docs_per_s"], 0.01), 1)
         db.engine.dispose()
 
-    targets = {"query_p95_ms": (result["query_p95_ms"], "<=", 30), "index_docs_per_s": (result["index_docs_per_s"], ">=", 2000),
+    index_goal = 2000 if result["backend"] == "postgres" else 1000  # the issue's: Whoosh on 2 cores ≥ 1,000, PostgreSQL ≥ 2,000
+    targets = {"query_p95_ms": (result["query_p95_ms"], "<=", 30), "index_docs_per_s": (result["index_docs_per_s"], ">=", index_goal),
                "add_visible_ms": (result["add_visible_ms"], "<=", 1000), "peak_rss_mb": (result["peak_rss_mb"], "<=", 1024)}
     result["targets_met"] = {k: (v <= goal if op == "<=" else v >= goal) for k, (v, op, goal) in targets.items()}
     for k, (v, op, goal) in targets.items():
