@@ -368,3 +368,7 @@ def test_a_words_alternative_reading_joins_only_when_absent_or_cheap(search_back
     both = search_backend.search(SearchRequest(query=parse("锂离子电池"), facets=True))
     assert both.total == (separate + 1 if separate <= ALT_PHRASE_MAX_DF else 1)
     assert both.hits[0].object_id == 1000 or separate <= ALT_PHRASE_MAX_DF
+    # a word the index holds in more than ALT_PHRASE_MAX_DF documents: its reading is not tried, however rare
+    search_backend.apply([doc(2000 + i, "锂离子电池") for i in range(ALT_PHRASE_MAX_DF)], [])
+    common = search_backend.search(SearchRequest(query=parse("锂离子电池"), facets=False))
+    assert common.total == ALT_PHRASE_MAX_DF + 1
