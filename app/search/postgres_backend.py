@@ -225,11 +225,17 @@ class DocCounts:
                 ).scalar_subquery()
                 for lexeme in missing
             ]
-            for i in range(0, len(columns), 50):
-                row = conn.execute(sa.select(*columns[i : i + 50])).one()
-                for lexeme, n in zip(missing[i : i + 50], row):
-                    out[lexeme] = n
-                    self._kept[lexeme] = (now, n)
+            # with a LIMIT the planner may read the table in order hoping to meet the rows early: for a
+            # rare word that is every row (see PostgresBackend._has_key); the text index answers at once
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            try:
+                for i in range(0, len(columns), 50):
+                    row = conn.execute(sa.select(*columns[i : i + 50])).one()
+                    for lexeme, n in zip(missing[i : i + 50], row):
+                        out[lexeme] = n
+                        self._kept[lexeme] = (now, n)
+            finally:
+                conn.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
             if len(self._kept) > self.SIZE:
                 self._kept = dict(list(self._kept.items())[-self.SIZE // 2 :])
         return out
