@@ -85,6 +85,17 @@ def _in_buckets(buckets: Iterable[int]):
     return D.c.tsv.op("@@", return_type=sa.Boolean)(sa.cast(tsq, postgresql.TSQUERY))
 
 
+@contextmanager
+def _without_seqscan(conn):
+    """A lookup with a LIMIT read through an index: with a LIMIT the planner may read the table in
+    order hoping to meet matching rows early, which for a rare value is every row."""
+    conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        conn.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
+
+
 def _quote(token: str) -> str:
     return token.replace("\\", "\\\\").replace("'", "''")
 
@@ -225,17 +236,12 @@ class DocCounts:
                 ).scalar_subquery()
                 for lexeme in missing
             ]
-            # with a LIMIT the planner may read the table in order hoping to meet the rows early: for a
-            # rare word that is every row (see PostgresBackend._has_key); the text index answers at once
-            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
-            try:
+            with _without_seqscan(conn):  # LIMIT 201 of a rare word: the text index answers at once
                 for i in range(0, len(columns), 50):
                     row = conn.execute(sa.select(*columns[i : i + 50])).one()
                     for lexeme, n in zip(missing[i : i + 50], row):
                         out[lexeme] = n
                         self._kept[lexeme] = (now, n)
-            finally:
-                conn.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
             if len(self._kept) > self.SIZE:
                 self._kept = dict(list(self._kept.items())[-self.SIZE // 2 :])
         return out
@@ -269,6 +275,11 @@ class PostgresBackend(SearchBackend):
         self._rum: tuple[float, bool] | None = None  # (checked at, RUM index present)
         self._counts = DocCounts()
 
+    def _wrote(self) -> None:
+        """This process changed the index: its result cache and its word counts drop at once."""
+        self._writes += 1
+        self._counts.clear()
+
     def _check_dialect(self, conn) -> None:
         if conn.dialect.name != "postgresql":
             raise RuntimeError("SEARCH_BACKEND = 'postgres' needs a PostgreSQL database")
@@ -296,8 +307,7 @@ class PostgresBackend(SearchBackend):
                 chunk = keys[i : i + 1000]
                 conn.execute(D.delete().where(sa.tuple_(D.c.kind, D.c.object_id).in_(chunk)))
             self._write(conn, docs)
-        self._writes += 1
-        self._counts.clear()
+        self._wrote()
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Callable[[int], None] | None = None) -> int:
         """Delete and refill in one transaction: searches see the old index until the commit."""
@@ -324,8 +334,7 @@ class PostgresBackend(SearchBackend):
             # planner misjudged how many rows a word or a sample bucket holds; at 100k documents a
             # search's p95 went from 46 to 33 ms once the table was analysed.
             conn.execute(sa.text(f"ANALYZE {D.name}"))
-        self._writes += 1
-        self._counts.clear()
+        self._wrote()
         return n
 
     def ensure_rum(self, conn) -> bool:
@@ -355,8 +364,7 @@ class PostgresBackend(SearchBackend):
         return self._rum[1]
 
     def clear(self) -> None:
-        self._writes += 1
-        self._counts.clear()
+        self._wrote()
         with self._engine().begin() as conn:
             conn.execute(D.delete())
             self._record_version(conn)
@@ -451,8 +459,8 @@ class PostgresBackend(SearchBackend):
     def _sampled_facets(cls, conn, where, request: SearchRequest):
         """Facets and total estimated from the matches in the first sample buckets, or None when the
         first bucket says the matches are few enough to count exactly (or the index has no buckets
-        yet: built before them, a reindex adds them). One bucket holds 1/64 of any result set: its
-        GIN lookup reads only those rows. Then as many buckets as make about ``facet_sample``."""
+        yet: built before them, a reindex adds them). One bucket holds 1/64 of any result set: the
+        text index intersects it with the query, so only those rows are read. Then as many buckets as make about ``facet_sample``."""
         rows, sample_total = cls._facet_rows(conn, sa.and_(where, _in_buckets([0])))
         estimated_total = sample_total * SAMPLE_BUCKETS
         if estimated_total <= request.facet_exact_max:
@@ -498,11 +506,8 @@ class PostgresBackend(SearchBackend):
         # The planner guesses 0.5 % of the rows hold any array value, so with LIMIT 1 it reads the table
         # in order hoping to meet one early: for a key nobody has (most one-word searches) that read every
         # row (1.7 s at 1M documents, 170 ms at 100k). The GIN index answers in a few ms.
-        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
-        try:
+        with _without_seqscan(conn):
             return conn.scalar(sa.select(sa.literal(1)).select_from(D).where(D.c["keys"].op("@>")(wanted)).limit(1)) is not None
-        finally:
-            conn.execute(sa.text("SET LOCAL enable_seqscan TO DEFAULT"))
 
     def count(self) -> int:
         with self._engine().connect() as conn:
