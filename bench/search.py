@@ -601,7 +601,8 @@ def _run(app, result: dict, n: int, queries_n: int, procs: int, seed: int, workd
         db.engine.dispose()
 
     index_goal = 2000 if result["backend"] == "postgres" else 1000  # the issue's: Whoosh on 2 cores ≥ 1,000, PostgreSQL ≥ 2,000
-    targets = {"query_p95_ms": (result["query_p95_ms"], "<=", 30), "index_docs_per_s": (result["index_docs_per_s"], ">=", index_goal),
+    query_goal = 100 if result["patents"] >= 1_000_000 else 30  # the issue's: ≤ 30 ms at 100k, ≤ 100 ms for the 1M PostgreSQL run
+    targets = {"query_p95_ms": (result["query_p95_ms"], "<=", query_goal), "index_docs_per_s": (result["index_docs_per_s"], ">=", index_goal),
                "add_visible_ms": (result["add_visible_ms"], "<=", 1000), "peak_rss_mb": (result["peak_rss_mb"], "<=", 1024)}
     result["targets_met"] = {k: (v <= goal if op == "<=" else v >= goal) for k, (v, op, goal) in targets.items()}
     for k, (v, op, goal) in targets.items():

@@ -11,13 +11,15 @@ directory under TESTING); ``SEARCH_WRITER`` queue | thread | sync | off (off und
 else thread);
 ``SEARCH_BUILD_PROCS`` processes for a rebuild (Whoosh: writer processes; PostgreSQL: jieba
 segmentation processes); ``SEARCH_RESULT_CACHE`` entries of the per-process result cache (0: off);
-``SEARCH_PG_RUM`` auto | off (rank inside a RUM index when the extension is installed).
+``SEARCH_PG_RUM`` auto | off (rank inside a RUM index when the extension is installed);
+``SEARCH_PG_WORK_MEM`` the ``work_mem`` of a search's transaction (64MB; empty: the server's).
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
 
@@ -103,6 +105,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SEARCH_BUILD_PROCS", int(os.environ.get("SEARCH_BUILD_PROCS", "1")))
     app.config.setdefault("SEARCH_RESULT_CACHE", int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
     app.config.setdefault("SEARCH_PG_RUM", os.environ.get("SEARCH_PG_RUM", "auto"))
+    app.config.setdefault("SEARCH_PG_WORK_MEM", os.environ.get("SEARCH_PG_WORK_MEM", "64MB"))
+    if not re.fullmatch(r"(\d+\s*(kB|MB|GB)?)?", app.config["SEARCH_PG_WORK_MEM"]):
+        raise ValueError(f"SEARCH_PG_WORK_MEM: {app.config['SEARCH_PG_WORK_MEM']!r} is not a size such as 64MB")
     app.extensions["search"] = SearchState(app)
 
 

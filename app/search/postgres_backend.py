@@ -44,6 +44,16 @@ SAMPLE_BUCKETS = 64
 # so the top hits of a common word come without reading and scoring every match. Made by a rebuild
 # (`flask search-reindex`) when the extension can be created; without it the GIN index and ts_rank.
 RUM_INDEX = "ix_search_documents_tsv_rum"
+RUM_SORT_MAX = 1000  # at most this many matches (counted exactly): sorted by their distance, not read from the index in order
+
+
+def exact_is_cheaper(rows: float) -> int:
+    """Up to how many matches counting them all costs less than the sample (both read from the table
+    of ``rows`` documents). Counting N matches reads N rows (~5 µs each); the sample of ~FACET_SAMPLE
+    matches reads 64·FACET_SAMPLE/N buckets' lists of rows/64 entries each (~0.5 µs an entry) before
+    the rows: equal at N = 10·√rows. At 1M documents that is 10,000 (宁波恒通石墨科技有限公司, 5.5k
+    matches: sampled 345 ms, counted 30 ms); at 100k, 3,162, below the threshold: no change."""
+    return int(10 * rows ** 0.5)
 
 
 def sample_bucket(key: str) -> int:
@@ -80,8 +90,11 @@ def sample_lexeme(bucket: int) -> str:
     return f"s {bucket}"
 
 
-def _in_buckets(buckets: Iterable[int]):
-    tsq = " | ".join(f"'{sample_lexeme(b)}'" for b in buckets)
+def _buckets_tsquery(buckets: Iterable[int]) -> str:
+    return " | ".join(f"'{sample_lexeme(b)}'" for b in buckets)
+
+
+def _tsv_matches(tsq: str):
     return D.c.tsv.op("@@", return_type=sa.Boolean)(sa.cast(tsq, postgresql.TSQUERY))
 
 
@@ -137,18 +150,26 @@ def _keyword_expr(clause: Clause):
     return _has_value(clause.field, [clause.value])
 
 
-def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool, use_alt: AltRule = _always):
+def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool, use_alt: AltRule = _always,
+                 sample: str | None = None):
+    """``sample``: the tsquery of the sample buckets (:func:`_buckets_tsquery`), ANDed into a positive
+    clause's own tsquery (one text-index lookup) or beside its key test (both bitmaps are small)."""
     if clause.tokens:
         tsq = _text_tsquery(clause, use_alt)
         if not negated:
             rank_parts.append(tsq)
+            if sample:
+                tsq = f"{tsq} & ({sample})"
         return D.c.tsv.op("@@", return_type=sa.Boolean)(sa.cast(tsq, postgresql.TSQUERY))
+    if sample and not negated:
+        return sa.and_(_keyword_expr(clause), _tsv_matches(sample))
     return _keyword_expr(clause)
 
 
-def _at_least_expr(group: AtLeast, rank_parts: list[str], weights: list[float], use_alt: AltRule = _always):
+def _at_least_expr(group: AtLeast, rank_parts: list[str], weights: list[float], use_alt: AltRule = _always,
+                   sample: str | None = None):
     """Any of the words (the GIN index finds those rows), holding enough of their weight."""
-    matched = [_clause_expr(c, rank_parts, False, use_alt) for c in group.clauses]
+    matched = [_clause_expr(c, rank_parts, False, use_alt, sample) for c in group.clauses]
     rank_parts.extend(_text_tsquery(c, use_alt) for c in group.ranking)
     held = sum((sa.case((m, w), else_=0.0) for m, w in zip(matched, weights)), sa.literal(0.0))
     return sa.and_(sa.or_(*matched), held >= group.enough(weights))
@@ -166,27 +187,42 @@ def word_weights(conn, group: AtLeast) -> list[float]:
 
 
 def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org_id: int | None,
-                  weights: dict[int, list[float]] | None = None, use_alt: AltRule = _always):
+                  weights: dict[int, list[float]] | None = None, use_alt: AltRule = _always,
+                  buckets: Iterable[int] | None = None):
     """(WHERE clause, tsquery text for ranking or None), or (None, None) when nothing was asked.
     ``weights``: for each best-match group (by its position in ``parsed.groups``), its words' weights
     (:func:`word_weights`; default: all the same). ``use_alt``: whether a word's alternative reading
-    joins the query (:func:`.query.alternative_worth_it`; default: always)."""
+    joins the query (:func:`.query.alternative_worth_it`; default: always). ``buckets``: only the
+    matches in these sample buckets, tested inside each positive clause (an applicant's key OR its
+    words: with the buckets tested once beside the OR, the planner read every row of the buckets,
+    ~15k a bucket at 1M documents, and filtered them; inside each branch both branches stay
+    index lookups: 137 -> 34 ms for a three-bucket sample of 中北大学)."""
     conds = []
     rank_parts: list[str] = []
+    sample = _buckets_tsquery(buckets) if buckets is not None else None
+    carried = False  # a positive group holds the buckets: every match is then in them
     for i, group in enumerate(parsed.groups):
         if isinstance(group, AtLeast):
-            conds.append(_at_least_expr(group, rank_parts, (weights or {}).get(i, [1.0] * len(group.clauses)), use_alt))
+            conds.append(_at_least_expr(group, rank_parts, (weights or {}).get(i, [1.0] * len(group.clauses)), use_alt,
+                                        sample if not carried else None))
+            carried = True
             continue
+        text_group = not group.negated and (
+            all(c.tokens for c in group.clauses) if isinstance(group, AnyOf) else bool(group.tokens))
+        in_group = sample if (not carried and (text_group or isinstance(group, AnyOf) and not group.negated)) else None
+        carried = carried or in_group is not None
         if isinstance(group, AnyOf):
-            expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated, use_alt) for c in group.clauses])
+            expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated, use_alt, in_group) for c in group.clauses])
         else:
-            expr = _clause_expr(group, rank_parts, group.negated, use_alt)
+            expr = _clause_expr(group, rank_parts, group.negated, use_alt, in_group)
         conds.append(sa.not_(expr) if group.negated else expr)
     for fname, values in filters.items():
         if fname in FACET_FIELDS and values:
             conds.append(_has_value(fname, list(values)))
     if not conds:
         return None, None
+    if sample and not carried:  # only filters and keys (ipc:H01M): the buckets beside them
+        conds.append(_tsv_matches(sample))
     visible = D.c.public.is_(True)
     if viewer_org_id is not None:
         visible = sa.or_(visible, D.c.org_id == viewer_org_id)
@@ -210,22 +246,60 @@ class DocCounts:
 
     TTL = 60.0
     SIZE = 20_000
+    STATS_TTL = 600.0
+    COMMON = 10  # a word the statistics put in this many times the cap's documents needs no count
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[float, int]] = {}
+        self._common: tuple[float, frozenset[str], float] | None = None
 
     def clear(self) -> None:
         self._kept = {}
+        self._common = None
+
+    def rows(self, conn) -> float:
+        """The planner's row count of the index table (``pg_class.reltuples``; 0 before ANALYZE)."""
+        self.common_words(conn)
+        return self._common[2]
+
+    def common_words(self, conn) -> frozenset[str]:
+        """The words ANALYZE found in many documents (``pg_stats.most_common_elems`` of the text
+        column: a few thousand, with their share of the rows). Counting such a word up to the cap
+        cost 80-135 ms at 1M documents (the text index hands over a bitmap of all its rows before the
+        LIMIT applies); the statistics say at once that it is far above the cap."""
+        now = time.monotonic()
+        if self._common is None or now - self._common[0] > self.STATS_TTL:
+            row = conn.execute(sa.text(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+                "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace "
+                "WHERE s.schemaname = current_schema() AND s.tablename = :t AND s.attname = 'tsv'"), {"t": D.name}).first()
+            words: frozenset[str] = frozenset()
+            if row and row[0] and row[2] and row[2] > 0:
+                floor = self.COMMON * (ALT_PHRASE_MAX_DF + 1)
+                words = frozenset(w for w, f in zip(row[0], row[1]) if f * row[2] >= floor)
+            rows = float(row[2]) if row and row[2] and row[2] > 0 else 0.0
+            if not row:
+                rows = float(conn.scalar(sa.text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+                                         {"t": D.name}) or 0)
+            self._common = (now, words, rows)
+        return self._common[1]
 
     def lookup(self, conn, lexemes: Iterable[str]) -> dict[str, int]:
+        """``lexemes``: tsquery operands (``'word'``, ``'word':C`` in a field)."""
         now = time.monotonic()
         out, missing = {}, []
+        common = None
         for lexeme in dict.fromkeys(lexemes):
             kept = self._kept.get(lexeme)
             if kept is not None and now - kept[0] < self.TTL:
                 out[lexeme] = kept[1]
-            else:
-                missing.append(lexeme)
+                continue
+            if lexeme.endswith("'"):  # any field: the statistics count every occurrence (not one field's)
+                common = self.common_words(conn) if common is None else common
+                if lexeme[1:-1].replace("''", "'").replace("\\\\", "\\") in common:
+                    out[lexeme] = ALT_PHRASE_MAX_DF + 1
+                    continue
+            missing.append(lexeme)
         if missing:
             cap = ALT_PHRASE_MAX_DF + 1
             columns = [
@@ -397,22 +471,27 @@ class PostgresBackend(SearchBackend):
         result = SearchResult(hits=[], total=0, page=request.page, per_page=request.per_page)
         with self._engine().connect() as conn:
             self._check_dialect(conn)
+            self._set_work_mem(conn)
             parsed, result.notes = applicant_queries.rewrite(request.query, lambda key: self._has_key(conn, key))
             weights = {i: word_weights(conn, g) for i, g in enumerate(parsed.groups) if isinstance(g, AtLeast)}
             use_alt = alternative_rule(conn, parsed, self._counts)
             where, rank_q = compile_where(parsed, request.filters, request.viewer_org_id, weights, use_alt)
             if where is None:
                 return result
+
+            def where_of(buckets: Iterable[int]):
+                return compile_where(parsed, request.filters, request.viewer_org_id, weights, use_alt, buckets)[0]
+
             boosted = result.applicant_keys = applicant_queries.boosted_keys(parsed)
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
-                estimate = self._sampled_facets(conn, where, request)
+                estimate = self._sampled_facets(conn, where_of, request, exact_is_cheaper(self._counts.rows(conn)))
                 if estimate is not None:
                     result.facets, result.total = estimate
                     result.facets_estimated = result.total_estimated = True
                 else:
                     result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:
-                estimate = self._sampled_count(conn, where, request)
+                estimate = self._sampled_count(conn, where_of, request, exact_is_cheaper(self._counts.rows(conn)))
                 if estimate is not None:
                     result.total, result.total_estimated = estimate, True
                 else:
@@ -420,6 +499,10 @@ class PostgresBackend(SearchBackend):
             if not result.total:
                 return result
             rum = bool(rank_q) and request.sort != "date" and not boosted and self.uses_rum(conn)
+            # A few matches are sorted by the same distance, computed from their rows: the index would
+            # hand over every match of the words in rank order for the filter to drop (智能 ipc:C04B: 76
+            # matches, 98k rows of 智能 read in rank order, 133 ms; sorted, a few ms).
+            rum_sort = rum and not result.total_estimated and result.total <= RUM_SORT_MAX
             if rum:  # the index hands the matches over best first: distance 0 is the best
                 distance = D.c.tsv.op("<=>", return_type=sa.Float)(sa.cast(rank_q, postgresql.TSQUERY))
                 score = 1.0 / (1.0 + distance)
@@ -432,13 +515,25 @@ class PostgresBackend(SearchBackend):
             stmt = sa.select(D.c.kind, D.c.object_id, score.label("score")).where(where)
             if request.sort == "date" or not (rank_q or boosted):  # nothing to rank by: newest first (an index)
                 stmt = stmt.order_by(D.c.sort_date.desc().nulls_last(), D.c.id.desc())
-            elif rum:
+            elif rum and not rum_sort:
                 stmt = stmt.order_by(distance)
             else:
                 stmt = stmt.order_by(sa.desc("score"), D.c.sort_date.desc().nulls_last(), D.c.id)
             stmt = stmt.limit(request.per_page).offset((request.page - 1) * request.per_page)
             result.hits = [Hit(r.kind, r.object_id, float(r.score or 0)) for r in conn.execute(stmt)]
         return result
+
+    @staticmethod
+    def _set_work_mem(conn) -> None:
+        """``SEARCH_PG_WORK_MEM`` for this search's transaction: the rank order inside the RUM index and
+        the bitmaps of common words are sorted and held in ``work_mem``; with the server's default 4 MB
+        the RUM scan of a word in 420k of 1M documents spilled to disk (208 ms; 139 ms with 64 MB) and
+        bitmaps went lossy (every row of a block rechecked)."""
+        from flask import current_app
+
+        work_mem = current_app.config.get("SEARCH_PG_WORK_MEM", "")
+        if work_mem:
+            conn.execute(sa.text("SELECT set_config('work_mem', :v, true)"), {"v": work_mem})
 
     @staticmethod
     def _facet_rows(conn, where) -> tuple[list[tuple[str, int]], int]:
@@ -456,18 +551,22 @@ class PostgresBackend(SearchBackend):
         return group_facets(rows, limit), total
 
     @classmethod
-    def _sampled_facets(cls, conn, where, request: SearchRequest):
+    def _sampled_facets(cls, conn, where_of: Callable[[Iterable[int]], object], request: SearchRequest,
+                        cheaper_exact: int = 0):
         """Facets and total estimated from the matches in the first sample buckets, or None when the
         first bucket says the matches are few enough to count exactly (or the index has no buckets
         yet: built before them, a reindex adds them). One bucket holds 1/64 of any result set: the
-        text index intersects it with the query, so only those rows are read. Then as many buckets as make about ``facet_sample``."""
-        rows, sample_total = cls._facet_rows(conn, sa.and_(where, _in_buckets([0])))
+        text index intersects it with the query, so only those rows are read. Then as many buckets as
+        make about ``facet_sample``. ``where_of(buckets)``: the query's matches in those buckets;
+        ``cheaper_exact``: up to this many matches counting them all costs less than the sample
+        (:func:`exact_is_cheaper`), so they are counted (and shown exact)."""
+        rows, sample_total = cls._facet_rows(conn, where_of([0]))
         estimated_total = sample_total * SAMPLE_BUCKETS
-        if estimated_total <= request.facet_exact_max:
+        if estimated_total <= max(request.facet_exact_max, cheaper_exact):
             return None
         buckets = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // estimated_total))
         if buckets > 1:  # the first bucket is counted already: add the others'
-            more, more_total = cls._facet_rows(conn, sa.and_(where, _in_buckets(range(1, buckets))))
+            more, more_total = cls._facet_rows(conn, where_of(range(1, buckets)))
             counts = Counter(dict(rows))
             counts.update(dict(more))
             rows, sample_total = list(counts.items()), sample_total + more_total
@@ -475,15 +574,15 @@ class PostgresBackend(SearchBackend):
         return group_facets(rows, request.facet_limit, scale), round(sample_total * scale)
 
     @staticmethod
-    def _sampled_count(conn, where, request: SearchRequest) -> int | None:
+    def _sampled_count(conn, where_of: Callable[[Iterable[int]], object], request: SearchRequest,
+                       cheaper_exact: int = 0) -> int | None:
         """The total estimated from the sample buckets as :meth:`_sampled_facets` does (same rule, same
         threshold), for a search without facets; None when the matches are few enough to count."""
         def count(buckets: range) -> int:
-            return conn.scalar(sa.select(sa.func.count()).select_from(D).where(
-                sa.and_(where, _in_buckets(buckets)))) or 0
+            return conn.scalar(sa.select(sa.func.count()).select_from(D).where(where_of(buckets))) or 0
 
         first = count(range(1))
-        if first * SAMPLE_BUCKETS <= request.facet_exact_max:
+        if first * SAMPLE_BUCKETS <= max(request.facet_exact_max, cheaper_exact):
             return None
         buckets = min(SAMPLE_BUCKETS, -(-request.facet_sample * SAMPLE_BUCKETS // (first * SAMPLE_BUCKETS)))
         sampled = first + (count(range(1, buckets)) if buckets > 1 else 0)
