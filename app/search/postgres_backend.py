@@ -175,13 +175,21 @@ def _at_least_expr(group: AtLeast, rank_parts: list[str], weights: list[float], 
     return sa.and_(sa.or_(*matched), held >= group.enough(weights))
 
 
-def word_weights(conn, group: AtLeast) -> list[float]:
-    """Each of a best-match group's words' weight (:meth:`AtLeast.weight`) from its document count."""
-    docs = conn.scalar(sa.select(sa.func.count()).select_from(D)) or 0
+def word_weights(conn, group: AtLeast, counts: DocCounts | None = None) -> list[float]:
+    """Each of a best-match group's words' weight (:meth:`AtLeast.weight`) from its document count.
+    With ``counts``, the documents and a common word's count come from the planner's statistics once
+    ANALYZE has run (at 1M documents counting every row took ~100 ms and a common word's matches as
+    long); a rarer word, or a clause of more than one word, is counted (its matches are fewer)."""
+    rows = counts.rows(conn) if counts is not None else 0
+    docs = int(rows) if rows > 0 else conn.scalar(sa.select(sa.func.count()).select_from(D)) or 0
     out = []
     for clause in group.clauses:
-        tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
-        df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)))
+        df = None
+        if rows > 0 and clause.field is None and len(clause.tokens) == 1 and not clause.phrase:  # its other reading adds little
+            df = counts.estimated(conn, clause.tokens[0])
+        if df is None:
+            tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
+            df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)))
         out.append(group.weight(docs, df or 0))
     return out
 
@@ -251,38 +259,43 @@ class DocCounts:
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[float, int]] = {}
-        self._common: tuple[float, frozenset[str], float] | None = None
+        self._stats: tuple[float, dict[str, float], float, frozenset[str]] | None = None
 
     def clear(self) -> None:
         self._kept = {}
-        self._common = None
+        self._stats = None
+
+    def _statistics(self, conn) -> tuple[float, dict[str, float], float, frozenset[str]]:
+        """(read at, share of the rows of each word ANALYZE found common, rows, the common words).
+        ``pg_stats.most_common_elems`` of the text column holds a few thousand words with their share
+        of the rows; ``pg_class.reltuples`` the rows (0 before the first ANALYZE: nothing is known)."""
+        now = time.monotonic()
+        if self._stats is None or now - self._stats[0] > self.STATS_TTL:
+            rows = float(conn.scalar(sa.text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+                                     {"t": D.name}) or 0)
+            row = conn.execute(sa.text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = :t AND attname = 'tsv'"), {"t": D.name}).first()
+            freqs = dict(zip(row[0], row[1])) if row and row[0] and rows > 0 else {}
+            floor = self.COMMON * (ALT_PHRASE_MAX_DF + 1)
+            self._stats = (now, freqs, rows, frozenset(w for w, f in freqs.items() if f * rows >= floor))
+        return self._stats
 
     def rows(self, conn) -> float:
         """The planner's row count of the index table (``pg_class.reltuples``; 0 before ANALYZE)."""
-        self.common_words(conn)
-        return self._common[2]
+        return self._statistics(conn)[2]
+
+    def estimated(self, conn, word: str) -> int | None:
+        """A common word's document count from the statistics (any field), None for the others."""
+        _, freqs, rows, _ = self._statistics(conn)
+        share = freqs.get(word)
+        return round(share * rows) if share is not None else None
 
     def common_words(self, conn) -> frozenset[str]:
-        """The words ANALYZE found in many documents (``pg_stats.most_common_elems`` of the text
-        column: a few thousand, with their share of the rows). Counting such a word up to the cap
-        cost 80-135 ms at 1M documents (the text index hands over a bitmap of all its rows before the
-        LIMIT applies); the statistics say at once that it is far above the cap."""
-        now = time.monotonic()
-        if self._common is None or now - self._common[0] > self.STATS_TTL:
-            row = conn.execute(sa.text(
-                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-                "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace "
-                "WHERE s.schemaname = current_schema() AND s.tablename = :t AND s.attname = 'tsv'"), {"t": D.name}).first()
-            words: frozenset[str] = frozenset()
-            if row and row[0] and row[2] and row[2] > 0:
-                floor = self.COMMON * (ALT_PHRASE_MAX_DF + 1)
-                words = frozenset(w for w, f in zip(row[0], row[1]) if f * row[2] >= floor)
-            rows = float(row[2]) if row and row[2] and row[2] > 0 else 0.0
-            if not row:
-                rows = float(conn.scalar(sa.text("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = CAST(:t AS regclass)"),
-                                         {"t": D.name}) or 0)
-            self._common = (now, words, rows)
-        return self._common[1]
+        """The words ANALYZE found in at least ``COMMON`` times the cap's documents. Counting such a
+        word up to the cap cost 80-135 ms at 1M documents (the text index hands over a bitmap of all
+        its rows before the LIMIT applies); the statistics say at once that it is far above the cap."""
+        return self._statistics(conn)[3]
 
     def lookup(self, conn, lexemes: Iterable[str]) -> dict[str, int]:
         """``lexemes``: tsquery operands (``'word'``, ``'word':C`` in a field)."""
@@ -473,7 +486,7 @@ class PostgresBackend(SearchBackend):
             self._check_dialect(conn)
             self._set_work_mem(conn)
             parsed, result.notes = applicant_queries.rewrite(request.query, lambda key: self._has_key(conn, key))
-            weights = {i: word_weights(conn, g) for i, g in enumerate(parsed.groups) if isinstance(g, AtLeast)}
+            weights = {i: word_weights(conn, g, self._counts) for i, g in enumerate(parsed.groups) if isinstance(g, AtLeast)}
             use_alt = alternative_rule(conn, parsed, self._counts)
             where, rank_q = compile_where(parsed, request.filters, request.viewer_org_id, weights, use_alt)
             if where is None:

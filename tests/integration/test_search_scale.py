@@ -474,6 +474,23 @@ def test_postgres_common_words_come_from_the_statistics_not_a_count(search_backe
     capped = [s for s in statements if "LIMIT" in s and "count(*)" in s]
     assert len(capped) == 1  # one statement for the two words the statistics could not answer
     assert search_backend.search(SearchRequest(query=parse("石墨烯薄膜"), facets=True)).total == 1800
+    # best match's word weights: the documents and a common word's count from the statistics, close to the counts
+    from app.search.postgres_backend import word_weights
+    from app.search.query import AtLeast, Clause
+
+    group = AtLeast(clauses=[Clause(field=None, tokens=["石墨烯"], alternatives={"石墨烯": ["石墨", "烯"]}),
+                             Clause(field=None, tokens=["理工"]), Clause(field=None, tokens=["稀有"])])
+    statements.clear()
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        with db.engine.connect() as conn:
+            exact = word_weights(conn, group)
+            statements.clear()
+            guessed = word_weights(conn, group, counts)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert [round(w, 1) for w in guessed] == [round(w, 1) for w in exact] and exact[2] == 0
+    assert len([s for s in statements if "count(*)" in s]) == 1  # only the rare word was counted
 
 
 def test_postgres_a_few_matches_are_sorted_by_the_rank_the_index_would_give(search_backend, monkeypatch):
