@@ -22,8 +22,8 @@ No Flask import here.
 
 from __future__ import annotations
 
-import hashlib
 import gc
+import hashlib
 import re
 import threading
 import unicodedata

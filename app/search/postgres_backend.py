@@ -215,10 +215,9 @@ def compile_where(parsed: ParsedQuery, filters: dict[str, list[str]], viewer_org
                                         sample if not carried else None))
             carried = True
             continue
-        text_group = not group.negated and (
-            all(c.tokens for c in group.clauses) if isinstance(group, AnyOf) else bool(group.tokens))
-        in_group = sample if (not carried and (text_group or isinstance(group, AnyOf) and not group.negated)) else None
-        carried = carried or in_group is not None
+        carries = not carried and not group.negated and (isinstance(group, AnyOf) or bool(group.tokens))
+        in_group = sample if carries else None
+        carried = carried or carries
         if isinstance(group, AnyOf):
             expr = sa.or_(*[_clause_expr(c, rank_parts, group.negated, use_alt, in_group) for c in group.clauses])
         else:
@@ -250,7 +249,8 @@ def _alternatives(parsed: ParsedQuery) -> Iterable[tuple[Clause, str, list[str]]
 class DocCounts:
     """How many documents hold a word (in a field), counted up to ``ALT_PHRASE_MAX_DF + 1`` (enough for
     :func:`.query.alternative_worth_it`), all of a query's words in one statement, and kept a minute in
-    the process: a count a few writes old changes nothing that matters."""
+    the process: a count a few writes old changes nothing that matters. A word the planner's
+    statistics find common is not counted (:meth:`common_words`); they also give the table's rows."""
 
     TTL = 60.0
     SIZE = 20_000
@@ -496,15 +496,16 @@ class PostgresBackend(SearchBackend):
                 return compile_where(parsed, request.filters, request.viewer_org_id, weights, use_alt, buckets)[0]
 
             boosted = result.applicant_keys = applicant_queries.boosted_keys(parsed)
+            cheaper_exact = exact_is_cheaper(self._counts.rows(conn))
             if request.facets:  # every document has one kind: the kinds' counts add up to the total
-                estimate = self._sampled_facets(conn, where_of, request, exact_is_cheaper(self._counts.rows(conn)))
+                estimate = self._sampled_facets(conn, where_of, request, cheaper_exact)
                 if estimate is not None:
                     result.facets, result.total = estimate
                     result.facets_estimated = result.total_estimated = True
                 else:
                     result.facets, result.total = self._facets(conn, where, request.facet_limit)
             else:
-                estimate = self._sampled_count(conn, where_of, request, exact_is_cheaper(self._counts.rows(conn)))
+                estimate = self._sampled_count(conn, where_of, request, cheaper_exact)
                 if estimate is not None:
                     result.total, result.total_estimated = estimate, True
                 else:
