@@ -160,7 +160,7 @@ def _clause_expr(clause: Clause, rank_parts: list[str], negated: bool, use_alt: 
             rank_parts.append(tsq)
             if sample:
                 tsq = f"{tsq} & ({sample})"
-        return D.c.tsv.op("@@", return_type=sa.Boolean)(sa.cast(tsq, postgresql.TSQUERY))
+        return _tsv_matches(tsq)
     if sample and not negated:
         return sa.and_(_keyword_expr(clause), _tsv_matches(sample))
     return _keyword_expr(clause)
@@ -188,8 +188,7 @@ def word_weights(conn, group: AtLeast, counts: DocCounts | None = None) -> list[
         if rows > 0 and clause.field is None and len(clause.tokens) == 1 and not clause.phrase:  # its other reading adds little
             df = counts.estimated(conn, clause.tokens[0])
         if df is None:
-            tsq = sa.cast(_text_tsquery(clause), postgresql.TSQUERY)
-            df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(D.c.tsv.op("@@", return_type=sa.Boolean)(tsq)))
+            df = conn.scalar(sa.select(sa.func.count()).select_from(D).where(_tsv_matches(_text_tsquery(clause))))
         out.append(group.weight(docs, df or 0))
     return out
 
