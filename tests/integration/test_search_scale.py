@@ -239,6 +239,80 @@ def test_postgres_ranks_with_rum_when_there_and_gin_when_not(search_backend, app
     assert {h.object_id for h in _run().hits} == {h.object_id for h in with_rum.hits}
 
 
+def _table_shape():
+    import sqlalchemy as sa
+
+    with db.engine.connect() as conn:
+        indexes = dict(conn.execute(sa.text(
+            "SELECT indexname, regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes WHERE tablename = 'search_documents'")).all())
+        constraints = set(conn.scalars(sa.text(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'search_documents'::regclass")))
+        sequence = conn.scalar(sa.text("SELECT pg_get_serial_sequence('search_documents', 'id')"))
+        leftover = conn.scalar(sa.text("SELECT to_regclass('search_documents_build')"))
+    return indexes, constraints, sequence, leftover
+
+
+def test_postgres_rebuild_fills_a_new_table_with_one_text_index_and_swaps_it_in(search_backend, app, monkeypatch):
+    """The rebuild fills a table without indexes and swaps it in with the live table's constraints,
+    indexes, names and id sequence, and one index on tsv: RUM when the extension is there, GIN when not
+    (or SEARCH_PG_RUM is off). Searches and later writes work the same on every table it makes."""
+    _pg_only(search_backend)
+    import sqlalchemy as sa
+
+    from app.search.postgres_backend import BUILD_TABLE, GIN_INDEX, RUM_INDEX
+
+    before, constraints, sequence, _ = _table_shape()
+    assert GIN_INDEX in before and RUM_INDEX not in before and sequence  # as the migrations make it
+    docs = _docs()
+    search_backend.apply(docs[:10], [])
+    live = _run()
+    monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "off")
+    assert search_backend.rebuild(docs) == N
+    gin, gin_constraints, gin_sequence, leftover = _table_shape()
+    assert gin == before and gin_constraints == constraints and gin_sequence == sequence and leftover is None
+    with_gin = _run()
+    assert with_gin.total == N > live.total
+    monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "auto")
+    assert search_backend.rebuild(docs) == N
+    rum, rum_constraints, rum_sequence, leftover = _table_shape()
+    with db.engine.connect() as conn:
+        has_rum = bool(conn.scalar(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")))
+        assert search_backend.uses_rum(conn) == has_rum
+    if has_rum:
+        assert GIN_INDEX not in rum and rum[RUM_INDEX].startswith("rum (tsv")
+        assert {k: v for k, v in rum.items() if k != RUM_INDEX} == {k: v for k, v in before.items() if k != GIN_INDEX}
+    else:
+        assert rum == before
+    assert rum_constraints == constraints and rum_sequence == sequence and leftover is None
+    with_rum = _run(facets=True)
+    assert with_rum.total == N and {h.object_id for h in with_rum.hits} <= {d.object_id for d in docs}
+    # later writes: ids continue from the sequence, the unique key is enforced, the version recorded
+    extra = SearchDoc(kind="patent", object_id=N + 1, public=True, org_id=None, title="石墨烯", title_seg="石墨烯",
+                      body_seg="", applicant_seg="")
+    search_backend.apply([extra], [])
+    assert _run().total == N + 1
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT max(id) FROM search_documents")) > N
+        assert search_backend.analysis_version() is not None
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO search_documents (kind, object_id, public, number, title, text, tsv, facets, keys) "
+                                 "SELECT kind, object_id, public, number, title, text, tsv, facets, keys FROM search_documents LIMIT 1"))
+    # a rebuild that fails part-way leaves the live table as it was, and no build table
+    def broken():
+        yield from docs[:5]
+        raise RuntimeError("a document failed")
+
+    with pytest.raises(RuntimeError):
+        search_backend.rebuild(broken())
+    assert _run().total == N + 1 and _table_shape()[3] is None
+    with db.engine.connect() as conn:
+        assert conn.scalar(sa.text(f"SELECT to_regclass('{BUILD_TABLE}')")) is None
+    monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "off")  # the migrations' table again, for the next tests
+    search_backend.rebuild([])
+    assert _table_shape()[:3] == (before, constraints, sequence)
+
+
 def test_estimated_counts_read_as_people_say_them(app):
     from flask_babel import force_locale
 
