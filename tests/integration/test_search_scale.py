@@ -273,7 +273,16 @@ def test_postgres_rebuild_fills_a_new_table_with_one_text_index_and_swaps_it_in(
     with_gin = _run()
     assert with_gin.total == N > live.total
     monkeypatch.setitem(app.config, "SEARCH_PG_RUM", "auto")
-    assert search_backend.rebuild(docs) == N
+    seen_meanwhile = []
+
+    def watched():  # a search while the new table fills reads the live one
+        for i, d in enumerate(docs):
+            if i == N // 2:
+                seen_meanwhile.append(_run().total)
+            yield d
+
+    assert search_backend.rebuild(watched()) == N
+    assert seen_meanwhile == [N]
     rum, rum_constraints, rum_sequence, leftover = _table_shape()
     with db.engine.connect() as conn:
         has_rum = bool(conn.scalar(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")))
