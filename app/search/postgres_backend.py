@@ -496,15 +496,6 @@ class PostgresBackend(SearchBackend):
         conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS rum"))
         return True
 
-    def ensure_rum(self, conn) -> bool:
-        """Create the RUM extension and index on the live table when the server has the extension; True
-        when the index exists. ``SEARCH_PG_RUM = "off"`` never creates it (and the searches do not use it)."""
-        self._rum = None
-        if not self._rum_wanted(conn):
-            return False
-        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON {D.name} USING rum (tsv rum_tsvector_ops)"))
-        return True
-
     def uses_rum(self, conn) -> bool:
         """Whether the RUM index is there (checked once a minute a process)."""
         from flask import current_app
