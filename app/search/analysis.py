@@ -237,13 +237,13 @@ def _word(word: str) -> tuple[str | None, tuple[str, ...]]:
     return hit
 
 
-def _cut(text: str) -> list[tuple[str, str]]:
-    """(word as cut, its index form) for the words that are kept."""
+def _cut(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(index form, the tokens at its position) for the words jieba cuts that are kept."""
     out = []
     for word in jieba.cut(fold(text), HMM=False):
-        main = _word(word)[0]
+        main, group = _word(word)
         if main is not None:
-            out.append((word, main))
+            out.append((main, group))
     return out
 
 
@@ -253,14 +253,9 @@ def segment(text: str) -> str:
     ensure_ready()
     if not text:
         return ""
-    groups = []
-    mains = []
-    for word in jieba.cut(fold(text), HMM=False):
-        main, group = _word(word)
-        if main is not None:
-            mains.append(main)
-            groups.append(group)
-    for start, _n, term in _glossary_runs(mains):
+    words = _cut(text)
+    groups = [group for _, group in words]
+    for start, _n, term in _glossary_runs([main for main, _ in words]):
         groups[start] += tuple(t for t in _with_subwords(term, term) if t not in groups[start])
     return " ".join("|".join(g) for g in groups)
 
@@ -274,7 +269,7 @@ def query_tokens(text: str, glossary: bool = True) -> list[str]:
     """A query's words in index form, in order (precise mode, no sub-words); a glossary phrase (English,
     or a colloquial Chinese word) becomes its term."""
     ensure_ready()
-    tokens = [main for _, main in _cut(_SPACE.sub(" ", text or ""))]
+    tokens = [main for main, _ in _cut(_SPACE.sub(" ", text or ""))]
     return apply_glossary(tokens) if glossary else tokens
 
 

@@ -485,11 +485,16 @@ class PostgresBackend(SearchBackend):
         for ddl in renames:
             conn.execute(sa.text(ddl))
 
-    def _rum_wanted(self, conn) -> bool:
-        """Whether the rebuild gives the table a RUM index (creating the extension if need be)."""
+    @staticmethod
+    def _rum_allowed() -> bool:
+        """``SEARCH_PG_RUM = "off"``: no RUM index made, none used."""
         from flask import current_app
 
-        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+        return current_app.config.get("SEARCH_PG_RUM", "auto") != "off"
+
+    def _rum_wanted(self, conn) -> bool:
+        """Whether the rebuild gives the table a RUM index (creating the extension if need be)."""
+        if not self._rum_allowed():
             return False
         if not conn.scalar(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")):
             return False
@@ -498,9 +503,7 @@ class PostgresBackend(SearchBackend):
 
     def uses_rum(self, conn) -> bool:
         """Whether the RUM index is there (checked once a minute a process)."""
-        from flask import current_app
-
-        if current_app.config.get("SEARCH_PG_RUM", "auto") == "off":
+        if not self._rum_allowed():
             return False
         now = time.monotonic()
         if self._rum is None or now - self._rum[0] > 60:
