@@ -42,3 +42,52 @@ def test_segmenting_with_the_word_cache_equals_cutting_afresh(monkeypatch):
     analysis._words.clear()
     assert [analysis.segment(t) for t in TEXTS] == cold and len(analysis._words) <= 3
     assert analysis.query_tokens("燃料電池 fuel cell") == ["燃料电池", "燃料电池"]
+
+
+EDGE_TEXTS = [
+    "", " ", "a", "1", "中", "abc def\r\n x1 y", "\t\n中\u3000文\r\n\r\n", "H01M 10/0525 锂离子电池 (2010.01)",
+    "ａｂｃ１２３ 全角", "燃料电池电堆和PEMFC-3.5kW#1&2_%x", "特斯拉Model3电池包", "2021年12月3日，S1、S2步骤",
+    "龘靐齉爩", "US10312345B2、EP3123456A1", "的的的的的的", "一种" * 300,
+]
+
+
+def test_cut_words_gives_jiebas_words(tmp_path):
+    """The analyser's own cutter yields what jieba.cut(HMM=False) yields: on the benchmark's generated
+    patents (the demo seeder's titles, abstracts and applicants), the demo's vocabulary and odd input."""
+    import csv
+    import importlib.util
+    from pathlib import Path
+
+    from app.demo import vocab
+
+    spec = importlib.util.spec_from_file_location("bench_search", Path(__file__).resolve().parents[2] / "bench" / "search.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.generate_csv(tmp_path / "p.csv", 600, seed=11)
+    with open(tmp_path / "p.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))[1:]
+    texts = [cell for row in rows for cell in (row[2], row[3], row[6])]
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict | list | tuple):
+            for v in value.values() if isinstance(value, dict) else value:
+                yield from strings(v)
+
+    texts += list(strings(vocab.TOPICS)) + TEXTS + EDGE_TEXTS
+    analysis.ensure_ready()
+    for text in texts:
+        folded = analysis.fold(text)
+        assert analysis.cut_words(folded) == list(analysis.jieba.cut(folded, HMM=False)), text
+    assert len(texts) > 1800
+
+
+def test_cut_words_breaks_a_tie_as_jieba_does(monkeypatch):
+    """Two routes of exactly the same probability (甲|乙丙 and 甲乙|丙): jieba takes the longer first word."""
+    analysis.ensure_ready()
+    freq = {"甲": 2, "甲乙": 3, "乙": 0, "乙丙": 3, "丙": 2, "丁": 0}  # 0: only the start of a longer word
+    monkeypatch.setattr(analysis.jieba.dt, "FREQ", freq)
+    monkeypatch.setattr(analysis.jieba.dt, "total", 100)
+    for text in ("甲乙丙", "丁丁甲乙丙x1y", "甲乙丙 甲"):
+        assert analysis.cut_words(text) == list(analysis.jieba.cut(text, HMM=False))
+    assert analysis.cut_words("甲乙丙") == ["甲乙", "丙"]
