@@ -260,6 +260,38 @@ def _table_shape():
     return indexes, constraints, sequence, leftover
 
 
+def test_postgres_rebuild_writes_the_rows_an_insert_writes(search_backend):
+    """The rebuild's COPY lines are made by hand: tabs, line breaks, backslashes, quotes, braces and
+    commas in titles, applicants and numbers, NULLs and dates come out as the INSERT path stores them."""
+    _pg_only(search_backend)
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    odd = ['tab\there', 'line\nbreak\r\nend', 'back\\slash \\N \\t', 'quote\'s "double"', '{brace}, comma', '']
+    docs = [
+        SearchDoc(kind="patent", object_id=i + 1, public=i % 2 == 0, org_id=None if i % 3 else i, title=f"{text}石墨烯",
+                  title_seg="石墨烯|石墨 导热膜", body_seg="膜", applicant_seg="恒通",
+                  numbers=[f"cn2020{i}.x", text.lower()[:10]] if text else [], applicants=[f"恒通{text}有限公司", text],
+                  ipc=["H", "H01", "H01M"], office="CN", patent_type="invention", legal_status="valid", industry="新材料",
+                  year=2020 + i, sort_date=date(2020, 1, i + 1) if i % 2 else None)
+        for i, text in enumerate(odd)
+    ]
+
+    def rows():
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text(
+                "SELECT kind, object_id, org_id, public, number, title, text, sort_date, tsv::text, facets, keys "
+                "FROM search_documents ORDER BY kind, object_id")).all()
+
+    search_backend.clear()
+    search_backend.apply(docs, [])
+    inserted = rows()
+    assert len(inserted) == len(docs) and inserted[1].title == "line\nbreak\r\nend石墨烯"
+    assert search_backend.rebuild(iter(docs)) == len(docs)
+    assert rows() == inserted
+
+
 def test_postgres_rebuild_fills_a_new_table_with_one_text_index_and_swaps_it_in(search_backend, app, monkeypatch):
     """The rebuild fills a table without indexes and swaps it in with the live table's constraints,
     indexes, names and id sequence, and one index on tsv: RUM when the extension is there, GIN when not
