@@ -248,16 +248,16 @@ def _word(word: str) -> tuple[str | None, tuple[str, ...]]:
 # tests/unit/test_analysis_words.py compares the two on the demo's and the benchmark's texts.
 _HAN_BLOCK, _SKIP_BLOCK, _ONE_ALNUM = jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
 _NO_ROUTE = float("-inf")
-_log_prob: dict[int, float] = {}  # a word frequency -> log(frequency) - log(total), for _log_total
-_log_total: list[int] = [0]  # the dictionary total those were taken with (jieba.add_word changes it)
+# jieba's dictionary total, its logarithm, and each word frequency's log(frequency) - log(total) taken
+# with it; replaced as a whole when the total changes (jieba.add_word changes it)
+_log_probs: tuple[int, float, dict[int, float]] = (0, 0.0, {})
 
 
-def _route(block: str, freq: dict[str, int], log_total: float) -> list[str]:
+def _route(block: str, freq: dict[str, int], log_total: float, log_prob: dict[int, float]) -> list[str]:
     """The words of one block of hanzi, letters and digits, as jieba's __cut_DAG_NO_HMM yields them."""
     n = len(block)
     best = [0.0] * (n + 1)  # the best route's log probability from each position to the end
     ends = [0] * (n + 1)  # where the first word of that route ends
-    log_prob = _log_prob
     get = freq.get
     for k in range(n - 1, -1, -1):
         top = _NO_ROUTE
@@ -298,18 +298,18 @@ def _route(block: str, freq: dict[str, int], log_total: float) -> list[str]:
 
 def cut_words(text: str) -> list[str]:
     """``list(jieba.cut(text, HMM=False))``, faster (see above); after :func:`ensure_ready`."""
+    global _log_probs
     dt = jieba.dt
-    if _log_total[0] != dt.total:
-        _log_prob.clear()
-        _log_total[0] = dt.total
+    if _log_probs[0] != dt.total:
+        _log_probs = (dt.total, math.log(dt.total), {})
+    _, log_total, log_prob = _log_probs
     freq = dt.FREQ
-    log_total = math.log(dt.total)
     out: list[str] = []
     for block in _HAN_BLOCK.split(text):
         if not block:
             continue
         if _HAN_BLOCK.match(block):
-            out += _route(block, freq, log_total)
+            out += _route(block, freq, log_total, log_prob)
         else:
             for part in _SKIP_BLOCK.split(block):
                 if _SKIP_BLOCK.match(part):

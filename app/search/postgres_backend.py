@@ -105,7 +105,7 @@ def _copy_text(value) -> str:
     """One column of a row in COPY's text format."""
     if value is None:
         return "\\N"
-    if value is True or value is False:
+    if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, list):  # text[]: {"a","b"}, each element quoted
         value = "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value) + "}"
