@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "search.py"
+from tests import bench_support
 
 
 def test_search_bench_runs_small(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_search", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = bench_support.load("search")
     lines: list[str] = []
     result = bench.main(["--patents", "300", "--queries", "20", "--procs", "1", "--no-baseline",
                          "--workdir", str(tmp_path / "bench")], say=lines.append)
@@ -32,9 +27,7 @@ def test_search_bench_runs_small_on_postgresql(tmp_path):
         pg.drop(pg.create())
     except Exception as err:  # noqa: BLE001 - no server here: the Whoosh run above still ran
         pytest.skip(f"no PostgreSQL: {err}")
-    spec = importlib.util.spec_from_file_location("bench_search", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = bench_support.load("search")
     lines: list[str] = []
     result = bench.main(["--patents", "200", "--queries", "20", "--procs", "1", "--backend", "postgres",
                          "--workdir", str(tmp_path / "bench")], say=lines.append)

@@ -1,21 +1,15 @@
 """The hand-judged needs (bench/judged_needs.py) against the demo data, through the real matcher and
 site search: the figures stay above the floors the matching and search work reached."""
 
-import importlib.util
 import sys
-from pathlib import Path
 
 from app.search import maintenance
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests import bench_support
 
 
 def _judged():
-    sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location("bench_judged", BENCH / "judged.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(bench_support.BENCH))  # judged.py imports its neighbours
+    return bench_support.load("judged")
 
 
 def test_relevance_floor_on_the_hand_judged_set(app, db):

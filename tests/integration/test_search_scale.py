@@ -8,7 +8,7 @@ import pytest
 from app.domain import patent_numbers
 from app.extensions import db
 from app.models import Patent, SearchDocument
-from app.search import state
+from app.search import maintenance, state
 from app.search.backend import SearchDoc, SearchRequest
 from app.search.query import parse
 from app.services import listings as listing_service
@@ -206,13 +206,6 @@ def test_whoosh_block_reader_scores_every_match_as_whoosh_does(tmp_path):
 # ---- PostgreSQL: RUM when the extension is there, GIN when not -----------------------------------
 
 
-def _rebuild_with_rum(search_backend) -> None:
-    """The index rebuilt from the database as `flask search-reindex` does: with RUM where the extension is."""
-    from app.search import maintenance
-
-    maintenance.reindex()
-
-
 def test_postgres_ranks_with_rum_when_there_and_gin_when_not(search_backend, app, monkeypatch):
     if search_backend.name != "postgres":
         pytest.skip("PostgreSQL only")
@@ -223,7 +216,7 @@ def test_postgres_ranks_with_rum_when_there_and_gin_when_not(search_backend, app
     best = add_patent("石墨烯 石墨烯 导热膜", "石墨烯石墨烯")
     add_patent("一种导热膜", "含少量石墨烯。")
     add_patent("散热片", "石墨烯")
-    _rebuild_with_rum(search_backend)
+    maintenance.reindex()  # as `flask search-reindex` does: with RUM where the extension is
     with db.engine.connect() as conn:
         has_rum = search_backend.uses_rum(conn)
     if not has_rum:
@@ -626,7 +619,7 @@ def test_postgres_a_few_matches_are_sorted_by_the_rank_the_index_would_give(sear
     add_patent("一种导热膜", "含少量石墨烯。", ipc=("H01M 4/36",))
     add_patent("散热片", "石墨烯", ipc=("H01M 4/36",))
     add_patent("石墨烯粉体", "石墨烯", ipc=("C01B 32/184",))
-    _rebuild_with_rum(search_backend)
+    maintenance.reindex()  # as `flask search-reindex` does: with RUM where the extension is
     with db.engine.connect() as conn:
         if not search_backend.uses_rum(conn):
             pytest.skip("the rum extension is not installed on this server (Debian: postgresql-15-rum)")

@@ -55,14 +55,11 @@ def test_cut_words_gives_jiebas_words(tmp_path):
     """The analyser's own cutter yields what jieba.cut(HMM=False) yields: on the benchmark's generated
     patents (the demo seeder's titles, abstracts and applicants), the demo's vocabulary and odd input."""
     import csv
-    import importlib.util
-    from pathlib import Path
 
     from app.demo import vocab
+    from tests import bench_support
 
-    spec = importlib.util.spec_from_file_location("bench_search", Path(__file__).resolve().parents[2] / "bench" / "search.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = bench_support.load("search")
     bench.generate_csv(tmp_path / "p.csv", 600, seed=11)
     with open(tmp_path / "p.csv", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))[1:]

@@ -180,13 +180,11 @@ def test_quality_stays_above_the_level_reached():
     """bench/match.py's labelled set, small: 300 offers, 80 needs (≈ 200 relevant pairs).
     Reached with term coverage: precision@5 0.36 (≈ 2.6 relevant offers a need caps it), recall@10 0.86;
     with BM25 (title words counted twice, as the search index boosts titles): 0.40 and 0.93."""
-    import importlib.util
     import random
-    from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("bench_match", Path(__file__).resolve().parents[2] / "bench" / "match.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    from tests import bench_support
+
+    bench = bench_support.load("match")
     p5, r10, pairs = bench.quality(300, 80, random.Random(5))
     assert pairs >= 100
     assert p5 >= 0.38 and r10 >= 0.90, (p5, r10)
